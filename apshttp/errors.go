@@ -1,0 +1,104 @@
+package apshttp
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/tidwall/gjson"
+)
+
+func sprintf(format string, v ...any) string { return fmt.Sprintf(format, v...) }
+
+// maxMessage bounds how much of an unrecognised error body is quoted back.
+const maxMessage = 300
+
+// ErrorMessage extracts APS's own message from an error body, whichever of
+// APS's shapes it uses: the gateway's developerMessage/errorCode (older:
+// userMessage), OSS's reason, Data Management's JSON:API errors[].detail,
+// OAuth's error/error_description, and SSA's title/detail. It returns ""
+// when the body holds none of them.
+func ErrorMessage(body []byte) string {
+	if len(body) == 0 || !gjson.ValidBytes(body) {
+		return ""
+	}
+	r := gjson.ParseBytes(body)
+	var parts []string
+	add := func(s string) {
+		s = strings.TrimSpace(s)
+		if s != "" {
+			parts = append(parts, s)
+		}
+	}
+	switch {
+	case r.Get("developerMessage").Exists() || r.Get("userMessage").Exists():
+		msg := r.Get("developerMessage").String()
+		if msg == "" {
+			msg = r.Get("userMessage").String()
+		}
+		add(msg)
+		if code := r.Get("errorCode").String(); code != "" {
+			add("(" + code + ")")
+		}
+	case r.Get("errors").IsArray():
+		for _, e := range r.Get("errors").Array() {
+			msg := e.Get("detail").String()
+			if msg == "" {
+				msg = e.Get("title").String()
+			}
+			if code := e.Get("code").String(); code != "" && msg != "" {
+				msg += " (" + code + ")"
+			}
+			add(msg)
+		}
+	case r.Get("error_description").Exists() || r.Get("error").Type == gjson.String:
+		add(r.Get("error_description").String())
+		if code := r.Get("error").String(); code != "" {
+			add("(" + code + ")")
+		}
+	case r.Get("reason").Exists():
+		add(r.Get("reason").String())
+	case r.Get("detail").Exists() || r.Get("title").Exists():
+		add(r.Get("detail").String())
+		if t := r.Get("title").String(); t != "" {
+			add("(" + t + ")")
+		}
+	case r.Get("message").Type == gjson.String:
+		add(r.Get("message").String())
+	}
+	return strings.Join(parts, " ")
+}
+
+// StatusError is an APS answer outside 2xx.
+type StatusError struct {
+	Status  int    // HTTP status code
+	Message string // APS's own message, or a short quote of the body
+}
+
+// Error reads "APS returned 404 Not Found: Bucket not found".
+func (e *StatusError) Error() string {
+	s := fmt.Sprintf("APS returned %d %s", e.Status, http.StatusText(e.Status))
+	if e.Message != "" {
+		s += ": " + e.Message
+	}
+	return s
+}
+
+// NewStatusError builds a StatusError from a response status and body.
+func NewStatusError(status int, body []byte) *StatusError {
+	msg := ErrorMessage(body)
+	if msg == "" {
+		msg = quoteBody(body)
+	}
+	return &StatusError{Status: status, Message: msg}
+}
+
+// quoteBody returns a short, single-line excerpt of a body APS sent without
+// a recognised message, so the caller still sees what came back.
+func quoteBody(body []byte) string {
+	s := strings.Join(strings.Fields(string(body)), " ")
+	if len(s) > maxMessage {
+		s = strings.ToValidUTF8(s[:maxMessage], "") + "…"
+	}
+	return s
+}

@@ -1,0 +1,293 @@
+// Package strictyaml decodes YAML configuration files strictly: unknown keys,
+// duplicate keys and type mismatches are all reported, each with the file and
+// line it came from, instead of stopping at the first one.
+//
+// It also records the line of every key it sees, so that later semantic checks
+// (a bad regex, an unknown auth kind) can point at the exact line too.
+package strictyaml
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"reflect"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Problem is one thing wrong with a configuration file.
+type Problem struct {
+	File    string // path of the file as given
+	Line    int    // 1-based; 0 when unknown
+	Subject string // what it is about, e.g. "tool list_objects" or "profile 2lo"
+	Field   string // dotted field path inside the subject, e.g. "params.bucket_key.pattern"
+	Message string
+}
+
+// String formats the problem as "file:line: subject: field F: message".
+func (p Problem) String() string {
+	var b strings.Builder
+	b.WriteString(p.File)
+	if p.Line > 0 {
+		b.WriteString(":")
+		b.WriteString(strconv.Itoa(p.Line))
+	}
+	b.WriteString(": ")
+	if p.Subject != "" {
+		b.WriteString(p.Subject)
+		b.WriteString(": ")
+	}
+	if p.Field != "" {
+		b.WriteString("field ")
+		b.WriteString(p.Field)
+		b.WriteString(": ")
+	}
+	b.WriteString(p.Message)
+	return b.String()
+}
+
+// Problems is a list of problems that is also an error. Load functions return
+// it so a caller can print every problem at once.
+type Problems []Problem
+
+// Error joins every problem on its own line.
+func (ps Problems) Error() string {
+	lines := make([]string, len(ps))
+	for i, p := range ps {
+		lines[i] = p.String()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Sort orders problems by file and line, so output is stable.
+func (ps Problems) Sort() {
+	sort.SliceStable(ps, func(i, j int) bool {
+		if ps[i].File != ps[j].File {
+			return ps[i].File < ps[j].File
+		}
+		return ps[i].Line < ps[j].Line
+	})
+}
+
+// AsProblems returns the problems inside err, if it holds any.
+func AsProblems(err error) (Problems, bool) {
+	var ps Problems
+	if errors.As(err, &ps) {
+		return ps, true
+	}
+	return nil, false
+}
+
+// Document is a parsed file: its root node and the line of every key path.
+type Document struct {
+	File  string
+	Root  *yaml.Node
+	lines map[string]int
+}
+
+// Line returns the line of the key at the dotted path ("tools.x.params.y"),
+// or of the closest ancestor that exists, or 0.
+func (d *Document) Line(path string) int {
+	for path != "" {
+		if l, ok := d.lines[path]; ok {
+			return l
+		}
+		i := strings.LastIndexByte(path, '.')
+		if i < 0 {
+			break
+		}
+		path = path[:i]
+	}
+	return 0
+}
+
+// ReadFile reads and parses file. A syntax error is returned as a Problems
+// holding the line YAML reported.
+func ReadFile(file string) (*Document, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, Problems{{File: file, Message: fmt.Sprintf("cannot read: %v", err)}}
+	}
+	return Parse(file, data)
+}
+
+var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+
+// Parse parses data, naming it file in problems.
+func Parse(file string, data []byte) (*Document, error) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		p := Problem{File: file, Message: "invalid YAML: " + err.Error()}
+		if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+			p.Line, _ = strconv.Atoi(m[1])
+			p.Message = "invalid YAML: " + m[2]
+		}
+		return nil, Problems{p}
+	}
+	doc := &Document{File: file, Root: &root, lines: map[string]int{}}
+	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
+		doc.Root = root.Content[0]
+	}
+	return doc, nil
+}
+
+// Decode decodes the document into out (a pointer to a struct), reporting
+// unknown keys, duplicate keys and type mismatches as problems. subject
+// names what the file describes; subjectOf, when not nil, maps a key path to
+// a better subject (for example "tools.list_objects.path" → "tool
+// list_objects", "path").
+func (d *Document) Decode(out any, subject string, subjectOf func(path string) (string, string)) Problems {
+	if d.Root.Kind == 0 { // empty file
+		return Problems{{File: d.File, Subject: subject, Message: "file is empty"}}
+	}
+	var ps Problems
+	report := func(line int, path, msg string) {
+		subj, field := subject, path
+		if subjectOf != nil {
+			if s, f := subjectOf(path); s != "" {
+				subj, field = s, f
+			}
+		}
+		ps = append(ps, Problem{File: d.File, Line: line, Subject: subj, Field: field, Message: msg})
+	}
+	d.walk(d.Root, reflect.TypeOf(out).Elem(), "", report)
+	if err := d.Root.Decode(out); err != nil {
+		var te *yaml.TypeError
+		if errors.As(err, &te) {
+			for _, e := range te.Errors {
+				line := 0
+				if m := yamlLine.FindStringSubmatch(e); m != nil {
+					line, _ = strconv.Atoi(m[1])
+					e = m[2]
+				}
+				if strings.Contains(e, "already defined at line") {
+					continue // walk reported the duplicate key already
+				}
+				report(line, d.pathAtLine(line), e)
+			}
+		} else {
+			report(0, "", err.Error())
+		}
+	}
+	return ps
+}
+
+// pathAtLine finds the deepest key path recorded at line, so a type error
+// from the YAML library can name its field.
+func (d *Document) pathAtLine(line int) string {
+	best := ""
+	for p, l := range d.lines {
+		if l == line && len(p) > len(best) {
+			best = p
+		}
+	}
+	return best
+}
+
+// walk checks keys against the yaml tags of t, records key lines and
+// reports unknown and duplicate keys.
+func (d *Document) walk(n *yaml.Node, t reflect.Type, path string, report func(int, string, string)) {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		if n.Kind != yaml.MappingNode {
+			return // the decoder reports the type mismatch
+		}
+		fields := yamlFields(t)
+		seen := map[string]int{}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			kp := join(path, k.Value)
+			if prev, dup := seen[k.Value]; dup {
+				report(k.Line, kp, fmt.Sprintf("duplicate key %q (first at line %d)", k.Value, prev))
+				continue
+			}
+			seen[k.Value] = k.Line
+			d.lines[kp] = k.Line
+			ft, ok := fields[k.Value]
+			if !ok {
+				report(k.Line, kp, fmt.Sprintf("unknown key %q (known: %s)", k.Value, knownKeys(fields)))
+				continue
+			}
+			d.walk(v, ft, kp, report)
+		}
+	case reflect.Map:
+		if n.Kind != yaml.MappingNode {
+			return
+		}
+		seen := map[string]int{}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			kp := join(path, k.Value)
+			if prev, dup := seen[k.Value]; dup {
+				report(k.Line, kp, fmt.Sprintf("duplicate %q (first at line %d)", k.Value, prev))
+				continue
+			}
+			seen[k.Value] = k.Line
+			d.lines[kp] = k.Line
+			d.walk(v, t.Elem(), kp, report)
+		}
+	case reflect.Slice:
+		if n.Kind != yaml.SequenceNode {
+			return
+		}
+		for i, item := range n.Content {
+			ip := join(path, strconv.Itoa(i))
+			d.lines[ip] = item.Line
+			d.walk(item, t.Elem(), ip, report)
+		}
+	}
+}
+
+func join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+// yamlFields maps each yaml key of struct t to its field type, following
+// inline embedded structs.
+func yamlFields(t reflect.Type) map[string]reflect.Type {
+	out := map[string]reflect.Type{}
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		tag := f.Tag.Get("yaml")
+		name, opts, _ := strings.Cut(tag, ",")
+		if name == "-" {
+			continue
+		}
+		if strings.Contains(opts, "inline") {
+			for k, v := range yamlFields(f.Type) {
+				out[k] = v
+			}
+			continue
+		}
+		if name == "" {
+			name = strings.ToLower(f.Name)
+		}
+		out[name] = f.Type
+	}
+	return out
+}
+
+func knownKeys(fields map[string]reflect.Type) string {
+	keys := make([]string, 0, len(fields))
+	for k := range fields {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return strings.Join(keys, ", ")
+}

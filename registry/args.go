@@ -1,0 +1,150 @@
+package registry
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// ArgError is a bad tool argument; the model sees its message.
+type ArgError struct {
+	Arg     string
+	Message string
+}
+
+// Error reads "argument bucket_key: must match ^[-_.a-z0-9]{3,128}$".
+func (e *ArgError) Error() string {
+	if e.Arg == "" {
+		return e.Message
+	}
+	return "argument " + e.Arg + ": " + e.Message
+}
+
+// normalize converts a JSON or YAML value to the parameter's Go type:
+// string, int64, float64 or bool.
+func normalize(p *Param, v any) (any, error) {
+	switch p.Type {
+	case "string":
+		if s, ok := v.(string); ok {
+			return s, nil
+		}
+	case "boolean":
+		if b, ok := v.(bool); ok {
+			return b, nil
+		}
+	case "integer":
+		switch n := v.(type) {
+		case int:
+			return int64(n), nil
+		case int64:
+			return n, nil
+		case uint64:
+			if n <= math.MaxInt64 {
+				return int64(n), nil
+			}
+		case float64:
+			if n == math.Trunc(n) && math.Abs(n) < 1<<53 {
+				return int64(n), nil
+			}
+			return nil, fmt.Errorf("must be a whole number, got %v", n)
+		}
+	case "number":
+		switch n := v.(type) {
+		case int:
+			return float64(n), nil
+		case int64:
+			return float64(n), nil
+		case uint64:
+			return float64(n), nil
+		case float64:
+			return n, nil
+		}
+	}
+	return nil, fmt.Errorf("must be a %s, got %s", p.Type, jsonType(v))
+}
+
+// checkValue normalizes v and checks enum, pattern and bounds.
+func checkValue(p *Param, v any) (any, error) {
+	v, err := normalize(p, v)
+	if err != nil {
+		return nil, err
+	}
+	if len(p.Enum) > 0 && !slices.Contains(p.Enum, v) {
+		return nil, fmt.Errorf("must be one of %s, got %s", enumList(p.Enum), strconv.Quote(fmt.Sprint(v)))
+	}
+	if s, ok := v.(string); ok && p.re != nil && !p.re.MatchString(s) {
+		return nil, fmt.Errorf("must match the pattern %s, got %s", p.Pattern, quoteShort(s))
+	}
+	if f, ok := asFloat(v); ok {
+		if p.Minimum != nil && f < *p.Minimum {
+			return nil, fmt.Errorf("must be at least %v, got %v", *p.Minimum, v)
+		}
+		if p.Maximum != nil && f > *p.Maximum {
+			return nil, fmt.Errorf("must be at most %v, got %v", *p.Maximum, v)
+		}
+	}
+	return v, nil
+}
+
+// formatValue renders a normalized value the way it goes on the wire.
+func formatValue(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case int64:
+		return strconv.FormatInt(x, 10)
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	case bool:
+		return strconv.FormatBool(x)
+	}
+	return fmt.Sprint(v)
+}
+
+func asFloat(v any) (float64, bool) {
+	switch x := v.(type) {
+	case int64:
+		return float64(x), true
+	case float64:
+		return x, true
+	}
+	return 0, false
+}
+
+func jsonType(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case string:
+		return "a string"
+	case bool:
+		return "a boolean"
+	case float64, int, int64, uint64:
+		return "a number"
+	case []any:
+		return "an array"
+	case map[string]any:
+		return "an object"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+func enumList(enum []any) string {
+	parts := make([]string, len(enum))
+	for i, e := range enum {
+		parts[i] = fmt.Sprint(e)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// quoteShort quotes a caller's value for an error message, cut to a length
+// that keeps the message readable.
+func quoteShort(s string) string {
+	const max = 80
+	if len(s) > max {
+		s = strings.ToValidUTF8(s[:max], "") + "…"
+	}
+	return strconv.Quote(s)
+}

@@ -1,0 +1,128 @@
+// Package registry turns tools.yaml into MCP tools: it decodes and validates
+// the catalogue, builds each tool's JSON Schema and annotations, and serves
+// every tool with one generic handler that builds the APS request, follows
+// pagination, projects the result with gjson and shapes the MCP result.
+package registry
+
+import (
+	"regexp"
+	"sort"
+)
+
+// Catalog is a decoded and validated tools.yaml.
+type Catalog struct {
+	Version  int                 `yaml:"version"`
+	Toolsets map[string]*Toolset `yaml:"toolsets"`
+	Tools    map[string]*Tool    `yaml:"tools"`
+
+	// File is the path the catalogue was read from.
+	File string `yaml:"-"`
+}
+
+// Toolset groups tools so profiles can include or exclude them together.
+type Toolset struct {
+	Description string `yaml:"description"`
+}
+
+// Tool is one declared APS operation.
+type Tool struct {
+	Title       string            `yaml:"title"`
+	Description string            `yaml:"description"`
+	Toolset     string            `yaml:"toolset"`
+	Auth        []string          `yaml:"auth"`   // auth kinds that can serve it
+	Scopes      []string          `yaml:"scopes"` // scopes the token must hold
+	Method      string            `yaml:"method"`
+	Path        string            `yaml:"path"` // APS path template with {placeholders}
+	Params      map[string]*Param `yaml:"params"`
+	Paginate    *Paginate         `yaml:"paginate"`
+	Result      string            `yaml:"result"`    // gjson projection of the (merged) response
+	MaxItems    int               `yaml:"max_items"` // cap on listed items; 0 = profile default
+	Annotations *Annotations      `yaml:"annotations"`
+
+	// Name is the tool's key in tools.yaml.
+	Name string `yaml:"-"`
+
+	pathParts []pathPart // Path split at its placeholders
+	argNames  []string   // parameter names, sorted
+	schema    []byte     // JSON Schema of the arguments
+}
+
+// Param is one tool argument and where it goes on the wire.
+type Param struct {
+	In          string   `yaml:"in"`   // path, query or header
+	Name        string   `yaml:"name"` // wire name; defaults to the argument name
+	Type        string   `yaml:"type"` // string, integer, number or boolean
+	Required    bool     `yaml:"required"`
+	Description string   `yaml:"description"`
+	Enum        []any    `yaml:"enum"`
+	Pattern     string   `yaml:"pattern"`
+	Minimum     *float64 `yaml:"minimum"`
+	Maximum     *float64 `yaml:"maximum"`
+	Default     any      `yaml:"default"`
+
+	re *regexp.Regexp // Pattern, compiled at load
+}
+
+// Paginate says how a tool's listing is paged.
+type Paginate struct {
+	// Style is one of the styles in paginators (for example "next-url").
+	Style string `yaml:"style"`
+	// Items is the gjson path to the array of items in one page.
+	Items string `yaml:"items"`
+	// Next is the gjson path to the next page's URL (style next-url).
+	Next string `yaml:"next"`
+	// PageSizeParam and PageSize ask APS for pages of that many items.
+	PageSizeParam string `yaml:"page_size_param"`
+	PageSize      int    `yaml:"page_size"`
+}
+
+// Annotations override the hints derived from the HTTP method.
+type Annotations struct {
+	ReadOnly    *bool `yaml:"read_only"`
+	Destructive *bool `yaml:"destructive"`
+	Idempotent  *bool `yaml:"idempotent"`
+	OpenWorld   *bool `yaml:"open_world"`
+}
+
+// Parameter locations.
+const (
+	InPath   = "path"
+	InQuery  = "query"
+	InHeader = "header"
+)
+
+// WireName is the name APS knows the parameter by.
+func (p *Param) WireName(arg string) string {
+	if p.Name != "" {
+		return p.Name
+	}
+	return arg
+}
+
+// Names returns the catalogue's tool names, sorted.
+func (c *Catalog) Names() []string {
+	names := make([]string, 0, len(c.Tools))
+	for n := range c.Tools {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// ReadOnly reports whether the tool does not change anything in APS.
+func (t *Tool) ReadOnly() bool {
+	if t.Annotations != nil && t.Annotations.ReadOnly != nil {
+		return *t.Annotations.ReadOnly
+	}
+	return t.Method == "GET" || t.Method == "HEAD"
+}
+
+// ServedBy reports whether auth kind can serve the tool.
+func (t *Tool) ServedBy(kind string) bool {
+	for _, k := range t.Auth {
+		if k == kind {
+			return true
+		}
+	}
+	return false
+}

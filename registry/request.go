@@ -1,0 +1,138 @@
+package registry
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+)
+
+// maxPathValue bounds a path argument; APS keys are far shorter (object keys
+// at most 1,024 bytes), and an unbounded value only makes a URL APS refuses.
+const maxPathValue = 2048
+
+// apiRequest is one APS request before the token is added.
+type apiRequest struct {
+	Method string
+	Path   string // escaped, ready to append to the base URL
+	Query  url.Values
+	Header http.Header
+}
+
+// pathPart is a literal piece of a path template or a parameter's name.
+type pathPart struct {
+	literal string
+	param   string
+}
+
+// compile precomputes what each call needs: the split path template and
+// the sorted argument names.
+func (t *Tool) compile() {
+	t.pathParts = nil
+	rest := t.Path
+	for rest != "" {
+		open := strings.IndexByte(rest, '{')
+		if open < 0 {
+			t.pathParts = append(t.pathParts, pathPart{literal: rest})
+			break
+		}
+		close := strings.IndexByte(rest[open:], '}') + open
+		if open > 0 {
+			t.pathParts = append(t.pathParts, pathPart{literal: rest[:open]})
+		}
+		t.pathParts = append(t.pathParts, pathPart{param: rest[open+1 : close]})
+		rest = rest[close+1:]
+	}
+	t.argNames = sortedKeys(t.Params)
+	t.schema = buildInputSchema(t)
+}
+
+// buildRequest validates args against the declared parameters and places
+// each one: path arguments as exactly one escaped segment, query arguments
+// encoded, headers free of control characters. The host is never touched.
+func (t *Tool) buildRequest(args map[string]any) (apiRequest, error) {
+	for name := range args {
+		if _, ok := t.Params[name]; !ok {
+			return apiRequest{}, &ArgError{Arg: name, Message: "unknown argument; " + t.takes()}
+		}
+	}
+	req := apiRequest{Method: t.Method, Query: url.Values{}, Header: http.Header{}}
+	values := make(map[string]string, len(t.Params))
+	for _, name := range t.argNames {
+		p := t.Params[name]
+		raw, present := args[name]
+		if !present || raw == nil {
+			if p.Required {
+				return apiRequest{}, &ArgError{Arg: name, Message: "required but missing"}
+			}
+			if p.Default == nil {
+				continue
+			}
+			raw = p.Default
+		}
+		v, err := checkValue(p, raw)
+		if err != nil {
+			return apiRequest{}, &ArgError{Arg: name, Message: err.Error()}
+		}
+		s := formatValue(v)
+		switch p.In {
+		case InPath:
+			if err := checkPathValue(s); err != nil {
+				return apiRequest{}, &ArgError{Arg: name, Message: err.Error()}
+			}
+			values[name] = s
+		case InQuery:
+			req.Query.Set(p.WireName(name), s)
+		case InHeader:
+			if strings.ContainsFunc(s, isControl) {
+				return apiRequest{}, &ArgError{Arg: name, Message: "must not contain control characters such as CR or LF"}
+			}
+			req.Header.Set(p.WireName(name), s)
+		}
+	}
+	var b strings.Builder
+	for _, part := range t.pathParts {
+		if part.param == "" {
+			b.WriteString(part.literal)
+			continue
+		}
+		b.WriteString(url.PathEscape(values[part.param]))
+	}
+	req.Path = b.String()
+	return req, nil
+}
+
+// checkPathValue refuses values that, even escaped, would not stay one
+// segment: "." and ".." are resolved away by servers and proxies.
+func checkPathValue(s string) error {
+	switch {
+	case s == "":
+		return errors.New("must not be empty")
+	case s == "." || s == "..":
+		return errors.New(`must not be "." or ".."`)
+	case len(s) > maxPathValue:
+		return fmt.Errorf("is too long (at most %d bytes)", maxPathValue)
+	}
+	return nil
+}
+
+func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
+
+// takes lists the tool's arguments for an error message.
+func (t *Tool) takes() string {
+	if len(t.argNames) == 0 {
+		return "this tool takes no arguments"
+	}
+	return "this tool takes: " + strings.Join(t.argNames, ", ")
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
