@@ -7,6 +7,7 @@
 package strictyaml
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -117,6 +118,24 @@ func ReadFile(file string) (*Document, error) {
 
 var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
 
+// parserErrors are the messages of the YAML parser stage, whose line
+// numbers are 0-based; scanner errors are already 1-based.
+var parserErrors = []string{
+	"did not find expected <document start>", "did not find expected node content",
+	"did not find expected key", "did not find expected ',' or ']'", "did not find expected ',' or '}'",
+	"did not find expected '-' indicator", "found undefined tag handle", "found duplicate %YAML directive",
+	"found incompatible YAML document", "found duplicate %TAG directive",
+}
+
+func isParserError(msg string) bool {
+	for _, p := range parserErrors {
+		if strings.HasPrefix(msg, p) {
+			return true
+		}
+	}
+	return false
+}
+
 // Parse parses data, naming it file in problems.
 func Parse(file string, data []byte) (*Document, error) {
 	var root yaml.Node
@@ -125,6 +144,11 @@ func Parse(file string, data []byte) (*Document, error) {
 		if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
 			p.Line, _ = strconv.Atoi(m[1])
 			p.Message = "invalid YAML: " + m[2]
+			if isParserError(m[2]) {
+				// The YAML library reports parser (not scanner) errors at the
+				// 0-based line where the broken construct began.
+				p.Line = min(p.Line+1, bytes.Count(data, []byte("\n"))+1)
+			}
 		}
 		return nil, Problems{p}
 	}

@@ -1,0 +1,169 @@
+package e2e_test
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aps-mcp/aps-mcp/internal/apsemu"
+)
+
+// TestToolAddedByYAMLOnly declares a new tool in a copy of tools.yaml and
+// calls it through the server: no Go change is involved.
+func TestToolAddedByYAMLOnly(t *testing.T) {
+	_, base := emulator(t, apsemu.Options{})
+	shipped, err := os.ReadFile(filepath.Join(repoRoot, "tools.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	extra := `
+  get_bucket_details:
+    title: Get bucket details
+    description: Returns an OSS bucket's owner, creation time, policy and permissions.
+    toolset: oss
+    auth: [2lo]
+    scopes: [bucket:read]
+    method: GET
+    path: /oss/v2/buckets/{bucket_key}/details
+    params:
+      bucket_key: {in: path, type: string, required: true, pattern: '^[-_.a-z0-9]{3,128}$', description: Key of the bucket.}
+    result: '{bucket_key:bucketKey,owner:bucketOwner,policy_key:policyKey,permissions}'
+`
+	dir := t.TempDir()
+	toolsFile := filepath.Join(dir, "tools.yaml")
+	if err := os.WriteFile(toolsFile, append(shipped, extra...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c := httpClient(t, startServer(t, base, serverOptions{toolsFile: toolsFile}))
+	r := callTool(t, c, "get_bucket_details", map[string]any{"bucket_key": demoBucket})
+	if r.isError {
+		t.Fatalf("get_bucket_details: %s", r.text)
+	}
+	if r.structured["bucket_key"] != demoBucket || r.structured["owner"] != apsemu.DemoClientID {
+		t.Errorf("get_bucket_details = %v", r.structured)
+	}
+	if _, ok := r.structured["permissions"].([]any); !ok {
+		t.Errorf("permissions missing from %v", r.structured)
+	}
+}
+
+// TestValidateNamesEveryProblem runs `aps-mcp validate` on broken files.
+func TestValidateNamesEveryProblem(t *testing.T) {
+	goodProfile, err := os.ReadFile(filepath.Join(repoRoot, "profiles", "2lo.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name  string
+		tools string
+		want  []string // each must appear in stderr
+	}{
+		{
+			name:  "bad YAML",
+			tools: "version: 1\ntools:\n  list_buckets: {title: [unclosed\n",
+			want:  []string{"tools.yaml:3: invalid YAML"},
+		},
+		{
+			name: "all problems at once",
+			tools: `version: 1
+toolsets:
+  oss: {description: OSS}
+tools:
+  unknown_key:
+    description: d
+    toolset: oss
+    auth: [2lo]
+    method: GET
+    path: /oss/v2/buckets
+    colour: blue
+  missing_param:
+    description: d
+    toolset: oss
+    auth: [2lo]
+    method: GET
+    path: /oss/v2/buckets/{bucket_key}/objects
+  bad_gjson:
+    description: d
+    toolset: oss
+    auth: [2lo]
+    method: GET
+    path: /oss/v2/buckets
+    result: 'items.#.{key:bucketKey'
+  bad_auth:
+    description: d
+    toolset: oss
+    auth: [4lo]
+    method: GET
+    path: /oss/v2/buckets
+  bad_pattern:
+    description: d
+    toolset: oss
+    auth: [2lo]
+    method: GET
+    path: /oss/v2/buckets
+    params:
+      region: {in: query, type: string, pattern: '^[A-Z+$', description: r}
+`,
+			want: []string{
+				`tools.yaml:11: tool unknown_key: field colour: unknown key "colour"`,
+				`tools.yaml:17: tool missing_param: field path: placeholder {bucket_key} has no matching parameter`,
+				`tools.yaml:24: tool bad_gjson: field result: invalid gjson path`,
+				`tools.yaml:28: tool bad_auth: field auth.0: unknown auth kind "4lo"`,
+				`tools.yaml:38: tool bad_pattern: field params.region.pattern: invalid regular expression`,
+			},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			must(t, os.WriteFile(filepath.Join(dir, "tools.yaml"), []byte(tc.tools), 0o600))
+			must(t, os.Mkdir(filepath.Join(dir, "profiles"), 0o700))
+			must(t, os.WriteFile(filepath.Join(dir, "profiles", "2lo.yaml"), goodProfile, 0o600))
+			cmd := exec.Command(binPath, "validate")
+			cmd.Dir, cmd.Env = dir, binaryEnv(nil)
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			err := cmd.Run()
+			if code := exitCode(err); code != 1 {
+				t.Errorf("exit code = %d, want 1; stderr:\n%s", code, stderr.String())
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(stderr.String(), w) {
+					t.Errorf("stderr lacks %q:\n%s", w, stderr.String())
+				}
+			}
+		})
+	}
+}
+
+func TestValidateShippedFiles(t *testing.T) {
+	cmd := exec.Command(binPath, "validate")
+	cmd.Dir, cmd.Env = repoRoot, binaryEnv(nil)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("validate on the shipped files: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "profiles/2lo.yaml: auth 2lo") {
+		t.Errorf("validate output lacks the 2lo profile summary:\n%s", out)
+	}
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func exitCode(err error) int {
+	if err == nil {
+		return 0
+	}
+	if ee, ok := err.(*exec.ExitError); ok {
+		return ee.ExitCode()
+	}
+	return -1
+}

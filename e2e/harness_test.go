@@ -1,0 +1,296 @@
+// Package e2e_test drives the server the way its users do: real MCP
+// clients over streamable HTTP and stdio, the real binary, and the APS
+// emulator over loopback HTTP.
+package e2e_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/mark3labs/mcp-go/client"
+	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/aps-mcp/aps-mcp/app"
+	"github.com/aps-mcp/aps-mcp/config"
+	"github.com/aps-mcp/aps-mcp/internal/apsemu"
+)
+
+// binPath is the aps-mcp binary built once for the tests that run it.
+var binPath string
+
+// repoRoot is the repository's top directory.
+var repoRoot string
+
+func TestMain(m *testing.M) {
+	root, err := filepath.Abs("..")
+	if err != nil {
+		panic(err)
+	}
+	repoRoot = root
+	dir, err := os.MkdirTemp("", "aps-mcp-e2e-")
+	if err != nil {
+		panic(err)
+	}
+	binPath = filepath.Join(dir, "aps-mcp")
+	build := exec.Command("go", "build", "-o", binPath, ".")
+	build.Dir = repoRoot
+	if out, err := build.CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "building aps-mcp: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// demoBucket is the seeded bucket with hundreds of objects and odd keys.
+const demoBucket = "aps-mcp-demo-models"
+
+// emulator starts an APS emulator on a loopback port for one test.
+func emulator(t *testing.T, opts apsemu.Options) (*apsemu.Emulator, string) {
+	t.Helper()
+	emu := apsemu.New(opts)
+	srv := httptest.NewServer(emu)
+	t.Cleanup(srv.Close)
+	return emu, srv.URL
+}
+
+// serverOptions configure an in-process server for a test.
+type serverOptions struct {
+	toolsFile   string
+	profilesDir string
+	profile     string
+	env         map[string]string
+	logs        *syncBuffer
+}
+
+// startServer serves the app over streamable HTTP on a loopback port and
+// returns the MCP endpoint URL. The server stops when the test ends.
+func startServer(t *testing.T, baseURL string, o serverOptions) string {
+	t.Helper()
+	if o.toolsFile == "" {
+		o.toolsFile = filepath.Join(repoRoot, "tools.yaml")
+	}
+	if o.profilesDir == "" {
+		o.profilesDir = filepath.Join(repoRoot, "profiles")
+	}
+	if o.profile == "" {
+		o.profile = "2lo"
+	}
+	env := map[string]string{
+		"APS_BASE_URL":      baseURL,
+		"APS_CLIENT_ID":     apsemu.DemoClientID,
+		"APS_CLIENT_SECRET": apsemu.DemoClientSecret,
+	}
+	for k, v := range o.env {
+		env[k] = v
+	}
+	logger := slog.New(slog.DiscardHandler)
+	if o.logs != nil {
+		logger = slog.New(slog.NewTextHandler(o.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	a, err := app.New(ctx, app.Options{
+		ToolsFile: o.toolsFile, ProfilesDir: o.profilesDir, Profile: o.profile,
+		Env: config.EnvFromMap(env), Logger: logger,
+	})
+	if err != nil {
+		cancel()
+		t.Fatalf("app.New: %v", err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- a.ServeListener(ctx, ln) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("server stopped with: %v", err)
+		}
+		a.Close()
+	})
+	return "http://" + ln.Addr().String() + app.MCPPath
+}
+
+// httpClient connects an initialized mcp-go client to url.
+func httpClient(t *testing.T, url string) *client.Client {
+	t.Helper()
+	c, err := client.NewStreamableHttpClient(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	initialize(t, c)
+	return c
+}
+
+func initialize(t *testing.T, c *client.Client) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	// Start's context lives as long as the session: the stdio transport
+	// closes when it ends.
+	if err := c.Start(context.Background()); err != nil {
+		t.Fatalf("client start: %v", err)
+	}
+	t.Cleanup(func() { c.Close() })
+	req := mcp.InitializeRequest{}
+	req.Params.ProtocolVersion = mcp.LATEST_PROTOCOL_VERSION
+	req.Params.ClientInfo = mcp.Implementation{Name: "aps-mcp-e2e", Version: "1"}
+	if _, err := c.Initialize(ctx, req); err != nil {
+		t.Fatalf("initialize: %v", err)
+	}
+}
+
+// toolResult is what a tool call returned, decoded.
+type toolResult struct {
+	isError    bool
+	text       string
+	structured map[string]any
+}
+
+func callTool(t *testing.T, c *client.Client, name string, args map[string]any) toolResult {
+	t.Helper()
+	r, err := callToolErr(c, name, args)
+	if err != nil {
+		t.Fatalf("calling %s: %v", name, err)
+	}
+	return r
+}
+
+func callToolErr(c *client.Client, name string, args map[string]any) (toolResult, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	req := mcp.CallToolRequest{}
+	req.Params.Name = name
+	req.Params.Arguments = args
+	res, err := c.CallTool(ctx, req)
+	if err != nil {
+		return toolResult{}, err
+	}
+	return decodeResult(res)
+}
+
+func decodeResult(res *mcp.CallToolResult) (toolResult, error) {
+	out := toolResult{isError: res.IsError}
+	for _, text := range app.ResultTexts(res) {
+		out.text += text
+	}
+	if !res.IsError {
+		if res.StructuredContent == nil {
+			return out, fmt.Errorf("result has no structuredContent: %s", out.text)
+		}
+		m, ok := res.StructuredContent.(map[string]any)
+		if !ok {
+			return out, fmt.Errorf("structuredContent is %T, want an object", res.StructuredContent)
+		}
+		out.structured = m
+		// The text part must carry the same JSON as structuredContent.
+		var fromText map[string]any
+		if err := json.Unmarshal([]byte(out.text), &fromText); err != nil {
+			return out, fmt.Errorf("text content is not JSON: %v", err)
+		}
+		a, _ := json.Marshal(fromText)
+		b, _ := json.Marshal(m)
+		if !bytes.Equal(a, b) {
+			return out, fmt.Errorf("text and structuredContent differ:\n%s\n%s", a, b)
+		}
+	}
+	return out, nil
+}
+
+// items returns the "items" of a listing result, each as an object.
+func items(t *testing.T, r toolResult) []map[string]any {
+	t.Helper()
+	if r.isError {
+		t.Fatalf("tool error: %s", r.text)
+	}
+	raw, ok := r.structured["items"].([]any)
+	if !ok {
+		t.Fatalf("result has no items array: %v", r.structured)
+	}
+	out := make([]map[string]any, len(raw))
+	for i, it := range raw {
+		out[i], ok = it.(map[string]any)
+		if !ok {
+			t.Fatalf("item %d is %T", i, it)
+		}
+	}
+	if n, _ := r.structured["count"].(float64); int(n) != len(out) {
+		t.Errorf("count = %v, items = %d", r.structured["count"], len(out))
+	}
+	return out
+}
+
+func field(items []map[string]any, name string) []string {
+	out := make([]string, len(items))
+	for i, it := range items {
+		out[i], _ = it[name].(string)
+	}
+	return out
+}
+
+// syncBuffer is a goroutine-safe log sink.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.buf.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.buf.String()
+}
+
+// bucketKeys returns the keys of the buckets owner has in region.
+func bucketKeys(emu *apsemu.Emulator, owner, region string) []string {
+	var keys []string
+	for _, b := range emu.Buckets(owner) {
+		if b.Region == region {
+			keys = append(keys, b.Key)
+		}
+	}
+	return keys
+}
+
+func objectKeys(emu *apsemu.Emulator, bucket string) []string {
+	var keys []string
+	for _, o := range emu.Objects(bucket) {
+		keys = append(keys, o.Key)
+	}
+	return keys
+}
+
+// binaryEnv is a minimal environment for the binary: nothing from the
+// developer's shell (no stray APS_* variables) leaks into a test.
+func binaryEnv(vars map[string]string) []string {
+	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.TempDir()}
+	for k, v := range vars {
+		env = append(env, k+"="+v)
+	}
+	return env
+}
+
+func equalStrings(a, b []string) bool {
+	return strings.Join(a, "\x00") == strings.Join(b, "\x00")
+}

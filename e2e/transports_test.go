@@ -1,0 +1,206 @@
+package e2e_test
+
+import (
+	"bufio"
+	"context"
+	"os/exec"
+	"regexp"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/mark3labs/mcp-go/client"
+	"github.com/mark3labs/mcp-go/client/transport"
+	"github.com/mark3labs/mcp-go/mcp"
+	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/aps-mcp/aps-mcp/internal/apsemu"
+)
+
+// oddKeys are seeded object keys that break naive URL handling.
+var oddKeys = []string{"Floor Plan Level 1.dwg", "Zeichnung-Übersicht.dwg", "設計図.rvt", "site/north wing/model.rvt", "what?.txt", "100% done.txt"}
+
+// checkListings calls both tools through c and checks every bucket and
+// every object arrives, across pages, with odd keys intact.
+func checkListings(t *testing.T, c *client.Client, emu *apsemu.Emulator) {
+	t.Helper()
+	tools, err := c.ListTools(context.Background(), mcp.ListToolsRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, tool := range tools.Tools {
+		names = append(names, tool.Name)
+	}
+	if !equalStrings(names, []string{"list_buckets", "list_objects"}) {
+		t.Errorf("tools = %v, want list_buckets and list_objects", names)
+	}
+
+	buckets := items(t, callTool(t, c, "list_buckets", nil))
+	want := bucketKeys(emu, apsemu.DemoClientID, "US")
+	if len(want) <= 10 {
+		t.Fatalf("seed has %d US buckets; the test needs more than one default page", len(want))
+	}
+	if got := field(buckets, "bucket_key"); !equalStrings(got, want) {
+		t.Errorf("list_buckets keys:\n got %v\nwant %v", got, want)
+	}
+	emea := items(t, callTool(t, c, "list_buckets", map[string]any{"region": "EMEA"}))
+	if got, want := field(emea, "bucket_key"), bucketKeys(emu, apsemu.DemoClientID, "EMEA"); len(want) == 0 || !equalStrings(got, want) {
+		t.Errorf("list_buckets EMEA = %v, want %v", got, want)
+	}
+
+	objects := items(t, callTool(t, c, "list_objects", map[string]any{"bucket_key": demoBucket}))
+	wantKeys := objectKeys(emu, demoBucket)
+	if len(wantKeys) < 250 {
+		t.Fatalf("seed has %d objects; want at least 250", len(wantKeys))
+	}
+	gotKeys := field(objects, "object_key")
+	if !equalStrings(gotKeys, wantKeys) {
+		t.Errorf("list_objects returned %d keys, want %d", len(gotKeys), len(wantKeys))
+	}
+	for _, k := range oddKeys {
+		if !slices.Contains(gotKeys, k) {
+			t.Errorf("odd key %q missing from list_objects", k)
+		}
+	}
+	for _, o := range objects {
+		key, _ := o["object_key"].(string)
+		if o["object_id"] != "urn:adsk.objects:os.object:"+demoBucket+"/"+key {
+			t.Errorf("object %q has object_id %v", key, o["object_id"])
+			break
+		}
+	}
+}
+
+func TestStreamableHTTPListsEveryPage(t *testing.T) {
+	emu, base := emulator(t, apsemu.Options{})
+	c := httpClient(t, startServer(t, base, serverOptions{}))
+	checkListings(t, c, emu)
+
+	// The listings really were paged: objects need three 100-item pages.
+	pages := 0
+	for _, r := range emu.Requests() {
+		if r.Path == "/oss/v2/buckets/"+demoBucket+"/objects" {
+			pages++
+		}
+	}
+	if pages < 3 {
+		t.Errorf("list_objects made %d page requests, want at least 3", pages)
+	}
+}
+
+func TestStdioListsEveryPage(t *testing.T) {
+	emu, base := emulator(t, apsemu.Options{})
+	dir := t.TempDir() // no .env here: only the variables below reach the server
+	stdio := transport.NewStdioWithOptions(binPath,
+		binaryEnv(map[string]string{"APS_BASE_URL": base, "APS_CLIENT_ID": apsemu.DemoClientID, "APS_CLIENT_SECRET": apsemu.DemoClientSecret}),
+		[]string{"--transport", "stdio", "--tools", repoRoot + "/tools.yaml", "--profiles", repoRoot + "/profiles", "--log-level", "debug"},
+		transport.WithCommandFunc(func(ctx context.Context, command string, env []string, args []string) (*exec.Cmd, error) {
+			cmd := exec.Command(command, args...) // not ctx: Start's context ends before the session does
+			cmd.Env, cmd.Dir = env, dir
+			return cmd, nil
+		}),
+	)
+	c := client.NewClient(stdio)
+	initialize(t, c)
+	// Debug logs are on: any log line on stdout would break the protocol
+	// and fail these calls.
+	checkListings(t, c, emu)
+}
+
+func TestOfficialGoSDKClient(t *testing.T) {
+	emu, base := emulator(t, apsemu.Options{})
+	url := startServer(t, base, serverOptions{})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cl := sdk.NewClient(&sdk.Implementation{Name: "go-sdk-e2e", Version: "1"}, nil)
+	session, err := cl.Connect(ctx, &sdk.StreamableClientTransport{Endpoint: url, MaxRetries: -1}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer session.Close()
+	tools, err := session.ListTools(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tool := range tools.Tools {
+		if tool.Annotations == nil || !tool.Annotations.ReadOnlyHint {
+			t.Errorf("%s: want readOnlyHint true for a GET tool, got %+v", tool.Name, tool.Annotations)
+		}
+	}
+	res, err := session.CallTool(ctx, &sdk.CallToolParams{Name: "list_objects", Arguments: map[string]any{"bucket_key": demoBucket, "begins_with": "site/"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.IsError {
+		t.Fatalf("tool error: %v", res.Content)
+	}
+	got, _ := res.StructuredContent.(map[string]any)
+	list, _ := got["items"].([]any)
+	var want []string
+	for _, k := range objectKeys(emu, demoBucket) {
+		if strings.HasPrefix(k, "site/") {
+			want = append(want, k)
+		}
+	}
+	if len(list) != len(want) || len(want) == 0 {
+		t.Fatalf("begins_with site/: got %d objects, want %d", len(list), len(want))
+	}
+}
+
+// TestServeCommandWithEmulator runs the README's serve command as a real
+// process: --emulator needs no account, and the server stops on SIGTERM.
+func TestServeCommandWithEmulator(t *testing.T) {
+	cmd := exec.Command(binPath, "--emulator", "--addr", "127.0.0.1:0",
+		"--tools", repoRoot+"/tools.yaml", "--profiles", repoRoot+"/profiles")
+	cmd.Dir, cmd.Env = t.TempDir(), binaryEnv(nil)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+
+	urlRE := regexp.MustCompile(`url=(http://127\.0\.0\.1:\d+/mcp)`)
+	found := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		sent := false
+		for sc.Scan() {
+			if m := urlRE.FindStringSubmatch(sc.Text()); m != nil && !sent {
+				found <- m[1]
+				sent = true
+			}
+		}
+	}()
+	var url string
+	select {
+	case url = <-found:
+	case <-time.After(30 * time.Second):
+		t.Fatal("server did not report its MCP URL")
+	}
+	c := httpClient(t, url)
+	buckets := items(t, callTool(t, c, "list_buckets", nil))
+	if len(buckets) <= 10 {
+		t.Errorf("list_buckets against --emulator returned %d buckets, want the seeded set", len(buckets))
+	}
+	c.Close()
+
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	waited := make(chan error, 1)
+	go func() { waited <- cmd.Wait() }()
+	select {
+	case err := <-waited:
+		if err != nil {
+			t.Errorf("server exited with %v after SIGTERM, want 0", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Error("server did not stop within 15s of SIGTERM")
+	}
+}
