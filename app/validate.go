@@ -84,4 +84,3 @@ func dedupe(lines []string) []string {
 	}
 	return out
 }
-

@@ -56,6 +56,10 @@ func NewClient(o ClientOptions) *resty.Client {
 // restyLogger routes resty's own messages to slog at debug level.
 type restyLogger struct{ l *slog.Logger }
 
-func (r restyLogger) Errorf(format string, v ...any) { r.l.Debug("resty", "msg", sprintf(format, v...)) }
-func (r restyLogger) Warnf(format string, v ...any)  { r.l.Debug("resty", "msg", sprintf(format, v...)) }
-func (r restyLogger) Debugf(format string, v ...any) { r.l.Debug("resty", "msg", sprintf(format, v...)) }
+func (r restyLogger) Errorf(format string, v ...any) {
+	r.l.Debug("resty", "msg", sprintf(format, v...))
+}
+func (r restyLogger) Warnf(format string, v ...any) { r.l.Debug("resty", "msg", sprintf(format, v...)) }
+func (r restyLogger) Debugf(format string, v ...any) {
+	r.l.Debug("resty", "msg", sprintf(format, v...))
+}

@@ -15,7 +15,8 @@ const maxMessage = 300
 
 // ErrorMessage extracts APS's own message from an error body, whichever of
 // APS's shapes it uses: the gateway's developerMessage/errorCode (older:
-// userMessage), OSS's reason, Data Management's JSON:API errors[].detail,
+// userMessage), OSS's reason, Data Management's JSON:API errors[].detail
+// and meta.warnings,
 // OAuth's error/error_description, and SSA's title/detail. It returns ""
 // when the body holds none of them.
 func ErrorMessage(body []byte) string {
@@ -62,6 +63,15 @@ func ErrorMessage(body []byte) string {
 		add(r.Get("detail").String())
 		if t := r.Get("title").String(); t != "" {
 			add("(" + t + ")")
+		}
+	case r.Get("meta.warnings").IsArray():
+		// Data Management's partial-failure shape, keys capitalised.
+		for _, w := range r.Get("meta.warnings").Array() {
+			msg := strings.TrimSpace(w.Get("Title").String() + " " + w.Get("Detail").String())
+			if code := w.Get("ErrorCode").String(); code != "" && msg != "" {
+				msg += " (" + code + ")"
+			}
+			add(msg)
 		}
 	case r.Get("message").Type == gjson.String:
 		add(r.Get("message").String())

@@ -62,8 +62,11 @@ func normalize(p *Param, v any) (any, error) {
 			return n, nil
 		}
 	}
-	return nil, fmt.Errorf("must be a %s, got %s", p.Type, jsonType(v))
+	return nil, fmt.Errorf("must be %s, got %s", typeNames[p.Type], jsonType(v))
 }
+
+// typeNames are the parameter types as a message says them.
+var typeNames = map[string]string{"string": "a string", "integer": "an integer", "number": "a number", "boolean": "a boolean"}
 
 // checkValue normalizes v and checks enum, pattern and bounds.
 func checkValue(p *Param, v any) (any, error) {

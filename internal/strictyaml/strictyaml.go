@@ -127,6 +127,14 @@ var parserErrors = []string{
 	"found incompatible YAML document", "found duplicate %TAG directive",
 }
 
+func lineCount(data []byte) int {
+	n := bytes.Count(data, []byte("\n"))
+	if len(data) > 0 && data[len(data)-1] != '\n' {
+		n++
+	}
+	return max(n, 1)
+}
+
 func isParserError(msg string) bool {
 	for _, p := range parserErrors {
 		if strings.HasPrefix(msg, p) {
@@ -147,7 +155,7 @@ func Parse(file string, data []byte) (*Document, error) {
 			if isParserError(m[2]) {
 				// The YAML library reports parser (not scanner) errors at the
 				// 0-based line where the broken construct began.
-				p.Line = min(p.Line+1, bytes.Count(data, []byte("\n"))+1)
+				p.Line = min(p.Line+1, lineCount(data))
 			}
 		}
 		return nil, Problems{p}
@@ -188,9 +196,6 @@ func (d *Document) Decode(out any, subject string, subjectOf func(path string) (
 					line, _ = strconv.Atoi(m[1])
 					e = m[2]
 				}
-				if strings.Contains(e, "already defined at line") {
-					continue // walk reported the duplicate key already
-				}
 				report(line, d.pathAtLine(line), e)
 			}
 		} else {
@@ -200,16 +205,30 @@ func (d *Document) Decode(out any, subject string, subjectOf func(path string) (
 	return ps
 }
 
-// pathAtLine finds the deepest key path recorded at line, so a type error
-// from the YAML library can name its field.
+// pathAtLine names the field a type error from the YAML library is about.
+// The library gives only a line; when several keys share it (a flow
+// mapping such as {in: query, type: integer}) the error belongs to their
+// common parent, the one thing all of them are part of.
 func (d *Document) pathAtLine(line int) string {
-	best := ""
+	var paths []string
 	for p, l := range d.lines {
-		if l == line && len(p) > len(best) {
-			best = p
+		if l == line {
+			paths = append(paths, p)
 		}
 	}
-	return best
+	if len(paths) == 0 {
+		return ""
+	}
+	sort.Strings(paths)
+	if len(paths) == 1 {
+		return paths[0]
+	}
+	first, last := strings.Split(paths[0], "."), strings.Split(paths[len(paths)-1], ".")
+	n := 0
+	for n < len(first) && n < len(last) && first[n] == last[n] {
+		n++
+	}
+	return strings.Join(first[:n], ".")
 }
 
 // walk checks keys against the yaml tags of t, records key lines and
@@ -227,15 +246,10 @@ func (d *Document) walk(n *yaml.Node, t reflect.Type, path string, report func(i
 			return // the decoder reports the type mismatch
 		}
 		fields := yamlFields(t)
-		seen := map[string]int{}
+		d.dropDuplicates(n, path, "duplicate key", report)
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, v := n.Content[i], n.Content[i+1]
 			kp := join(path, k.Value)
-			if prev, dup := seen[k.Value]; dup {
-				report(k.Line, kp, fmt.Sprintf("duplicate key %q (first at line %d)", k.Value, prev))
-				continue
-			}
-			seen[k.Value] = k.Line
 			d.lines[kp] = k.Line
 			ft, ok := fields[k.Value]
 			if !ok {
@@ -248,15 +262,10 @@ func (d *Document) walk(n *yaml.Node, t reflect.Type, path string, report func(i
 		if n.Kind != yaml.MappingNode {
 			return
 		}
-		seen := map[string]int{}
+		d.dropDuplicates(n, path, "duplicate", report)
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, v := n.Content[i], n.Content[i+1]
 			kp := join(path, k.Value)
-			if prev, dup := seen[k.Value]; dup {
-				report(k.Line, kp, fmt.Sprintf("duplicate %q (first at line %d)", k.Value, prev))
-				continue
-			}
-			seen[k.Value] = k.Line
 			d.lines[kp] = k.Line
 			d.walk(v, t.Elem(), kp, report)
 		}
@@ -270,6 +279,24 @@ func (d *Document) walk(n *yaml.Node, t reflect.Type, path string, report func(i
 			d.walk(item, t.Elem(), ip, report)
 		}
 	}
+}
+
+// dropDuplicates reports each repeated key of mapping n and removes it, so
+// the decoder (which stops at the first duplicate) goes on to report every
+// other problem too.
+func (d *Document) dropDuplicates(n *yaml.Node, path, what string, report func(int, string, string)) {
+	seen := map[string]int{}
+	kept := n.Content[:0]
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := n.Content[i]
+		if prev, dup := seen[k.Value]; dup {
+			report(k.Line, join(path, k.Value), fmt.Sprintf("%s %q (first at line %d)", what, k.Value, prev))
+			continue
+		}
+		seen[k.Value] = k.Line
+		kept = append(kept, k, n.Content[i+1])
+	}
+	n.Content = kept
 }
 
 func join(path, key string) string {

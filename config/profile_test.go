@@ -1,0 +1,121 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aps-mcp/aps-mcp/internal/strictyaml"
+)
+
+var testOptions = LoadOptions{
+	AuthKinds:  []string{"2lo"},
+	ValidScope: func(s string) bool { return s == "data:read" || s == "bucket:read" },
+}
+
+func writeProfile(t *testing.T, body string) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "team.yaml"), []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+const teamProfile = `description: test team
+auth: {kind: 2lo, scopes: [data:read]}
+server: {addr: 127.0.0.1:6000}
+`
+
+// TestLayering: built-in defaults < profile file < environment < flags.
+func TestLayering(t *testing.T) {
+	dir := writeProfile(t, teamProfile)
+	tests := []struct {
+		name                 string
+		env                  map[string]string
+		ov                   Overrides
+		transport, addr, aps string
+	}{
+		{"defaults and file", nil, Overrides{}, "http", "127.0.0.1:6000", DefaultBaseURL},
+		{"environment over file", map[string]string{"APS_MCP_ADDR": "127.0.0.1:7000", "APS_BASE_URL": "http://127.0.0.1:9/", "APS_MCP_TRANSPORT": "stdio"}, Overrides{}, "stdio", "127.0.0.1:7000", "http://127.0.0.1:9"},
+		{"flags over environment", map[string]string{"APS_MCP_ADDR": "127.0.0.1:7000", "APS_MCP_TRANSPORT": "stdio"}, Overrides{Addr: "127.0.0.1:8000", Transport: "http"}, "http", "127.0.0.1:8000", DefaultBaseURL},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := LoadProfile(dir, "team", EnvFromMap(tc.env), tc.ov, testOptions)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.Server.Transport != tc.transport || p.Server.Addr != tc.addr || p.APS.BaseURL != tc.aps {
+				t.Errorf("got transport %q addr %q base %q", p.Server.Transport, p.Server.Addr, p.APS.BaseURL)
+			}
+			if !p.Tools.ReadOnly {
+				t.Error("read_only must default to true")
+			}
+		})
+	}
+}
+
+func TestProfileProblems(t *testing.T) {
+	tests := []struct {
+		name, body string
+		env        map[string]string
+		want       []string
+	}{
+		{"unknown key", teamProfile + "colour: red\n", nil, []string{"team.yaml:4: profile team: field colour: unknown key"}},
+		{"unknown kind and scope", "auth: {kind: 4lo, scopes: [data:reed]}\n", nil,
+			[]string{`team.yaml:1: profile team: field auth.kind: unknown auth kind "4lo"`, `field auth.scopes.0: unknown APS scope "data:reed"`}},
+		{"bad transport", strings.Replace(teamProfile, "addr:", "transport: carrier-pigeon, addr:", 1), nil, []string{"field server.transport: must be http or stdio"}},
+		{"bad base URL from env", teamProfile, map[string]string{"APS_BASE_URL": "ftp://x/y"}, []string{"field aps.base_url: must be an http(s) URL"}},
+		{"missing scopes", "auth: {kind: 2lo}\n", nil, []string{"field auth.scopes: missing"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := writeProfile(t, tc.body)
+			_, err := LoadProfile(dir, "team", EnvFromMap(tc.env), Overrides{}, testOptions)
+			ps, ok := strictyaml.AsProblems(err)
+			if !ok {
+				t.Fatalf("want Problems, got %v", err)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(ps.Error(), w) {
+					t.Errorf("problems lack %q:\n%s", w, ps.Error())
+				}
+			}
+		})
+	}
+	if _, err := LoadProfile(writeProfile(t, teamProfile), "nope", Env{}, Overrides{}, testOptions); err == nil || !strings.Contains(err.Error(), "no such profile (profiles in") {
+		t.Errorf("missing profile: %v", err)
+	}
+}
+
+func TestDotenv(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, ".env")
+	body := "# comment\n\nexport APS_CLIENT_ID=abc\nAPS_CLIENT_SECRET=\"s p a c e\"\nAPS_BASE_URL=http://127.0.0.1:1 # trailing\nAPS_MCP_ADDR='127.0.0.1:1'\n"
+	if err := os.WriteFile(file, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("APS_MCP_ADDR", "from-process")
+	env, err := LoadEnv(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"APS_CLIENT_ID": "abc", "APS_CLIENT_SECRET": "s p a c e", "APS_BASE_URL": "http://127.0.0.1:1", "APS_MCP_ADDR": "from-process"}
+	for k, v := range want {
+		if got := env.Get(k); got != v {
+			t.Errorf("%s = %q, want %q", k, got, v)
+		}
+	}
+	if err := os.WriteFile(file, []byte("APS_CLIENT_SECRET=top-secret\nnot a pair\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err = LoadEnv(file)
+	if err == nil || !strings.Contains(err.Error(), ".env:2: expected KEY=VALUE") || strings.Contains(err.Error(), "top-secret") {
+		t.Errorf("bad line error = %v", err)
+	}
+	if _, err := LoadEnv(filepath.Join(dir, "absent.env")); err != nil {
+		t.Errorf("a missing .env must be fine: %v", err)
+	}
+}
