@@ -112,15 +112,9 @@ func TestStdioListsEveryPage(t *testing.T) {
 
 func TestOfficialGoSDKClient(t *testing.T) {
 	emu, base := emulator(t, apsemu.Options{})
-	url := startServer(t, base, serverOptions{})
+	session := sdkSession(t, startServer(t, base, serverOptions{}))
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	cl := sdk.NewClient(&sdk.Implementation{Name: "go-sdk-e2e", Version: "1"}, nil)
-	session, err := cl.Connect(ctx, &sdk.StreamableClientTransport{Endpoint: url, MaxRetries: -1}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer session.Close()
 	tools, err := session.ListTools(ctx, nil)
 	if err != nil {
 		t.Fatal(err)

@@ -1,0 +1,124 @@
+package e2e_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/aps-mcp/aps-mcp/config"
+	"github.com/aps-mcp/aps-mcp/internal/apsemu"
+)
+
+func sdkSession(t *testing.T, url string) *sdk.ClientSession {
+	t.Helper()
+	cl := sdk.NewClient(&sdk.Implementation{Name: "go-sdk-e2e", Version: "1"}, nil)
+	session, err := cl.Connect(context.Background(), &sdk.StreamableClientTransport{Endpoint: url, MaxRetries: -1}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { session.Close() })
+	return session
+}
+
+var update = flag.Bool("update", false, "rewrite the tools/list snapshots in testdata/")
+
+// TestToolsListSnapshot diffs what a model sees in tools/list, for every
+// shipped profile, against testdata/tools_list/PROFILE.json. After an
+// intended change to tools.yaml run: go test ./e2e -run Snapshot -update
+func TestToolsListSnapshot(t *testing.T) {
+	profiles, err := config.ProfileNames(filepath.Join(repoRoot, "profiles"))
+	if err != nil || len(profiles) == 0 {
+		t.Fatalf("profiles: %v %v", profiles, err)
+	}
+	_, base := emulator(t, apsemu.Options{})
+	for _, profile := range profiles {
+		t.Run(profile, func(t *testing.T) {
+			// The official SDK keeps inputSchema as the raw JSON the server
+			// sent, so the snapshot is the wire, not a client's re-encoding.
+			session := sdkSession(t, startServer(t, base, serverOptions{profile: profile}))
+			res, err := session.ListTools(context.Background(), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			raw, err := json.Marshal(res.Tools)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var tools []map[string]any
+			if err := json.Unmarshal(raw, &tools); err != nil {
+				t.Fatal(err)
+			}
+			checkToolMetadata(t, tools)
+			got, _ := json.MarshalIndent(tools, "", "  ")
+			got = append(got, '\n')
+			file := filepath.Join("testdata", "tools_list", profile+".json")
+			if *update {
+				must(t, os.MkdirAll(filepath.Dir(file), 0o755))
+				must(t, os.WriteFile(file, got, 0o644))
+				return
+			}
+			want, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatalf("%v (run go test ./e2e -run Snapshot -update to create it)", err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("tools/list for profile %s differs from %s; if intended, run go test ./e2e -run Snapshot -update\n%s",
+					profile, file, firstDifference(string(want), string(got)))
+			}
+		})
+	}
+}
+
+// checkToolMetadata: every tool states its hints, describes itself and
+// each argument, and refuses unknown arguments.
+func checkToolMetadata(t *testing.T, tools []map[string]any) {
+	t.Helper()
+	for _, tool := range tools {
+		name := tool["name"]
+		if d, _ := tool["description"].(string); len(d) < 20 {
+			t.Errorf("%s: description too thin: %q", name, d)
+		}
+		ann, _ := tool["annotations"].(map[string]any)
+		for _, hint := range []string{"readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint"} {
+			if _, ok := ann[hint].(bool); !ok {
+				t.Errorf("%s: annotation %s not stated", name, hint)
+			}
+		}
+		schema, _ := tool["inputSchema"].(map[string]any)
+		if schema["type"] != "object" || schema["additionalProperties"] != false {
+			t.Errorf("%s: input schema must be an object refusing unknown properties: %v", name, schema)
+		}
+		props, _ := schema["properties"].(map[string]any)
+		for arg, p := range props {
+			if d, _ := p.(map[string]any)["description"].(string); d == "" {
+				t.Errorf("%s: argument %s has no description", name, arg)
+			}
+		}
+	}
+}
+
+func firstDifference(want, got string) string {
+	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
+	for i := 0; i < len(wl) || i < len(gl); i++ {
+		var w, g string
+		if i < len(wl) {
+			w = wl[i]
+		}
+		if i < len(gl) {
+			g = gl[i]
+		}
+		if w != g {
+			return "line " + itoa(i+1) + ":\n- " + w + "\n+ " + g
+		}
+	}
+	return ""
+}
+
+func itoa(i int) string { b, _ := json.Marshal(i); return string(b) }
