@@ -17,6 +17,9 @@ import (
 	"github.com/aps-mcp/aps-mcp/config"
 )
 
+// shutdownGrace is how long in-flight calls may run on after a stop signal.
+const shutdownGrace = 5 * time.Second
+
 // MCPPath is where the streamable HTTP transport answers.
 const MCPPath = "/mcp"
 
@@ -66,11 +69,14 @@ func (a *App) ServeListener(ctx context.Context, ln net.Listener) error {
 		return fmt.Errorf("HTTP server: %w", err)
 	case <-ctx.Done():
 	}
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
 	_ = shutdownMCP(shutdownCtx) // closes open SSE streams so Shutdown can finish
 	if err := srv.Shutdown(shutdownCtx); err != nil {
-		return fmt.Errorf("shutting down HTTP server: %w", err)
+		// Calls still running (or connections a client opened and never
+		// used) had their grace period; stop them rather than hang.
+		a.logger.Warn("closing connections still open after the shutdown grace period", "grace", shutdownGrace)
+		_ = srv.Close()
 	}
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err

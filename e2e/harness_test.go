@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -20,6 +21,7 @@ import (
 	"time"
 
 	"github.com/mark3labs/mcp-go/client"
+	"github.com/mark3labs/mcp-go/client/transport"
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/aps-mcp/aps-mcp/app"
@@ -130,7 +132,11 @@ func startServer(t *testing.T, baseURL string, o serverOptions) string {
 // httpClient connects an initialized mcp-go client to url.
 func httpClient(t *testing.T, url string) *client.Client {
 	t.Helper()
-	c, err := client.NewStreamableHttpClient(url)
+	// An own transport, closed at the end, so connections the client dialled
+	// but never used do not hold the server's graceful shutdown open.
+	hc := &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+	t.Cleanup(hc.CloseIdleConnections)
+	c, err := client.NewStreamableHttpClient(url, transport.WithHTTPBasicClient(hc))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,85 @@
+package apsemu
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"strings"
+)
+
+// Content types as APS sends them: the authentication service and the
+// gateway answer plain application/json, OSS adds a charset.
+const (
+	contentTypeJSON    = "application/json"
+	contentTypeOSSJSON = "application/json; charset=utf-8"
+)
+
+// gatewayMoreInfo is the moreInfo link every documented gateway error carries.
+const gatewayMoreInfo = "https://aps.autodesk.com/en/docs/oauth/v2/developers_guide/error_handling/"
+
+// gatewayError is the Apigee gateway body sent before a request reaches a
+// service: bad or missing bearer tokens, missing scopes, unknown routes.
+type gatewayError struct {
+	DeveloperMessage string `json:"developerMessage"`
+	MoreInfo         string `json:"moreInfo"`
+	ErrorCode        string `json:"errorCode,omitempty"`
+}
+
+// ossError is the body OSS itself sends for 4xx answers.
+type ossError struct {
+	Reason string `json:"reason"`
+}
+
+// oauthError is an OAuth 2.0 error (RFC 6749 §5.2) from the token endpoint,
+// with the HTTP status it travels with.
+type oauthError struct {
+	status      int
+	Code        string `json:"error"`
+	Description string `json:"error_description"`
+}
+
+// writeJSON encodes v as the whole response body. HTML escaping is off so
+// object keys such as "R&D.dwg" appear literally, as a Java service sends them.
+func writeJSON(w http.ResponseWriter, status int, contentType string, v any) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		// Only our own response types reach here, and they always encode.
+		http.Error(w, `{"reason":"internal error"}`, http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", contentType)
+	w.WriteHeader(status)
+	_, _ = w.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+}
+
+// writeOSSError sends an OSS {"reason": ...} body.
+func writeOSSError(w http.ResponseWriter, status int, reason string) {
+	writeJSON(w, status, contentTypeOSSJSON, ossError{Reason: reason})
+}
+
+// writeGatewayError sends a gateway body with the given code and message.
+func writeGatewayError(w http.ResponseWriter, status int, code, message string) {
+	writeJSON(w, status, contentTypeJSON, gatewayError{DeveloperMessage: message, MoreInfo: gatewayMoreInfo, ErrorCode: code})
+}
+
+// writeGatewayNotFound answers a path no emulated service owns. APS's exact
+// body here is unverified; the gateway shape without an errorCode is used.
+func writeGatewayNotFound(w http.ResponseWriter) {
+	writeJSON(w, http.StatusNotFound, contentTypeJSON, gatewayError{
+		DeveloperMessage: "The requested resource does not exist.",
+		MoreInfo:         gatewayMoreInfo,
+	})
+}
+
+// writeOAuthError sends an OAuth 2.0 error body from the token endpoint.
+func writeOAuthError(w http.ResponseWriter, e *oauthError) {
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, e.status, contentTypeJSON, e)
+}
+
+// setAllow sets the Allow header RFC 9110 requires on a 405 answer.
+func setAllow(w http.ResponseWriter, allowed ...string) {
+	w.Header().Set("Allow", strings.Join(allowed, ", "))
+}

@@ -1,0 +1,113 @@
+package apsemu
+
+import (
+	"fmt"
+	"hash/fnv"
+	"path"
+)
+
+// Demo data shape. Everything is derived from these numbers, so every
+// emulator holds exactly the same data.
+const (
+	// demoModelsBucket holds the large, awkward-key object set.
+	demoModelsBucket = "aps-mcp-demo-models"
+	demoBucketCount  = 32
+	demoPartCount    = 250
+	// demoEpochMs (2024-01-01T00:00:00Z) anchors every seeded createdDate.
+	demoEpochMs = int64(1704067200000)
+	dayMs       = int64(24 * 60 * 60 * 1000)
+)
+
+// demoOddObjectKeys are keys that break naive URL handling: spaces,
+// non-ASCII letters, "/", "?", "#", "%", "+", "&", ";" and ",", and a key
+// that literally contains "%2F" to catch double decoding.
+func demoOddObjectKeys() []string {
+	return []string{
+		"Floor Plan Level 1.dwg",
+		"Zeichnung-Übersicht.dwg",
+		"設計図.rvt",
+		"façade élévation.pdf",
+		"site/north wing/model.rvt",
+		"site/plan.dwg",
+		"what?.txt",
+		"issue #42 notes.txt",
+		"100% done.txt",
+		"a+b=c.ifc",
+		"R&D concept.f3d",
+		"draft;v2,final.dwg",
+		"literal %2F slash.txt",
+	}
+}
+
+// seedDemoData fills e with the demo buckets and objects, owned by e.owner.
+func seedDemoData(e *Emulator) {
+	for i := 1; i <= demoBucketCount; i++ {
+		e.AddBucket(demoBucket(e.owner, i))
+	}
+	e.AddBucket(Bucket{Key: demoModelsBucket, Owner: e.owner, Region: "US", PolicyKey: "persistent", CreatedDate: demoEpochMs - dayMs})
+	for i := 1; i <= demoPartCount; i++ {
+		ext := ".ipt"
+		if i%10 == 0 {
+			ext = ".iam"
+		}
+		e.AddObject(demoObject(demoModelsBucket, fmt.Sprintf("part-%04d%s", i, ext)))
+	}
+	for _, key := range demoOddObjectKeys() {
+		e.AddObject(demoObject(demoModelsBucket, key))
+	}
+	// A second, small bucket with content, so listings are not all-or-nothing.
+	for _, key := range []string{"readme.txt", "model.rvt"} {
+		e.AddObject(demoObject(demoBucketKey(1), key))
+	}
+}
+
+// demoBucketKey names the i-th numbered demo bucket.
+func demoBucketKey(i int) string {
+	return fmt.Sprintf("aps-mcp-demo-%02d", i)
+}
+
+// demoBucket builds the i-th numbered demo bucket: mostly US, every eighth
+// EMEA, number 13 AUS; policies rotate; one bucket created per day.
+func demoBucket(owner string, i int) Bucket {
+	region := "US"
+	switch {
+	case i == 13:
+		region = "AUS"
+	case i%8 == 0:
+		region = "EMEA"
+	}
+	policies := [...]string{"transient", "temporary", "persistent"}
+	return Bucket{
+		Key:         demoBucketKey(i),
+		Owner:       owner,
+		Region:      region,
+		PolicyKey:   policies[i%len(policies)],
+		CreatedDate: demoEpochMs + int64(i)*dayMs + int64(i)*1237, // distinct milliseconds
+	}
+}
+
+// demoObject builds an object whose size and digest derive from its key.
+func demoObject(bucketKey, key string) Object {
+	h := fnv.New64a()
+	_, _ = h.Write([]byte(key))
+	size := int64(1024 + h.Sum64()%(64<<20))
+	return Object{
+		BucketKey:   bucketKey,
+		Key:         key,
+		SHA1:        syntheticSHA1(bucketKey, key, size),
+		ContentType: demoContentType(key),
+		Size:        size,
+	}
+}
+
+// demoContentType is the type an uploader would plausibly have set.
+func demoContentType(key string) string {
+	switch path.Ext(key) {
+	case ".pdf":
+		return "application/pdf"
+	case ".txt":
+		return "text/plain"
+	default:
+		return defaultContentType
+	}
+}

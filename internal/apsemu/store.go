@@ -1,0 +1,139 @@
+package apsemu
+
+import (
+	"cmp"
+	"crypto/sha1"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Defaults applied by AddBucket and AddObject to fields left empty.
+const (
+	defaultRegion      = "US"
+	defaultPolicyKey   = "transient"
+	defaultContentType = "application/octet-stream"
+)
+
+// Bucket is an OSS bucket as the emulator stores it.
+type Bucket struct {
+	Key       string
+	Owner     string // client ID of the owning app
+	Region    string // US, EMEA, AUS, CAN, DEU, IND, JPN, GBR or APAC
+	PolicyKey string // transient, temporary or persistent
+	// CreatedDate is Unix time in milliseconds, as OSS reports it.
+	CreatedDate int64
+}
+
+// Object is an OSS object as the emulator stores it (metadata only).
+type Object struct {
+	BucketKey, Key string
+	SHA1           string // 40 lowercase hex characters
+	ContentType    string
+	Size           int64
+}
+
+// Buckets returns the buckets clientID owns in every region, sorted by key.
+func (e *Emulator) Buckets(clientID string) []Bucket {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.bucketsLocked(func(b Bucket) bool { return b.Owner == clientID })
+}
+
+// Objects returns the objects of a bucket, sorted by key.
+func (e *Emulator) Objects(bucketKey string) []Object {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.objectsLocked(bucketKey, "")
+}
+
+// AddBucket stores b, replacing any bucket with the same key. Empty fields
+// get defaults: Owner the first registered client, Region US, PolicyKey
+// transient, CreatedDate the emulator clock.
+func (e *Emulator) AddBucket(b Bucket) {
+	if b.Owner == "" {
+		b.Owner = e.owner
+	}
+	if b.Region == "" {
+		b.Region = defaultRegion
+	}
+	if b.PolicyKey == "" {
+		b.PolicyKey = defaultPolicyKey
+	}
+	if b.CreatedDate == 0 {
+		b.CreatedDate = e.now().UnixMilli()
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.buckets[b.Key] = b
+}
+
+// AddObject stores o, replacing any object with the same bucket and key. The
+// bucket need not exist yet, but the object is only served once it does.
+// Empty fields get defaults: ContentType application/octet-stream and SHA1
+// derived deterministically from the bucket, key and size.
+func (e *Emulator) AddObject(o Object) {
+	if o.ContentType == "" {
+		o.ContentType = defaultContentType
+	}
+	if o.SHA1 == "" {
+		o.SHA1 = syntheticSHA1(o.BucketKey, o.Key, o.Size)
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	objs := e.objects[o.BucketKey]
+	if objs == nil {
+		objs = make(map[string]Object)
+		e.objects[o.BucketKey] = objs
+	}
+	objs[o.Key] = o
+}
+
+// bucketsLocked returns the buckets keep accepts, sorted by key. e.mu must be held.
+func (e *Emulator) bucketsLocked(keep func(Bucket) bool) []Bucket {
+	var out []Bucket
+	for _, b := range e.buckets {
+		if keep(b) {
+			out = append(out, b)
+		}
+	}
+	slices.SortFunc(out, func(a, b Bucket) int { return cmp.Compare(a.Key, b.Key) })
+	return out
+}
+
+// objectsLocked returns a bucket's objects whose key starts with prefix,
+// sorted by key (byte order, i.e. Unicode code point order). e.mu must be held.
+func (e *Emulator) objectsLocked(bucketKey, prefix string) []Object {
+	var out []Object
+	for _, o := range e.objects[bucketKey] {
+		if strings.HasPrefix(o.Key, prefix) {
+			out = append(out, o)
+		}
+	}
+	slices.SortFunc(out, func(a, b Object) int { return cmp.Compare(a.Key, b.Key) })
+	return out
+}
+
+// bucket returns the bucket with the given key.
+func (e *Emulator) bucket(key string) (Bucket, bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	b, ok := e.buckets[key]
+	return b, ok
+}
+
+// object returns one object of a bucket.
+func (e *Emulator) object(bucketKey, objectKey string) (Object, bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	o, ok := e.objects[bucketKey][objectKey]
+	return o, ok
+}
+
+// syntheticSHA1 is the hex SHA-1 of the content the emulator pretends an
+// object holds, so the same object always reports the same digest.
+func syntheticSHA1(bucketKey, objectKey string, size int64) string {
+	sum := sha1.Sum(fmt.Appendf(nil, "apsemu object %s/%s %d bytes", bucketKey, objectKey, size))
+	return hex.EncodeToString(sum[:])
+}

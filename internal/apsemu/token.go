@@ -1,0 +1,249 @@
+package apsemu
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"time"
+)
+
+// tokenPath is the OAuth 2.0 token endpoint (Authentication v2).
+const tokenPath = "/authentication/v2/token"
+
+// Claim values of every APS access token (NOTES §2.5).
+const (
+	tokenIssuer   = "https://developer.api.autodesk.com"
+	tokenAudience = "https://autodesk.com"
+)
+
+// Grant types APS knows. Only client_credentials is implemented; the others
+// answer unsupported_grant_type until their grant functions are added to
+// runGrant.
+const (
+	grantClientCredentials = "client_credentials"
+	grantAuthorizationCode = "authorization_code"
+	grantRefreshToken      = "refresh_token"
+	grantJWTBearer         = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+)
+
+// maxTokenBody bounds the form body; the documented scope limit is 3000
+// characters, so real requests are far smaller.
+const maxTokenBody = 64 << 10
+
+// tokenInfo is what the emulator remembers about an issued access token.
+type tokenInfo struct {
+	clientID string
+	scopes   []string
+	expires  time.Time
+}
+
+// tokenGrant is what a successful grant function decides: the scopes the
+// new access token carries. 3LO grants will add a user and a refresh token.
+type tokenGrant struct {
+	scopes []string
+}
+
+// tokenResponse is the 200 body; APS sends no expires_at (NOTES §2.1).
+type tokenResponse struct {
+	AccessToken string `json:"access_token"`
+	TokenType   string `json:"token_type"`
+	ExpiresIn   int64  `json:"expires_in"`
+}
+
+// Token endpoint errors, with APS's documented wording where there is one.
+func errWrongMethod() *oauthError {
+	return &oauthError{status: http.StatusMethodNotAllowed, Code: "invalid_request", Description: "The token endpoint only accepts POST requests."}
+}
+
+func errContentType() *oauthError {
+	return &oauthError{status: http.StatusBadRequest, Code: "invalid_request", Description: "The request Content-Type must be 'application/x-www-form-urlencoded'."}
+}
+
+func errBadForm() *oauthError {
+	return &oauthError{status: http.StatusBadRequest, Code: "invalid_request", Description: "The request body is not a valid form."}
+}
+
+func errBothCredentials() *oauthError {
+	return &oauthError{status: http.StatusBadRequest, Code: "invalid_request", Description: "The 'client_id' is not supported in the request body when Authorization headers are present."}
+}
+
+func errNoCredentials() *oauthError {
+	return &oauthError{status: http.StatusUnauthorized, Code: "invalid_client", Description: "No client credentials found."}
+}
+
+func errBadCredentials() *oauthError {
+	return &oauthError{status: http.StatusUnauthorized, Code: "invalid_client", Description: "The client credentials are invalid."}
+}
+
+func errInvalidGrantType() *oauthError {
+	return &oauthError{status: http.StatusBadRequest, Code: "invalid_request", Description: "The token request must specify a valid 'grant_type'."}
+}
+
+func errUnsupportedGrantType() *oauthError {
+	return &oauthError{status: http.StatusBadRequest, Code: "unsupported_grant_type", Description: "The authorization grant type is not supported by the authorization server."}
+}
+
+func errMissingScope() *oauthError {
+	return &oauthError{status: http.StatusBadRequest, Code: "invalid_request", Description: "The request is missing a required parameter 'scope'."}
+}
+
+func errInvalidScope() *oauthError {
+	return &oauthError{status: http.StatusBadRequest, Code: "invalid_scope", Description: "The requested scope is invalid, unknown, malformed or exceeds the scope granted by the resource owner."}
+}
+
+func errServer() *oauthError {
+	return &oauthError{status: http.StatusInternalServerError, Code: "server_error", Description: "Generic internal server error."}
+}
+
+// handleToken serves POST /authentication/v2/token.
+func (e *Emulator) handleToken(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		setAllow(w, http.MethodPost)
+		writeOAuthError(w, errWrongMethod())
+		return
+	}
+	e.tokenRequests.Add(1)
+	resp, oerr := e.grantToken(r)
+	if oerr != nil {
+		if oerr.status == http.StatusUnauthorized && r.Header.Get("Authorization") != "" {
+			// RFC 6749 §5.2: a failed header authentication names the scheme.
+			w.Header().Set("WWW-Authenticate", `Basic realm="Autodesk"`)
+		}
+		writeOAuthError(w, oerr)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Pragma", "no-cache")
+	writeJSON(w, http.StatusOK, contentTypeJSON, resp)
+}
+
+// grantToken runs the token request pipeline in the order a typical OAuth
+// server does: request shape, client authentication, then the grant itself.
+// APS's precedence between simultaneous errors is unverified.
+func (e *Emulator) grantToken(r *http.Request) (tokenResponse, *oauthError) {
+	form, oerr := parseTokenForm(r)
+	if oerr != nil {
+		return tokenResponse{}, oerr
+	}
+	clientID, oerr := e.authenticateClient(r, form)
+	if oerr != nil {
+		return tokenResponse{}, oerr
+	}
+	grant, oerr := e.runGrant(form)
+	if oerr != nil {
+		return tokenResponse{}, oerr
+	}
+	return e.issueAccessToken(clientID, grant.scopes)
+}
+
+// parseTokenForm reads the URL-encoded body. Query parameters are ignored:
+// OAuth credentials and grants travel in the body only.
+func parseTokenForm(r *http.Request) (url.Values, *oauthError) {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mt != "application/x-www-form-urlencoded" {
+		return nil, errContentType()
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxTokenBody+1))
+	if err != nil || len(body) > maxTokenBody {
+		return nil, errBadForm()
+	}
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		return nil, errBadForm()
+	}
+	// RFC 6749 §3.2: request parameters must not be included more than once.
+	for _, name := range []string{"grant_type", "scope", "client_id", "client_secret"} {
+		if len(form[name]) > 1 {
+			return nil, &oauthError{status: http.StatusBadRequest, Code: "invalid_request",
+				Description: "The request includes the parameter '" + name + "' more than once."}
+		}
+	}
+	return form, nil
+}
+
+// authenticateClient accepts either HTTP Basic credentials or client_id and
+// client_secret in the body, never both, and returns the client ID.
+func (e *Emulator) authenticateClient(r *http.Request, form url.Values) (string, *oauthError) {
+	inBody := form.Has("client_id") || form.Has("client_secret")
+	if r.Header.Get("Authorization") != "" {
+		if inBody {
+			return "", errBothCredentials()
+		}
+		id, secret, ok := r.BasicAuth()
+		if !ok {
+			return "", errBadCredentials()
+		}
+		return e.checkClient(id, secret)
+	}
+	if !inBody {
+		return "", errNoCredentials()
+	}
+	return e.checkClient(form.Get("client_id"), form.Get("client_secret"))
+}
+
+// checkClient verifies a confidential client's secret. Every registered app
+// is confidential, so an empty secret never authenticates.
+func (e *Emulator) checkClient(id, secret string) (string, *oauthError) {
+	want, ok := e.clients[id]
+	if !ok || secret == "" || subtle.ConstantTimeCompare([]byte(secret), []byte(want)) != 1 {
+		return "", errBadCredentials()
+	}
+	return id, nil
+}
+
+// runGrant dispatches on grant_type. Each grant is its own function so the
+// 3LO and SSA grants can be added without touching the others.
+func (e *Emulator) runGrant(form url.Values) (tokenGrant, *oauthError) {
+	switch form.Get("grant_type") {
+	case grantClientCredentials:
+		return grantClientCredentialsToken(form)
+	case grantAuthorizationCode, grantRefreshToken, grantJWTBearer:
+		return tokenGrant{}, errUnsupportedGrantType()
+	default:
+		return tokenGrant{}, errInvalidGrantType()
+	}
+}
+
+// grantClientCredentialsToken implements the two-legged grant: the token
+// carries exactly the requested scopes, which are required.
+func grantClientCredentialsToken(form url.Values) (tokenGrant, *oauthError) {
+	raw := form.Get("scope")
+	if raw == "" {
+		return tokenGrant{}, errMissingScope()
+	}
+	scopes, ok := parseScopes(raw)
+	if !ok || len(scopes) == 0 {
+		return tokenGrant{}, errInvalidScope()
+	}
+	return tokenGrant{scopes: scopes}, nil
+}
+
+// issueAccessToken signs a JWT with APS's claim set, remembers it for bearer
+// validation and builds the response.
+func (e *Emulator) issueAccessToken(clientID string, scopes []string) (tokenResponse, *oauthError) {
+	expires := e.now().Add(e.ttl)
+	signed, err := e.signer.sign(accessClaims{
+		Scope:    scopes,
+		ClientID: clientID,
+		Issuer:   tokenIssuer,
+		Audience: tokenAudience,
+		ID:       rand.Text(),
+		Expiry:   expires.Unix(),
+	})
+	if err != nil {
+		return tokenResponse{}, errServer()
+	}
+	e.mu.Lock()
+	e.tokens[signed] = tokenInfo{clientID: clientID, scopes: scopes, expires: expires}
+	e.mu.Unlock()
+	return tokenResponse{AccessToken: signed, TokenType: "Bearer", ExpiresIn: e.expiresIn()}, nil
+}
+
+// expiresIn reports the token lifetime in whole seconds, never below 1 so a
+// client never sees a token that is already expired on arrival.
+func (e *Emulator) expiresIn() int64 {
+	return max(int64(e.ttl/time.Second), 1)
+}
