@@ -103,7 +103,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var version bool
 	fs := newFlagSet("aps-mcp", stderr, usage)
 	c.register(fs)
-	fs.StringVar(&transport, "transport", "", "MCP transport: `http` (streamable HTTP at /mcp) or stdio; default from the profile")
+	fs.StringVar(&transport, "transport", "", "MCP `TRANSPORT`: http (streamable HTTP at /mcp) or stdio; default from the profile")
 	fs.StringVar(&addr, "addr", "", "`HOST:PORT` to listen on with http; default from the profile")
 	fs.BoolVar(&version, "version", false, "print the version and exit")
 	if code, ok := parse(fs, args); !ok {
@@ -337,7 +337,11 @@ Flags of serve (call and tools take the same but --transport, --addr and --versi
 	sort.Strings(names)
 	fmt.Fprintf(w, `
 Environment (a .env file in the working directory is read too; it never overrides a variable already set):
-  APS_CLIENT_ID, APS_CLIENT_SECRET   the APS application's credentials (%s)
+  APS_CLIENT_ID, APS_CLIENT_SECRET   the APS application's credentials
+  APS_SSA_ID, APS_SSA_KEY_ID         the Secure Service Account and its key id (ssa)
+  APS_SSA_KEY_BASE64                 base64 of the service account's PEM private key (ssa), or
+  APS_SSA_KEY_FILE                   the path of that PEM file
+  Required per auth kind: %s
 `, strings.Join(required, "; "))
 	for _, v := range names {
 		fmt.Fprintf(w, "  %-34s overrides the profile's %s\n", v, overrides[v])

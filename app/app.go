@@ -18,7 +18,6 @@ import (
 	"github.com/aps-mcp/aps-mcp/apshttp"
 	"github.com/aps-mcp/aps-mcp/authproviders"
 	"github.com/aps-mcp/aps-mcp/config"
-	"github.com/aps-mcp/aps-mcp/internal/apsemu"
 	"github.com/aps-mcp/aps-mcp/registry"
 )
 
@@ -104,13 +103,13 @@ func New(ctx context.Context, opts Options) (*App, error) {
 	a := &App{Loaded: loaded, logger: opts.Logger, BaseURL: loaded.Profile.APS.BaseURL}
 	env := opts.Env
 	if opts.Emulator {
-		url, stop, err := startEmulator(ctx, opts.Logger)
+		url, creds, stop, err := startEmulator(ctx, loaded.Profile.Auth.Kind, opts.Logger)
 		if err != nil {
 			return nil, err
 		}
 		a.closers = append(a.closers, stop)
 		a.BaseURL = url
-		env = env.With(map[string]string{"APS_CLIENT_ID": apsemu.DemoClientID, "APS_CLIENT_SECRET": apsemu.DemoClientSecret})
+		env = env.With(creds)
 	}
 	kind, _ := authproviders.Lookup(loaded.Profile.Auth.Kind)
 	if missing := missingEnv(env, kind.RequiredEnv); len(missing) > 0 {
@@ -128,6 +127,7 @@ func New(ctx context.Context, opts Options) (*App, error) {
 		},
 		HTTP:   httpClient,
 		Logger: opts.Logger,
+		Env:    env.Get,
 	})
 	if err != nil {
 		a.Close()
@@ -179,24 +179,6 @@ func instructions(p *config.Profile) string {
 		s += ": " + p.Description
 	}
 	return s + ". Listing tools return every item across APS's pages up to a cap; a result with truncated=true says more exist."
-}
-
-// startEmulator serves the APS emulator on a free loopback port.
-func startEmulator(ctx context.Context, logger *slog.Logger) (string, func(), error) {
-	ctx, cancel := context.WithCancel(ctx)
-	urls := make(chan string, 1)
-	done := make(chan error, 1)
-	go func() {
-		done <- apsemu.ListenAndServe(ctx, "127.0.0.1:0", apsemu.New(apsemu.Options{}), func(u string) { urls <- u })
-	}()
-	select {
-	case u := <-urls:
-		logger.Info("APS emulator serving", "url", u)
-		return u, func() { cancel(); <-done }, nil
-	case err := <-done:
-		cancel()
-		return "", nil, fmt.Errorf("starting the APS emulator: %w", err)
-	}
 }
 
 // isLoopback reports whether a listen address stays on this machine.

@@ -30,6 +30,9 @@ type Settings struct {
 	Credentials Credentials
 	HTTP        *resty.Client // shared client for token calls
 	Logger      *slog.Logger
+	// Env looks up the kind's own environment variables (the SSA key, for
+	// example); it returns "" for an unset variable.
+	Env func(string) string
 }
 
 // Credentials are the application's secrets, read from the environment.
@@ -97,6 +100,9 @@ func New(name string, s Settings) (Provider, error) {
 	}
 	if s.Logger == nil {
 		s.Logger = slog.New(slog.DiscardHandler)
+	}
+	if s.Env == nil {
+		s.Env = func(string) string { return "" }
 	}
 	return k.New(s)
 }

@@ -140,8 +140,8 @@ tools:
 }
 
 func TestValidateShippedFiles(t *testing.T) {
-	cmd := exec.Command(binPath, "validate")
-	cmd.Dir, cmd.Env = repoRoot, binaryEnv(nil)
+	cmd := exec.Command(binPath, "validate", "--tools", repoRoot+"/tools.yaml", "--profiles", repoRoot+"/profiles")
+	cmd.Dir, cmd.Env = t.TempDir(), binaryEnv(nil) // no .env from the developer's checkout
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("validate on the shipped files: %v\n%s", err, out)

@@ -6,7 +6,12 @@ package e2e_test
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/base64"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
 	"log/slog"
 	"net"
@@ -76,6 +81,9 @@ type serverOptions struct {
 	profile     string
 	env         map[string]string
 	logs        *syncBuffer
+	// emu, when set, has the test service account registered so the ssa
+	// profile can authenticate.
+	emu *apsemu.Emulator
 }
 
 // startServer serves the app over streamable HTTP on a loopback port and
@@ -95,6 +103,11 @@ func startServer(t *testing.T, baseURL string, o serverOptions) string {
 		"APS_BASE_URL":      baseURL,
 		"APS_CLIENT_ID":     apsemu.DemoClientID,
 		"APS_CLIENT_SECRET": apsemu.DemoClientSecret,
+	}
+	if o.emu != nil {
+		for k, v := range serviceAccountEnv(o.emu) {
+			env[k] = v
+		}
 	}
 	for k, v := range o.env {
 		env[k] = v
@@ -299,4 +312,34 @@ func binaryEnv(vars map[string]string) []string {
 
 func equalStrings(a, b []string) bool {
 	return strings.Join(a, "\x00") == strings.Join(b, "\x00")
+}
+
+// Test service account: one RSA key for the whole test binary, registered
+// with each emulator that needs it.
+const (
+	testServiceAccount = "TESTSERVICEACCT"
+	testServiceKeyID   = "test-key-1"
+)
+
+var (
+	serviceKeyOnce sync.Once
+	serviceKey     *rsa.PrivateKey
+)
+
+// serviceAccountEnv registers the test service account with emu and
+// returns the variables the ssa profile reads.
+func serviceAccountEnv(emu *apsemu.Emulator) map[string]string {
+	serviceKeyOnce.Do(func() {
+		var err error
+		if serviceKey, err = rsa.GenerateKey(rand.Reader, 2048); err != nil {
+			panic(err)
+		}
+	})
+	emu.AddServiceAccount(apsemu.ServiceAccount{ID: testServiceAccount, KeyID: testServiceKeyID, Key: &serviceKey.PublicKey})
+	pemKey := pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(serviceKey)})
+	return map[string]string{
+		"APS_SSA_ID":         testServiceAccount,
+		"APS_SSA_KEY_ID":     testServiceKeyID,
+		"APS_SSA_KEY_BASE64": base64.StdEncoding.EncodeToString(pemKey),
+	}
 }

@@ -37,12 +37,12 @@ func TestToolsListSnapshot(t *testing.T) {
 	if err != nil || len(profiles) == 0 {
 		t.Fatalf("profiles: %v %v", profiles, err)
 	}
-	_, base := emulator(t, apsemu.Options{})
+	emu, base := emulator(t, apsemu.Options{})
 	for _, profile := range profiles {
 		t.Run(profile, func(t *testing.T) {
 			// The official SDK keeps inputSchema as the raw JSON the server
 			// sent, so the snapshot is the wire, not a client's re-encoding.
-			session := sdkSession(t, startServer(t, base, serverOptions{profile: profile}))
+			session := sdkSession(t, startServer(t, base, serverOptions{profile: profile, emu: emu}))
 			res, err := session.ListTools(context.Background(), nil)
 			if err != nil {
 				t.Fatal(err)

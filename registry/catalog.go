@@ -71,6 +71,9 @@ type Paginate struct {
 	Items string `yaml:"items"`
 	// Next is the gjson path to the next page's URL (style next-url).
 	Next string `yaml:"next"`
+	// Warnings is the gjson path to an array of warnings a page may carry
+	// (Data Management's meta.warnings); they are returned with the items.
+	Warnings string `yaml:"warnings"`
 	// PageSizeParam and PageSize ask APS for pages of that many items.
 	PageSizeParam string `yaml:"page_size_param"`
 	PageSize      int    `yaml:"page_size"`

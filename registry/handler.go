@@ -129,6 +129,7 @@ type listingInfo struct {
 	count     int
 	truncated bool
 	max       int
+	warnings  []byte // JSON array of the pages' warnings, or nil
 }
 
 // list follows the tool's pagination, merging every page's items into
@@ -155,6 +156,9 @@ func (rt *Runtime) list(ctx context.Context, t *Tool, req apiRequest, stats *cal
 		items := gjson.GetBytes(body, pg.Items)
 		if !items.IsArray() {
 			return nil, nil, fmt.Errorf("APS answered without the %q array this tool lists", pg.Items)
+		}
+		if pg.Warnings != "" {
+			info.addWarnings(gjson.GetBytes(body, pg.Warnings))
 		}
 		items.ForEach(func(_, item gjson.Result) bool {
 			if info.count == info.max {
@@ -186,6 +190,19 @@ func (rt *Runtime) list(ctx context.Context, t *Tool, req apiRequest, stats *cal
 	}
 	buf.WriteString(`]}`)
 	return buf.Bytes(), info, nil
+}
+
+// addWarnings appends a page's warnings to the listing's.
+func (info *listingInfo) addWarnings(w gjson.Result) {
+	w.ForEach(func(_, one gjson.Result) bool {
+		if info.warnings == nil {
+			info.warnings = []byte{'['}
+		} else {
+			info.warnings = append(info.warnings, ',')
+		}
+		info.warnings = append(info.warnings, one.Raw...)
+		return true
+	})
 }
 
 // failure turns an error from APS or the way there into a result the model

@@ -269,6 +269,11 @@ func (v *validator) paginate(t *Tool) {
 	} else if err := checkGJSONPath(pg.Items); err != nil {
 		v.add(n, "paginate.items", "invalid gjson path %q: %v", pg.Items, err)
 	}
+	if pg.Warnings != "" {
+		if err := checkGJSONPath(pg.Warnings); err != nil {
+			v.add(n, "paginate.warnings", "invalid gjson path %q: %v", pg.Warnings, err)
+		}
+	}
 	for _, msg := range style.check(pg) {
 		v.add(n, "paginate."+msg.field, "%s", msg.message)
 	}

@@ -101,6 +101,8 @@ func TestShape(t *testing.T) {
 		{"missing", "nope", `{"a":1}`, nil, `{"result":null}`},
 		{"empty body", "", ``, nil, `{}`},
 		{"listing", "items.#.{key:k}", `{"items":[{"k":"a"}]}`, &listingInfo{count: 1}, `{"items":[{"key":"a"}],"count":1}`},
+		{"listing with warnings", "", `{"items":[]}`, &listingInfo{warnings: []byte(`[{"Title":"t"},{"Title":"u"}`)},
+			`{"items":[],"count":0,"warnings":[{"Title":"t"},{"Title":"u"}]}`},
 		{"truncated listing", "", `{"items":[1,2]}`, &listingInfo{count: 2, truncated: true, max: 2},
 			`{"items":[1,2],"count":2,"truncated":true,"note":"Listing stopped at its cap of 2 items; APS has more. Narrow the request to see the rest."}`},
 	}

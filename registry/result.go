@@ -10,8 +10,9 @@ import (
 
 // shape applies the tool's projection to the response (or merged listing)
 // and returns the JSON object the model sees, working on the raw bytes. An
-// array becomes {"items":[...],"count":N}, with "truncated" and a note when
-// a listing stopped at its cap; any other non-object becomes {"result":v}.
+// array becomes {"items":[...],"count":N}, with the pages' "warnings" when
+// APS sent any, and "truncated" and a note when a listing stopped at its
+// cap; any other non-object becomes {"result":v}.
 func shape(t *Tool, doc []byte, listing *listingInfo) ([]byte, error) {
 	if len(bytes.TrimSpace(doc)) == 0 {
 		doc = []byte("{}")
@@ -52,6 +53,11 @@ func wrapItems(raw string, value gjson.Result, listing *listingInfo) []byte {
 	out = append(out, raw...)
 	out = append(out, `,"count":`...)
 	out = strconv.AppendInt(out, int64(count), 10)
+	if listing != nil && listing.warnings != nil {
+		out = append(out, `,"warnings":`...)
+		out = append(out, listing.warnings...)
+		out = append(out, ']')
+	}
 	if listing != nil && listing.truncated {
 		out = append(out, `,"truncated":true,"note":`...)
 		note := fmt.Sprintf("Listing stopped at its cap of %d items; APS has more. Narrow the request to see the rest.", listing.max)

@@ -5,22 +5,68 @@
 // Wire formats follow the APS OpenAPI specs and documented examples (see
 // NOTES.md in the shared aps-openapi folder): OAuth 2.0 error bodies on the
 // token endpoint, Apigee-style gateway bodies for bad or under-scoped bearer
-// tokens, and OSS {"reason": ...} bodies from the storage service.
+// tokens, OSS {"reason": ...} bodies from the storage service and JSON:API
+// documents from Data Management.
 //
 // Routing summary:
 //
-//	POST /authentication/v2/token                           token grant (client_credentials)
+//	POST /authentication/v2/token                           token grant (client_credentials, jwt-bearer)
 //	GET  /authentication/v2/keys                            JWKS for the token signing key
 //	GET  /oss/v2/buckets                                    bucket:read
 //	GET  /oss/v2/buckets/{bucketKey}/details                bucket:read (or viewables:read)
 //	GET  /oss/v2/buckets/{bucketKey}/objects                data:read
 //	GET  /oss/v2/buckets/{bucketKey}/objects/{key}/details  data:read
+//	GET  /project/v1/hubs                                   data:read, user context
+//	GET  /project/v1/hubs/{hub_id}                          data:read, user context
+//	GET  /project/v1/hubs/{hub_id}/projects                 data:read, user context
+//	GET  /project/v1/hubs/{hub_id}/projects/{project_id}    data:read, user context
 //
-// Unknown paths under /oss/ answer 404 with an OSS body {"reason": ...} after
-// the bearer token has been checked (the gateway authenticates before the
-// service routes); unknown paths anywhere else answer 404 with a gateway-style
-// body {"developerMessage": ..., "moreInfo": ...}. A known path with the wrong
+// Unknown paths under /oss/ answer 404 with an OSS body {"reason": ...} and
+// unknown paths under /project/ a JSON:API 404, both after the bearer token
+// has been checked (the gateway authenticates before the service routes);
+// unknown paths anywhere else answer 404 with a gateway-style body
+// {"developerMessage": ..., "moreInfo": ...}. A known path with the wrong
 // method answers 405 with an Allow header.
+//
+// # Secure Service Accounts
+//
+// The jwt-bearer grant (urn:ietf:params:oauth:grant-type:jwt-bearer)
+// exchanges an assertion signed by a key registered with AddServiceAccount
+// for a user-context token whose payload carries "userid" (the service
+// account ID). The assertion is checked as NOTES §3.2 describes: alg RS256
+// only, kid a key of the account named by sub, a valid signature, iss the
+// authenticated client, sub an enabled account of that client, aud exactly
+// the token URL as this emulator is reached (scheme and Host header, so an
+// assertion for the public APS URL is refused), exp in the future and at
+// most 300 s ahead (10 s of skew allowed either way, the emulator's own
+// choice), nbf if present already passed, and scope a non-empty JSON array
+// of known scopes. Failures answer 400 invalid_grant with APS's documented
+// "The 'assertion' is invalid" followed by the specific reason; the exact
+// reasons are the emulator's own.
+//
+// # Data Management
+//
+// DM documents are JSON:API 1.0 with absolute links built from the request's
+// scheme and Host; IDs inside links are percent-encoded except for RFC 3986
+// unreserved characters. Hubs and projects are listed by name, then ID
+// (byte order). Project lists are paginated with page[number] (0-based) and
+// page[limit] (1..200, default 200), applied before filter[id] and
+// filter[extension.type], so a short or empty page may still carry
+// links.next; GET hubs is not paginated and also takes filter[name].
+// Filters match values exactly; unsupported filters are ignored. Hubs marked
+// Unreachable are left out of GET hubs, which then carries one meta.warnings
+// entry per unreachable region in the observed BIM360DM_ERROR shape; asking
+// for such a hub directly answers 403 with that error in a JSON:API body.
+//
+// Who sees what is deliberately simple: the hubs belong to the first
+// registered client, so its user-context tokens see every reachable hub and
+// other clients' user tokens see none (unknown and invisible hubs both
+// answer 404). App-only (client_credentials) tokens are refused with 403
+// and a JSON:API error whose code USER_CONTEXT_REQUIRED and wording are the
+// emulator's own and unverified: the DM spec also lists 2LO access (with
+// x-user-id), which the emulator does not model. Likewise unverified: the
+// Content-Type application/vnd.api+json, the texts of 400/404 errors
+// (modelled on the synthesized examples), and 405 bodies.
 package apsemu
 
 import (
@@ -81,12 +127,16 @@ type Emulator struct {
 	signer  *signingKey
 
 	tokenRequests atomic.Int64
+	jwtExchanges  atomic.Int64
 
-	mu      sync.Mutex
-	tokens  map[string]tokenInfo         // issued access token → grant facts
-	buckets map[string]Bucket            // bucket key → bucket (keys are global across apps and regions)
-	objects map[string]map[string]Object // bucket key → object key → object
-	log     []Request
+	mu              sync.Mutex
+	tokens          map[string]tokenInfo          // issued access token → grant facts
+	serviceAccounts map[string]*serviceAccount    // serviceAccountId → account and its keys
+	buckets         map[string]Bucket             // bucket key → bucket (keys are global across apps and regions)
+	objects         map[string]map[string]Object  // bucket key → object key → object
+	hubs            map[string]Hub                // hub ID → hub
+	projects        map[string]map[string]Project // hub ID → project ID → project
+	log             []Request
 }
 
 // New returns an Emulator seeded with demo data owned by the first client in
@@ -98,13 +148,16 @@ func New(opts Options) *Emulator {
 		clients = []Client{{ID: DemoClientID, Secret: DemoClientSecret}}
 	}
 	e := &Emulator{
-		ttl:     opts.TokenTTL,
-		now:     opts.Now,
-		clients: make(map[string]string, len(clients)),
-		owner:   clients[0].ID,
-		tokens:  make(map[string]tokenInfo),
-		buckets: make(map[string]Bucket),
-		objects: make(map[string]map[string]Object),
+		ttl:             opts.TokenTTL,
+		now:             opts.Now,
+		clients:         make(map[string]string, len(clients)),
+		owner:           clients[0].ID,
+		tokens:          make(map[string]tokenInfo),
+		serviceAccounts: make(map[string]*serviceAccount),
+		buckets:         make(map[string]Bucket),
+		objects:         make(map[string]map[string]Object),
+		hubs:            make(map[string]Hub),
+		projects:        make(map[string]map[string]Project),
 	}
 	if e.ttl <= 0 {
 		e.ttl = defaultTokenTTL
@@ -135,6 +188,8 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		e.handleKeys(w, r)
 	case strings.HasPrefix(path, "/oss/"):
 		e.serveOSS(w, r)
+	case strings.HasPrefix(path, "/project/"):
+		e.serveDM(w, r)
 	default:
 		writeGatewayNotFound(w)
 	}

@@ -1,6 +1,8 @@
 package apsemu
 
 import (
+	"crypto/sha256"
+	"encoding/base64"
 	"fmt"
 	"hash/fnv"
 	"path"
@@ -16,6 +18,8 @@ const (
 	// demoEpochMs (2024-01-01T00:00:00Z) anchors every seeded createdDate.
 	demoEpochMs = int64(1704067200000)
 	dayMs       = int64(24 * 60 * 60 * 1000)
+	// demoBigHubProjects is more than one 200-project page of DM.
+	demoBigHubProjects = 230
 )
 
 // demoOddObjectKeys are keys that break naive URL handling: spaces,
@@ -59,6 +63,80 @@ func seedDemoData(e *Emulator) {
 	for _, key := range []string{"readme.txt", "model.rvt"} {
 		e.AddObject(demoObject(demoBucketKey(1), key))
 	}
+	seedDemoHubs(e)
+}
+
+// demoBigHubID is the US ACC account holding more than a page of projects.
+func demoBigHubID() string { return "b." + demoUUID("hub contoso") }
+
+// demoEMEAHubID is the EMEA ACC/BIM 360 account.
+func demoEMEAHubID() string { return "b." + demoUUID("hub fabrikam") }
+
+// demoTeamHubID is the Fusion team hub: "a." + unpadded base64.
+func demoTeamHubID() string {
+	return "a." + base64.RawStdEncoding.EncodeToString([]byte("business:apsemu-team-01"))
+}
+
+// demoPersonalHubID is the personal hub; its base64 keeps a trailing "=",
+// as some real hub IDs do, to catch clients that mangle it in paths.
+func demoPersonalHubID() string {
+	return "a." + base64.StdEncoding.EncodeToString([]byte("personal:apsemu-demo-user1"))
+}
+
+// demoProjectSites name the big hub's projects in rotation; several are
+// non-ASCII so clients must get UTF-8 right.
+func demoProjectSites() []string {
+	return []string{"Tower", "Bürogebäude", "Hospital", "École Primaire", "Bridge", "駅前再開発", "Campus", "Øresund Depot", "Warehouse", "Résidence"}
+}
+
+// seedDemoHubs fills e with the demo hubs and projects. Every hub is
+// reachable; tests add unreachable ones.
+func seedDemoHubs(e *Emulator) {
+	big := demoBigHubID()
+	e.AddHub(Hub{ID: big, Name: "Contoso Construction", Type: hubTypeBIM360, Region: "US"})
+	sites := demoProjectSites()
+	for i := 1; i <= demoBigHubProjects; i++ {
+		kind := "ACC"
+		if i%7 == 0 {
+			kind = "BIM360"
+		}
+		e.AddProject(Project{
+			ID:          "b." + demoUUID(fmt.Sprintf("project contoso %d", i)),
+			HubID:       big,
+			Name:        fmt.Sprintf("Project %03d – %s", i, sites[(i-1)%len(sites)]),
+			Type:        projectTypeBIM360,
+			ProjectType: kind,
+		})
+	}
+
+	emea := demoEMEAHubID()
+	e.AddHub(Hub{ID: emea, Name: "Fabrikam Europe GmbH", Type: hubTypeBIM360, Region: "EMEA"})
+	for i, name := range []string{"Bahnhof Zürich – Umbau", "Tour Défense", "Ørestad Skole", "Kraków Office Park", "Lisbon Metro Extension"} {
+		kind := "ACC"
+		if i%2 == 1 {
+			kind = "BIM360"
+		}
+		e.AddProject(Project{ID: "b." + demoUUID("project fabrikam "+name), HubID: emea, Name: name, Type: projectTypeBIM360, ProjectType: kind})
+	}
+
+	team := demoTeamHubID()
+	e.AddHub(Hub{ID: team, Name: "APS MCP Design Team", Type: hubTypeCore, Region: "US"})
+	for i, name := range []string{"Gearbox", "Drone Frame", "Kitchen Mixer"} {
+		id := "a." + base64.RawStdEncoding.EncodeToString(fmt.Appendf(nil, "project:apsemu-team-%02d", i+1))
+		e.AddProject(Project{ID: id, HubID: team, Name: name, Type: projectTypeCore})
+	}
+
+	personal := demoPersonalHubID()
+	e.AddHub(Hub{ID: personal, Name: "Demo User", Type: hubTypePersonal, Region: "US"})
+	e.AddProject(Project{ID: "a." + base64.RawStdEncoding.EncodeToString([]byte("project:apsemu-personal-01")),
+		HubID: personal, Name: "My First Project", Type: projectTypeCore})
+}
+
+// demoUUID derives a version-4-shaped UUID from seed, so demo IDs look real
+// and never change between runs.
+func demoUUID(seed string) string {
+	sum := sha256.Sum256([]byte("apsemu " + seed))
+	return formatUUID([16]byte(sum[:16]))
 }
 
 // demoBucketKey names the i-th numbered demo bucket.

@@ -43,13 +43,15 @@ func newSigningKey(key *rsa.PrivateKey) *signingKey {
 
 // accessClaims is the payload of an APS access token, fields in the order of
 // the documented example (NOTES §2.5). scope is a JSON array here, unlike
-// the space-separated string used everywhere else on the wire.
+// the space-separated string used everywhere else on the wire. userid is
+// present only in user-context (3LO) tokens.
 type accessClaims struct {
 	Scope    []string `json:"scope"`
 	ClientID string   `json:"client_id"`
 	Issuer   string   `json:"iss"`
 	Audience string   `json:"aud"`
 	ID       string   `json:"jti"`
+	UserID   string   `json:"userid,omitempty"`
 	Expiry   int64    `json:"exp"`
 }
 

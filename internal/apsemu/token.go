@@ -19,9 +19,9 @@ const (
 	tokenAudience = "https://autodesk.com"
 )
 
-// Grant types APS knows. Only client_credentials is implemented; the others
-// answer unsupported_grant_type until their grant functions are added to
-// runGrant.
+// Grant types APS knows. client_credentials and the SSA jwt-bearer grant are
+// implemented; the 3LO grants answer unsupported_grant_type until their grant
+// functions are added to runGrant.
 const (
 	grantClientCredentials = "client_credentials"
 	grantAuthorizationCode = "authorization_code"
@@ -38,12 +38,17 @@ type tokenInfo struct {
 	clientID string
 	scopes   []string
 	expires  time.Time
+	// userID is the user the token acts for; empty for app-only (2LO)
+	// tokens. A non-empty userID makes it a user-context (3LO) token.
+	userID string
 }
 
 // tokenGrant is what a successful grant function decides: the scopes the
-// new access token carries. 3LO grants will add a user and a refresh token.
+// new access token carries and, for user-context grants, the user. 3LO
+// grants will add a refresh token.
 type tokenGrant struct {
 	scopes []string
+	userID string
 }
 
 // tokenResponse is the 200 body; APS sends no expires_at (NOTES §2.1).
@@ -86,6 +91,10 @@ func errUnsupportedGrantType() *oauthError {
 	return &oauthError{status: http.StatusBadRequest, Code: "unsupported_grant_type", Description: "The authorization grant type is not supported by the authorization server."}
 }
 
+func errMissingAssertion() *oauthError {
+	return &oauthError{status: http.StatusBadRequest, Code: "invalid_request", Description: "The request is missing a required parameter 'assertion'."}
+}
+
 func errMissingScope() *oauthError {
 	return &oauthError{status: http.StatusBadRequest, Code: "invalid_request", Description: "The request is missing a required parameter 'scope'."}
 }
@@ -124,24 +133,32 @@ func (e *Emulator) handleToken(w http.ResponseWriter, r *http.Request) {
 // server does: request shape, client authentication, then the grant itself.
 // APS's precedence between simultaneous errors is unverified.
 func (e *Emulator) grantToken(r *http.Request) (tokenResponse, *oauthError) {
-	form, oerr := parseTokenForm(r)
+	form, oerr := readTokenForm(r)
 	if oerr != nil {
+		return tokenResponse{}, oerr
+	}
+	// Counted as soon as the grant type is readable, so JWTExchanges sees
+	// every SSA attempt whatever fails after this point.
+	if form.Get("grant_type") == grantJWTBearer {
+		e.jwtExchanges.Add(1)
+	}
+	if oerr := checkSingleValued(form); oerr != nil {
 		return tokenResponse{}, oerr
 	}
 	clientID, oerr := e.authenticateClient(r, form)
 	if oerr != nil {
 		return tokenResponse{}, oerr
 	}
-	grant, oerr := e.runGrant(form)
+	grant, oerr := e.runGrant(r, clientID, form)
 	if oerr != nil {
 		return tokenResponse{}, oerr
 	}
-	return e.issueAccessToken(clientID, grant.scopes)
+	return e.issueAccessToken(clientID, grant)
 }
 
-// parseTokenForm reads the URL-encoded body. Query parameters are ignored:
+// readTokenForm reads the URL-encoded body. Query parameters are ignored:
 // OAuth credentials and grants travel in the body only.
-func parseTokenForm(r *http.Request) (url.Values, *oauthError) {
+func readTokenForm(r *http.Request) (url.Values, *oauthError) {
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || mt != "application/x-www-form-urlencoded" {
 		return nil, errContentType()
@@ -154,14 +171,19 @@ func parseTokenForm(r *http.Request) (url.Values, *oauthError) {
 	if err != nil {
 		return nil, errBadForm()
 	}
-	// RFC 6749 §3.2: request parameters must not be included more than once.
-	for _, name := range []string{"grant_type", "scope", "client_id", "client_secret"} {
+	return form, nil
+}
+
+// checkSingleValued enforces RFC 6749 §3.2: request parameters must not be
+// included more than once.
+func checkSingleValued(form url.Values) *oauthError {
+	for _, name := range []string{"grant_type", "scope", "client_id", "client_secret", "assertion"} {
 		if len(form[name]) > 1 {
-			return nil, &oauthError{status: http.StatusBadRequest, Code: "invalid_request",
+			return &oauthError{status: http.StatusBadRequest, Code: "invalid_request",
 				Description: "The request includes the parameter '" + name + "' more than once."}
 		}
 	}
-	return form, nil
+	return nil
 }
 
 // authenticateClient accepts either HTTP Basic credentials or client_id and
@@ -194,13 +216,16 @@ func (e *Emulator) checkClient(id, secret string) (string, *oauthError) {
 	return id, nil
 }
 
-// runGrant dispatches on grant_type. Each grant is its own function so the
-// 3LO and SSA grants can be added without touching the others.
-func (e *Emulator) runGrant(form url.Values) (tokenGrant, *oauthError) {
+// runGrant dispatches on grant_type for the authenticated client. Each grant
+// is its own function so the 3LO grants can be added without touching the
+// others.
+func (e *Emulator) runGrant(r *http.Request, clientID string, form url.Values) (tokenGrant, *oauthError) {
 	switch form.Get("grant_type") {
 	case grantClientCredentials:
 		return grantClientCredentialsToken(form)
-	case grantAuthorizationCode, grantRefreshToken, grantJWTBearer:
+	case grantJWTBearer:
+		return e.grantJWTBearerToken(r, clientID, form)
+	case grantAuthorizationCode, grantRefreshToken:
 		return tokenGrant{}, errUnsupportedGrantType()
 	default:
 		return tokenGrant{}, errInvalidGrantType()
@@ -222,22 +247,24 @@ func grantClientCredentialsToken(form url.Values) (tokenGrant, *oauthError) {
 }
 
 // issueAccessToken signs a JWT with APS's claim set, remembers it for bearer
-// validation and builds the response.
-func (e *Emulator) issueAccessToken(clientID string, scopes []string) (tokenResponse, *oauthError) {
+// validation and builds the response. A grant with a user yields a
+// user-context token whose payload carries "userid".
+func (e *Emulator) issueAccessToken(clientID string, grant tokenGrant) (tokenResponse, *oauthError) {
 	expires := e.now().Add(e.ttl)
 	signed, err := e.signer.sign(accessClaims{
-		Scope:    scopes,
+		Scope:    grant.scopes,
 		ClientID: clientID,
 		Issuer:   tokenIssuer,
 		Audience: tokenAudience,
 		ID:       rand.Text(),
+		UserID:   grant.userID,
 		Expiry:   expires.Unix(),
 	})
 	if err != nil {
 		return tokenResponse{}, errServer()
 	}
 	e.mu.Lock()
-	e.tokens[signed] = tokenInfo{clientID: clientID, scopes: scopes, expires: expires}
+	e.tokens[signed] = tokenInfo{clientID: clientID, scopes: grant.scopes, expires: expires, userID: grant.userID}
 	e.mu.Unlock()
 	return tokenResponse{AccessToken: signed, TokenType: "Bearer", ExpiresIn: e.expiresIn()}, nil
 }
