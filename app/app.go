@@ -86,8 +86,10 @@ type App struct {
 	MCP     *server.MCPServer
 	BaseURL string // the APS host in use
 
-	logger  *slog.Logger
-	closers []func()
+	kind     authproviders.Kind
+	provider authproviders.Provider
+	logger   *slog.Logger
+	closers  []func()
 }
 
 // New loads the configuration, checks credentials and builds the server.
@@ -125,14 +127,17 @@ func New(ctx context.Context, opts Options) (*App, error) {
 			ClientID:     env.Get("APS_CLIENT_ID"),
 			ClientSecret: env.Get("APS_CLIENT_SECRET"),
 		},
-		HTTP:   httpClient,
-		Logger: opts.Logger,
-		Env:    env.Get,
+		HTTP:        httpClient,
+		Logger:      opts.Logger,
+		Env:         env.Get,
+		RedirectURI: loaded.Profile.Auth.RedirectURI,
+		TokenStore:  loaded.Profile.Auth.TokenStore,
 	})
 	if err != nil {
 		a.Close()
 		return nil, fmt.Errorf("auth %s: %w", kind.Name, err)
 	}
+	a.kind, a.provider = kind, provider
 	rt := &registry.Runtime{
 		BaseURL:  a.BaseURL,
 		HTTP:     httpClient,
@@ -147,6 +152,7 @@ func New(ctx context.Context, opts Options) (*App, error) {
 	a.MCP = server.NewMCPServer(ServerName, version,
 		server.WithToolCapabilities(true),
 		server.WithRecovery(),
+		server.WithElicitation(), // URL-mode elicitation opens the 3lo sign-in page
 		server.WithInstructions(instructions(loaded.Profile)),
 	)
 	for _, t := range loaded.Tools {

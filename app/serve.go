@@ -14,6 +14,7 @@ import (
 
 	"github.com/mark3labs/mcp-go/server"
 
+	"github.com/aps-mcp/aps-mcp/authproviders"
 	"github.com/aps-mcp/aps-mcp/config"
 )
 
@@ -31,6 +32,11 @@ func (a *App) Serve(ctx context.Context) error {
 	}
 	addr := a.Profile.Server.Addr
 	if !isLoopback(addr) {
+		if a.kind.ActsForOneUser && !a.Profile.Server.AllowNonLoopback {
+			return fmt.Errorf("profile %s: auth %s acts as the signed-in person, so anyone who reaches %s would act as them; "+
+				"listen on a loopback address, or set server.allow_non_loopback: true in %s if that is intended",
+				a.Profile.Name, a.kind.Name, addr, a.Profile.File)
+		}
 		a.logger.Warn("listening on a non-loopback address: anyone who can reach it can use this server's APS credentials", "addr", addr)
 	}
 	ln, err := net.Listen("tcp", addr)
@@ -40,7 +46,8 @@ func (a *App) Serve(ctx context.Context) error {
 	return a.ServeListener(ctx, ln)
 }
 
-// HTTPHandler is the HTTP surface: the MCP endpoint at /mcp.
+// HTTPHandler is the HTTP surface: the MCP endpoint at /mcp, and the
+// OAuth callback when the auth kind has one.
 func (a *App) HTTPHandler() (http.Handler, func(context.Context) error) {
 	streamable := server.NewStreamableHTTPServer(a.MCP,
 		server.WithEndpointPath(MCPPath),
@@ -48,11 +55,19 @@ func (a *App) HTTPHandler() (http.Handler, func(context.Context) error) {
 	)
 	mux := http.NewServeMux()
 	mux.Handle(MCPPath, streamable)
+	if cb, ok := a.provider.(authproviders.CallbackServer); ok {
+		mux.Handle("GET "+callbackPath(cb), cb)
+	}
 	return mux, streamable.Shutdown
 }
 
 // ServeListener serves MCP over streamable HTTP on ln until ctx is done.
 func (a *App) ServeListener(ctx context.Context, ln net.Listener) error {
+	stopCallback, err := a.serveCallback(ctx, ln.Addr())
+	if err != nil {
+		return err
+	}
+	defer stopCallback()
 	handler, shutdownMCP := a.HTTPHandler()
 	srv := &http.Server{
 		Handler:           handler,
@@ -89,9 +104,14 @@ func (a *App) ServeListener(ctx context.Context, ln net.Listener) error {
 func (a *App) ServeStdio(ctx context.Context, in io.Reader, out io.Writer) error {
 	a.logger.Info("serving MCP over stdio", "profile", a.Profile.Name, "auth", a.Profile.Auth.Kind,
 		"tools", len(a.Tools), "aps", a.BaseURL)
+	stopCallback, err := a.serveCallback(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer stopCallback()
 	stdio := server.NewStdioServer(a.MCP)
 	stdio.SetErrorLogger(slog.NewLogLogger(a.logger.Handler(), slog.LevelError))
-	err := stdio.Listen(ctx, in, out)
+	err = stdio.Listen(ctx, in, out)
 	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, io.EOF) {
 		return nil
 	}

@@ -83,6 +83,7 @@ func ErrorMessage(body []byte) string {
 type StatusError struct {
 	Status  int    // HTTP status code
 	Message string // APS's own message, or a short quote of the body
+	Code    string // APS's machine-readable code (errorCode, error, errors[0].code), if any
 }
 
 // Error reads "APS returned 404 Not Found: Bucket not found".
@@ -100,7 +101,20 @@ func NewStatusError(status int, body []byte) *StatusError {
 	if msg == "" {
 		msg = quoteBody(body)
 	}
-	return &StatusError{Status: status, Message: msg}
+	return &StatusError{Status: status, Message: msg, Code: errorCode(body)}
+}
+
+// errorCode picks the machine-readable code out of an error body.
+func errorCode(body []byte) string {
+	if !gjson.ValidBytes(body) {
+		return ""
+	}
+	for _, path := range []string{"errorCode", "error", "errors.0.code", "title"} {
+		if r := gjson.GetBytes(body, path); r.Type == gjson.String {
+			return r.String()
+		}
+	}
+	return ""
 }
 
 // quoteBody returns a short, single-line excerpt of a body APS sent without

@@ -33,6 +33,11 @@ type Settings struct {
 	// Env looks up the kind's own environment variables (the SSA key, for
 	// example); it returns "" for an unset variable.
 	Env func(string) string
+	// RedirectURI and TokenStore are for kinds where a user signs in
+	// (3lo): the OAuth callback URL and the file that keeps the user's
+	// tokens ("" = memory only).
+	RedirectURI string
+	TokenStore  string
 }
 
 // Credentials are the application's secrets, read from the environment.
@@ -51,6 +56,9 @@ type Kind struct {
 	RequiredEnv []string
 	// New builds the provider; it must not contact APS.
 	New func(Settings) (Provider, error)
+	// ActsForOneUser is true when tokens belong to one signed-in person:
+	// whoever reaches the server then acts as that person.
+	ActsForOneUser bool
 }
 
 var (

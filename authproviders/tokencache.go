@@ -81,6 +81,15 @@ func (c *tokenCache) run(ctx context.Context, f *tokenFetch) {
 	close(f.done)
 }
 
+// Set caches a token obtained outside fetch (a completed sign-in, or one
+// read back from a token store), obtained at the given time.
+func (c *tokenCache) Set(tok Token, obtained time.Time) {
+	c.mu.Lock()
+	c.value = tok.Value
+	c.renewAt = obtained.Add(tok.ExpiresIn - renewMargin(tok.ExpiresIn))
+	c.mu.Unlock()
+}
+
 // Invalidate drops token if it is the cached one.
 func (c *tokenCache) Invalidate(token string) {
 	c.mu.Lock()

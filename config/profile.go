@@ -18,6 +18,10 @@ import (
 	"github.com/aps-mcp/aps-mcp/internal/strictyaml"
 )
 
+// DefaultRedirectURI is the OAuth callback a 3lo profile uses unless it
+// names another.
+const DefaultRedirectURI = "http://localhost:5002/callback"
+
 // DefaultBaseURL is APS's host.
 const DefaultBaseURL = "https://developer.api.autodesk.com"
 
@@ -46,12 +50,21 @@ type Profile struct {
 type AuthConfig struct {
 	Kind   string   `yaml:"kind" koanf:"kind"`
 	Scopes []string `yaml:"scopes" koanf:"scopes"`
+	// RedirectURI is where APS sends the browser after a user signs in
+	// (3lo); it must be registered as the app's callback URL.
+	RedirectURI string `yaml:"redirect_uri" koanf:"redirect_uri"`
+	// TokenStore is a file that keeps a user's tokens across restarts
+	// (3lo); empty keeps them in memory only.
+	TokenStore string `yaml:"token_store" koanf:"token_store"`
 }
 
 // ServerConfig says how MCP clients reach the server.
 type ServerConfig struct {
 	Transport string `yaml:"transport" koanf:"transport"` // http or stdio
 	Addr      string `yaml:"addr" koanf:"addr"`           // host:port for http
+	// AllowNonLoopback lets a profile whose auth acts for one signed-in
+	// user listen on an address other hosts can reach.
+	AllowNonLoopback bool `yaml:"allow_non_loopback" koanf:"allow_non_loopback"`
 }
 
 // ToolsConfig narrows the catalogue for the profile.
@@ -84,6 +97,7 @@ var envKeys = map[string]string{
 	"APS_BASE_URL":      "aps.base_url",
 	"APS_MCP_TRANSPORT": "server.transport",
 	"APS_MCP_ADDR":      "server.addr",
+	"APS_CALLBACK_URL":  "auth.redirect_uri",
 }
 
 // EnvOverrides lists the environment variables a profile setting can come
@@ -93,10 +107,11 @@ func EnvOverrides() map[string]string { return envKeys }
 // defaults are the built-in lowest layer.
 func defaults() map[string]any {
 	return map[string]any{
-		"server.transport": TransportHTTP,
-		"server.addr":      "127.0.0.1:5000",
-		"aps.base_url":     DefaultBaseURL,
-		"tools.read_only":  true,
+		"server.transport":  TransportHTTP,
+		"server.addr":       "127.0.0.1:5000",
+		"aps.base_url":      DefaultBaseURL,
+		"tools.read_only":   true,
+		"auth.redirect_uri": DefaultRedirectURI,
 	}
 }
 
@@ -223,6 +238,9 @@ func (p *Profile) validate(doc *strictyaml.Document, opts LoadOptions) strictyam
 		add("aps.base_url", "must be an http(s) URL with a host and no path, got %q", p.APS.BaseURL)
 	}
 	p.APS.BaseURL = strings.TrimRight(p.APS.BaseURL, "/")
+	if u, err := url.Parse(p.Auth.RedirectURI); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Fragment != "" {
+		add("auth.redirect_uri", "must be an absolute http(s) URL without a fragment, got %q", p.Auth.RedirectURI)
+	}
 	if p.Limits.MaxItems < 0 {
 		add("limits.max_items", "must not be negative")
 	}

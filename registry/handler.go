@@ -68,12 +68,13 @@ func (rt *Runtime) call(ctx context.Context, t *Tool, rawArgs any, stats *callSt
 	if err != nil {
 		return errorResult("Invalid arguments for %s: %v", t.Name, err), nil
 	}
-	var doc []byte
-	var listing *listingInfo
-	if t.Paginate == nil {
-		doc, err = rt.do(ctx, req, stats)
-	} else {
-		doc, listing, err = rt.list(ctx, t, req, stats)
+	doc, listing, err := rt.fetch(ctx, t, req, stats)
+	var login *authproviders.LoginRequiredError
+	if errors.As(err, &login) {
+		if !rt.signIn(ctx, t, login) {
+			return loginResult(t, login), nil
+		}
+		doc, listing, err = rt.fetch(ctx, t, req, stats)
 	}
 	if err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil {
@@ -92,6 +93,15 @@ func (rt *Runtime) call(ctx context.Context, t *Tool, rawArgs any, stats *callSt
 		Content:              []mcp.Content{mcp.NewTextContent(string(out))},
 		RawStructuredContent: out,
 	}, nil
+}
+
+// fetch makes the tool's request, following pagination when declared.
+func (rt *Runtime) fetch(ctx context.Context, t *Tool, req apiRequest, stats *callStats) ([]byte, *listingInfo, error) {
+	if t.Paginate == nil {
+		doc, err := rt.do(ctx, req, stats)
+		return doc, nil, err
+	}
+	return rt.list(ctx, t, req, stats)
 }
 
 // do sends one request with a token. When APS rejects the token (401) the

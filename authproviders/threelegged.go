@@ -1,0 +1,264 @@
+package authproviders
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aps-mcp/aps-mcp/apshttp"
+)
+
+// AuthorizePath is APS's OAuth 2.0 authorization endpoint.
+const AuthorizePath = "/authentication/v2/authorize"
+
+const (
+	// stateLifetime bounds how long a sign-in link works.
+	stateLifetime = 10 * time.Minute
+	// maxPendingLogins bounds the sign-in links kept at once; the oldest
+	// goes first.
+	maxPendingLogins = 64
+)
+
+func init() {
+	Register(Kind{
+		Name:           "3lo",
+		Description:    "three-legged OAuth (authorization code with PKCE): a person signs in and the server acts as them",
+		RequiredEnv:    []string{"APS_CLIENT_ID", "APS_CLIENT_SECRET"},
+		New:            newThreeLegged,
+		ActsForOneUser: true,
+	})
+}
+
+// threeLegged acts for one signed-in person. A sign-in is an authorization
+// code flow with PKCE and a random single-use state; the refresh token is
+// single use too, so refreshes run one at a time and the rotated token is
+// kept (in memory, or in a file so a restart needs no new sign-in).
+type threeLegged struct {
+	settings    Settings
+	redirectURI string
+	store       tokenStore
+	cache       *tokenCache
+	now         func() time.Time
+
+	mu       sync.Mutex
+	refresh  string                  // current refresh token
+	pending  map[string]pendingLogin // state → the sign-in it belongs to
+	signIns  int                     // completed sign-ins so far
+	signedIn chan struct{}           // closed (and replaced) at each completed sign-in
+}
+
+type pendingLogin struct {
+	verifier string
+	expires  time.Time
+}
+
+func newThreeLegged(s Settings) (Provider, error) {
+	u, err := url.Parse(s.RedirectURI)
+	if err != nil || u.Host == "" {
+		return nil, fmt.Errorf("redirect URI %q is not an absolute URL", s.RedirectURI)
+	}
+	p := &threeLegged{
+		settings:    s,
+		redirectURI: s.RedirectURI,
+		store:       &memoryStore{},
+		now:         time.Now,
+		pending:     map[string]pendingLogin{},
+		signedIn:    make(chan struct{}),
+	}
+	if s.TokenStore != "" {
+		p.store = &fileStore{path: s.TokenStore}
+	}
+	p.cache = newTokenCache(p.fetch)
+	stored, err := p.store.Load()
+	if err != nil {
+		return nil, err
+	}
+	if stored != nil {
+		if stored.ClientID == s.Credentials.ClientID && slices.Equal(stored.Scopes, s.Scopes) {
+			p.refresh = stored.RefreshToken
+			if left := stored.ExpiresAt.Sub(p.now()); left > 0 && stored.AccessToken != "" {
+				p.cache.Set(Token{Value: stored.AccessToken, ExpiresIn: left}, p.now())
+			}
+			s.Logger.Info("signed-in user's tokens loaded from the token store", "file", s.TokenStore)
+		} else {
+			s.Logger.Info("stored tokens are for another app or other scopes; a new sign-in is needed", "file", s.TokenStore)
+		}
+	}
+	return p, nil
+}
+
+// RedirectURI implements CallbackServer.
+func (p *threeLegged) RedirectURI() string { return p.redirectURI }
+
+// Token implements Provider.
+func (p *threeLegged) Token(ctx context.Context) (string, error) { return p.cache.Get(ctx) }
+
+// Invalidate implements Provider: the next Token call refreshes.
+func (p *threeLegged) Invalidate(token string) { p.cache.Invalidate(token) }
+
+// fetch refreshes the access token, or asks for a sign-in when there is no
+// usable refresh token.
+func (p *threeLegged) fetch(ctx context.Context) (Token, error) {
+	p.mu.Lock()
+	refresh := p.refresh
+	p.mu.Unlock()
+	if refresh == "" {
+		return Token{}, p.loginRequired()
+	}
+	tr, err := requestToken(ctx, p.settings, map[string]string{
+		"grant_type":    "refresh_token",
+		"refresh_token": refresh,
+		"scope":         strings.Join(p.settings.Scopes, " "),
+	})
+	var se *apshttp.StatusError
+	if errors.As(err, &se) && se.Code == "invalid_grant" {
+		// Used, expired or revoked: only a new sign-in helps.
+		p.settings.Logger.Info("refresh token refused; a new sign-in is needed", "reason", se.Message)
+		p.forget()
+		return Token{}, p.loginRequired()
+	}
+	if err != nil {
+		return Token{}, err
+	}
+	p.remember(tr)
+	p.settings.Logger.Debug("token refreshed", "kind", "3lo", "expires_in", tr.ExpiresIn)
+	return tr.token(), nil
+}
+
+// loginRequired opens a sign-in: a fresh state and PKCE verifier, and the
+// authorization URL that carries the state and the verifier's challenge.
+func (p *threeLegged) loginRequired() error {
+	state, verifier := randomToken(), randomToken()
+	sum := sha256.Sum256([]byte(verifier))
+	now := p.now()
+
+	p.mu.Lock()
+	for s, pl := range p.pending {
+		if now.After(pl.expires) {
+			delete(p.pending, s)
+		}
+	}
+	for len(p.pending) >= maxPendingLogins {
+		oldest := ""
+		for s, pl := range p.pending {
+			if oldest == "" || pl.expires.Before(p.pending[oldest].expires) {
+				oldest = s
+			}
+		}
+		delete(p.pending, oldest)
+	}
+	p.pending[state] = pendingLogin{verifier: verifier, expires: now.Add(stateLifetime)}
+	seen := p.signIns
+	p.mu.Unlock()
+
+	q := url.Values{
+		"response_type":         {"code"},
+		"client_id":             {p.settings.Credentials.ClientID},
+		"redirect_uri":          {p.redirectURI},
+		"scope":                 {strings.Join(p.settings.Scopes, " ")},
+		"state":                 {state},
+		"code_challenge":        {base64.RawURLEncoding.EncodeToString(sum[:])},
+		"code_challenge_method": {"S256"},
+	}
+	return &LoginRequiredError{
+		URL:  strings.TrimRight(p.settings.BaseURL, "/") + AuthorizePath + "?" + q.Encode(),
+		Wait: func(ctx context.Context) error { return p.waitForSignIn(ctx, seen) },
+	}
+}
+
+// takeState consumes a state: it works once, and only before it expires.
+func (p *threeLegged) takeState(state string) (pendingLogin, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	pl, ok := p.pending[state]
+	delete(p.pending, state)
+	if !ok || p.now().After(pl.expires) {
+		return pendingLogin{}, false
+	}
+	return pl, true
+}
+
+// exchangeCode finishes a sign-in.
+func (p *threeLegged) exchangeCode(ctx context.Context, code string, pl pendingLogin) error {
+	tr, err := requestToken(ctx, p.settings, map[string]string{
+		"grant_type":    "authorization_code",
+		"code":          code,
+		"redirect_uri":  p.redirectURI,
+		"code_verifier": pl.verifier,
+	})
+	if err != nil {
+		return err
+	}
+	p.remember(tr)
+	p.cache.Set(tr.token(), p.now())
+	p.mu.Lock()
+	p.signIns++
+	close(p.signedIn)
+	p.signedIn = make(chan struct{})
+	p.mu.Unlock()
+	p.settings.Logger.Info("user signed in", "kind", "3lo")
+	return nil
+}
+
+// waitForSignIn blocks until a sign-in beyond the first seen completes,
+// or ctx ends.
+func (p *threeLegged) waitForSignIn(ctx context.Context, seen int) error {
+	for {
+		p.mu.Lock()
+		done, ch := p.signIns > seen, p.signedIn
+		p.mu.Unlock()
+		if done {
+			return nil
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// remember keeps the tokens of a grant, rotating the refresh token.
+func (p *threeLegged) remember(tr tokenResponse) {
+	p.mu.Lock()
+	if tr.RefreshToken != "" {
+		p.refresh = tr.RefreshToken
+	}
+	t := &userTokens{
+		ClientID:     p.settings.Credentials.ClientID,
+		Scopes:       p.settings.Scopes,
+		AccessToken:  tr.AccessToken,
+		ExpiresAt:    p.now().Add(time.Duration(tr.ExpiresIn) * time.Second),
+		RefreshToken: p.refresh,
+	}
+	p.mu.Unlock()
+	if err := p.store.Save(t); err != nil {
+		p.settings.Logger.Warn("could not save the signed-in user's tokens", "error", err)
+	}
+}
+
+// forget drops the user's tokens.
+func (p *threeLegged) forget() {
+	p.mu.Lock()
+	p.refresh = ""
+	p.mu.Unlock()
+	if err := p.store.Clear(); err != nil {
+		p.settings.Logger.Warn("could not clear the token store", "error", err)
+	}
+}
+
+// randomToken is 32 random bytes, base64url: a state or a PKCE verifier
+// (43 characters, within both alphabets).
+func randomToken() string {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails
+	return base64.RawURLEncoding.EncodeToString(b)
+}
