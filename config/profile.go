@@ -94,10 +94,11 @@ type Overrides struct {
 // envKeys maps the environment variables that override profile settings
 // to their keys.
 var envKeys = map[string]string{
-	"APS_BASE_URL":      "aps.base_url",
-	"APS_MCP_TRANSPORT": "server.transport",
-	"APS_MCP_ADDR":      "server.addr",
-	"APS_CALLBACK_URL":  "auth.redirect_uri",
+	"APS_BASE_URL":        "aps.base_url",
+	"APS_MCP_TRANSPORT":   "server.transport",
+	"APS_MCP_ADDR":        "server.addr",
+	"APS_CALLBACK_URL":    "auth.redirect_uri",
+	"APS_MCP_TOKEN_STORE": "auth.token_store",
 }
 
 // EnvOverrides lists the environment variables a profile setting can come

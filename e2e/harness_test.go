@@ -90,6 +90,15 @@ type serverOptions struct {
 // returns the MCP endpoint URL. The server stops when the test ends.
 func startServer(t *testing.T, baseURL string, o serverOptions) string {
 	t.Helper()
+	url, stop := startStoppableServer(t, baseURL, o)
+	t.Cleanup(stop)
+	return url
+}
+
+// startStoppableServer is startServer for tests that stop the server
+// themselves (to restart it); stop may be called more than once.
+func startStoppableServer(t *testing.T, baseURL string, o serverOptions) (string, func()) {
+	t.Helper()
 	if o.toolsFile == "" {
 		o.toolsFile = filepath.Join(repoRoot, "tools.yaml")
 	}
@@ -99,10 +108,16 @@ func startServer(t *testing.T, baseURL string, o serverOptions) string {
 	if o.profile == "" {
 		o.profile = "2lo"
 	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
 	env := map[string]string{
 		"APS_BASE_URL":      baseURL,
 		"APS_CLIENT_ID":     apsemu.DemoClientID,
 		"APS_CLIENT_SECRET": apsemu.DemoClientSecret,
+		// The 3lo sign-in comes back to this server's own port.
+		"APS_CALLBACK_URL": "http://" + ln.Addr().String() + "/callback",
 	}
 	if o.emu != nil {
 		for k, v := range serviceAccountEnv(o.emu) {
@@ -123,23 +138,22 @@ func startServer(t *testing.T, baseURL string, o serverOptions) string {
 	})
 	if err != nil {
 		cancel()
+		ln.Close()
 		t.Fatalf("app.New: %v", err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		cancel()
-		t.Fatal(err)
 	}
 	done := make(chan error, 1)
 	go func() { done <- a.ServeListener(ctx, ln) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("server stopped with: %v", err)
-		}
-		a.Close()
-	})
-	return "http://" + ln.Addr().String() + app.MCPPath
+	var once sync.Once
+	stop := func() {
+		once.Do(func() {
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("server stopped with: %v", err)
+			}
+			a.Close()
+		})
+	}
+	return "http://" + ln.Addr().String() + app.MCPPath, stop
 }
 
 // httpClient connects an initialized mcp-go client to url.
