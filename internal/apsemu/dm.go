@@ -265,7 +265,9 @@ func matchDMRoute(segs []string) (dmCall, bool) {
 }
 
 // seesHubs reports whether the caller sees the DM data: the seeded and
-// added hubs belong to the first registered client's users.
+// added hubs belong to the first registered client's users, whoever they
+// are (the demo user signed in through the authorization code flow or a
+// service account), and to no one else's.
 func (e *Emulator) seesHubs(info tokenInfo) bool {
 	return info.clientID == e.owner
 }

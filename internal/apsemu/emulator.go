@@ -10,8 +10,11 @@
 //
 // Routing summary:
 //
-//	POST /authentication/v2/token                           token grant (client_credentials, jwt-bearer)
-//	GET  /authentication/v2/keys                            JWKS for the token signing key
+//	GET  /authentication/v2/authorize                       3LO sign-in and consent (browser redirects)
+//	POST /authentication/v2/token                           token grant (client_credentials, jwt-bearer,
+//	                                                        authorization_code, refresh_token)
+//	GET  /authentication/v2/keys                            JWKS for the token and ID token signing key
+//	GET  /userinfo                                          the token's user, user context, no scope
 //	GET  /oss/v2/buckets                                    bucket:read
 //	GET  /oss/v2/buckets/{bucketKey}/details                bucket:read (or viewables:read)
 //	GET  /oss/v2/buckets/{bucketKey}/objects                data:read
@@ -44,6 +47,47 @@
 // "The 'assertion' is invalid" followed by the specific reason; the exact
 // reasons are the emulator's own.
 //
+// # Three-legged OAuth
+//
+// GET /authentication/v2/authorize plays the browser flow of NOTES §2.2
+// with a simulated user, DemoUserID, who is always signed in and consents
+// at once: a valid request answers 302 to redirect_uri with code and state
+// appended to any query the URI already has. Errors about client_id or
+// redirect_uri answer 400 with a plain-text page and never redirect (RFC
+// 6749 §4.1.2.1); every other error redirects with error,
+// error_description and state. A client registered without RedirectURIs
+// accepts any http://localhost or http://127.0.0.1 redirect URI, any port;
+// one with RedirectURIs accepts exactly those strings. DenyConsent makes
+// the user refuse (error=access_denied). Only response_type=code and
+// response_mode=query are implemented; id_token, fragment and form_post are
+// refused, although APS documents them. The texts of all these errors and
+// the exact shape of the error page are the emulator's own.
+//
+// The code lives 5 minutes on the emulator's clock and is bound to the
+// client, redirect URI, scopes, user, PKCE challenge (S256 only) and nonce.
+// The first exchange attempt that names a live code spends it, whatever its
+// outcome (a stricter reading than APS documents, so clients cannot come to
+// rely on retrying a code); presenting a spent code again answers
+// invalid_grant and revokes every access and refresh token descended from
+// it (RFC 6749 §4.1.2). A code exchange answers access_token, token_type,
+// expires_in and refresh_token, plus an RS256 id_token (iss, sub, aud,
+// exp, iat and nonce; valid 60 minutes) when the scope includes openid.
+// Refresh tokens are opaque, bound to the client, live 15 days from their
+// own issue (so each rotation starts a new 15 days; APS documents no
+// absolute limit) and are single use: a successful refresh answers a new
+// one and invalidates the one presented. A failed refresh does not use the
+// token up, and presenting a rotated-out token does not revoke its
+// successors; APS behaviour on either point is unverified. Refresh never
+// returns an id_token (NOTES §2.1).
+//
+// GET /userinfo answers the profile of the token's user in the shape of
+// the documented example (a subset of its members). It needs a
+// user-context token but no scope; an app-only token answers the gateway
+// 401. For a Secure Service Account token the user is the service account
+// itself: sub is its ID and email <name>@<client ID>.adskserviceaccount.autodesk.com,
+// the form APS gives service account emails, with the lower-cased account
+// ID as the name (the emulator does not model account names).
+//
 // # Data Management
 //
 // DM documents are JSON:API 1.0 with absolute links built from the request's
@@ -59,9 +103,11 @@
 // for such a hub directly answers 403 with that error in a JSON:API body.
 //
 // Who sees what is deliberately simple: the hubs belong to the first
-// registered client, so its user-context tokens see every reachable hub and
-// other clients' user tokens see none (unknown and invisible hubs both
-// answer 404). App-only (client_credentials) tokens are refused with 403
+// registered client, so its user-context tokens (the demo user's from the
+// authorization code and refresh grants as much as its service accounts'
+// from the jwt-bearer grant) see every reachable hub, and other clients'
+// user tokens, the demo user's included, see none (unknown and invisible
+// hubs both answer 404). App-only (client_credentials) tokens are refused with 403
 // and a JSON:API error whose code USER_CONTEXT_REQUIRED and wording are the
 // emulator's own and unverified: the DM spec also lists 2LO access (with
 // x-user-id), which the emulator does not model. Likewise unverified: the
@@ -73,6 +119,7 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -104,6 +151,11 @@ type Options struct {
 // Client is a registered APS app (a confidential client).
 type Client struct {
 	ID, Secret string
+	// RedirectURIs are the app's registered callback URLs, matched exactly
+	// at authorize. With none, any http://localhost or http://127.0.0.1
+	// redirect URI is accepted, so tests and --emulator on random ports
+	// need no registration.
+	RedirectURIs []string
 }
 
 // Request is one logged request as the emulator received it.
@@ -122,15 +174,22 @@ type Request struct {
 type Emulator struct {
 	ttl     time.Duration
 	now     func() time.Time
-	clients map[string]string // client ID → secret
+	clients map[string]Client // client ID → registration
 	owner   string            // first registered client: owns the demo data
 	signer  *signingKey
 
-	tokenRequests atomic.Int64
-	jwtExchanges  atomic.Int64
+	tokenRequests    atomic.Int64
+	jwtExchanges     atomic.Int64
+	authorizations   atomic.Int64
+	codeExchanges    atomic.Int64
+	refreshExchanges atomic.Int64
 
 	mu              sync.Mutex
 	tokens          map[string]tokenInfo          // issued access token → grant facts
+	codes           map[string]*authCode          // authorization code → its binding (kept once spent, to detect reuse)
+	refreshTokens   map[string]refreshInfo        // live refresh token → grant facts
+	revokedFamilies map[string]bool               // token families revoked because their code was reused
+	denial          string                        // non-empty: the simulated user denies consent with this description
 	serviceAccounts map[string]*serviceAccount    // serviceAccountId → account and its keys
 	buckets         map[string]Bucket             // bucket key → bucket (keys are global across apps and regions)
 	objects         map[string]map[string]Object  // bucket key → object key → object
@@ -150,9 +209,12 @@ func New(opts Options) *Emulator {
 	e := &Emulator{
 		ttl:             opts.TokenTTL,
 		now:             opts.Now,
-		clients:         make(map[string]string, len(clients)),
+		clients:         make(map[string]Client, len(clients)),
 		owner:           clients[0].ID,
 		tokens:          make(map[string]tokenInfo),
+		codes:           make(map[string]*authCode),
+		refreshTokens:   make(map[string]refreshInfo),
+		revokedFamilies: make(map[string]bool),
 		serviceAccounts: make(map[string]*serviceAccount),
 		buckets:         make(map[string]Bucket),
 		objects:         make(map[string]map[string]Object),
@@ -166,7 +228,8 @@ func New(opts Options) *Emulator {
 		e.now = time.Now
 	}
 	for _, c := range clients {
-		e.clients[c.ID] = c.Secret
+		c.RedirectURIs = slices.Clone(c.RedirectURIs)
+		e.clients[c.ID] = c
 	}
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
@@ -182,10 +245,14 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	e.record(r)
 	path := r.URL.EscapedPath()
 	switch {
+	case path == authorizePath:
+		e.handleAuthorize(w, r)
 	case path == tokenPath:
 		e.handleToken(w, r)
 	case path == keysPath:
 		e.handleKeys(w, r)
+	case path == userInfoPath:
+		e.handleUserInfo(w, r)
 	case strings.HasPrefix(path, "/oss/"):
 		e.serveOSS(w, r)
 	case strings.HasPrefix(path, "/project/"):
@@ -213,12 +280,16 @@ func (e *Emulator) Requests() []Request {
 	return out
 }
 
-// RevokeTokens invalidates every access token issued so far; tokens issued
-// afterwards are valid as usual. Tests use it to provoke 401s.
+// RevokeTokens invalidates every access token and every refresh token
+// issued so far, as if every user had withdrawn the apps' access; tokens
+// issued afterwards, and authorization codes not yet exchanged, are valid
+// as usual. Tests use it to provoke 401s; ExpireAccessTokens is the
+// variant that keeps refresh tokens.
 func (e *Emulator) RevokeTokens() {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	clear(e.tokens)
+	clear(e.refreshTokens)
 }
 
 // record appends r to the request log, keeping credentials out of it.

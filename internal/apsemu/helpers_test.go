@@ -51,7 +51,13 @@ func startEmulator(t *testing.T, opts Options) (*Emulator, string) {
 // do sends req and reads the whole response.
 func do(t *testing.T, req *http.Request) testResponse {
 	t.Helper()
-	resp, err := http.DefaultClient.Do(req)
+	return doWith(t, http.DefaultClient, req)
+}
+
+// doWith sends req with client and reads the whole response.
+func doWith(t *testing.T, client *http.Client, req *http.Request) testResponse {
+	t.Helper()
+	resp, err := client.Do(req)
 	if err != nil {
 		t.Fatalf("%s %s: %v", req.Method, req.URL, err)
 	}

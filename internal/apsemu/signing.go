@@ -14,7 +14,7 @@ import (
 // keysPath serves the JWKS that verifies the emulator's access tokens.
 const keysPath = "/authentication/v2/keys"
 
-// signingKey is the per-emulator RSA key access tokens are signed with.
+// signingKey is the per-emulator RSA key access and ID tokens are signed with.
 type signingKey struct {
 	key *rsa.PrivateKey
 	kid string
@@ -68,9 +68,35 @@ func (c accessClaims) GetAudience() (jwt.ClaimStrings, error) {
 	return jwt.ClaimStrings{c.Audience}, nil
 }
 
+// idClaims is the payload of an OpenID Connect ID token: the claims OIDC
+// Core §2 requires, plus nonce when the authorization request sent one.
+// APS's ID tokens carry more (NOTES gives no example); these suffice for a
+// client that validates the token.
+type idClaims struct {
+	Issuer   string `json:"iss"`
+	Subject  string `json:"sub"`
+	Audience string `json:"aud"`
+	Expiry   int64  `json:"exp"`
+	IssuedAt int64  `json:"iat"`
+	Nonce    string `json:"nonce,omitempty"`
+}
+
+func (c idClaims) GetExpirationTime() (*jwt.NumericDate, error) {
+	return jwt.NewNumericDate(time.Unix(c.Expiry, 0)), nil
+}
+func (c idClaims) GetIssuedAt() (*jwt.NumericDate, error) {
+	return jwt.NewNumericDate(time.Unix(c.IssuedAt, 0)), nil
+}
+func (c idClaims) GetNotBefore() (*jwt.NumericDate, error) { return nil, nil }
+func (c idClaims) GetIssuer() (string, error)              { return c.Issuer, nil }
+func (c idClaims) GetSubject() (string, error)             { return c.Subject, nil }
+func (c idClaims) GetAudience() (jwt.ClaimStrings, error) {
+	return jwt.ClaimStrings{c.Audience}, nil
+}
+
 // sign returns claims as a compact RS256 JWT. The header carries only alg and
 // kid, as in the documented APS token (no "typ").
-func (k *signingKey) sign(claims accessClaims) (string, error) {
+func (k *signingKey) sign(claims jwt.Claims) (string, error) {
 	t := jwt.NewWithClaims(jwt.SigningMethodRS256, claims)
 	t.Header = map[string]any{"alg": jwt.SigningMethodRS256.Alg(), "kid": k.kid}
 	return t.SignedString(k.key)

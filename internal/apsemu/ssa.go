@@ -104,18 +104,9 @@ func (e *Emulator) grantJWTBearerToken(r *http.Request, clientID string, form ur
 	if oerr != nil {
 		return tokenGrant{}, oerr
 	}
-	scopes := claims.scopes
-	if raw := form.Get("scope"); raw != "" {
-		requested, ok := parseScopes(raw)
-		if !ok || len(requested) == 0 {
-			return tokenGrant{}, errInvalidScope()
-		}
-		for _, s := range requested {
-			if !slices.Contains(claims.scopes, s) {
-				return tokenGrant{}, errInvalidScope()
-			}
-		}
-		scopes = requested
+	scopes, oerr := narrowScopes(form, claims.scopes)
+	if oerr != nil {
+		return tokenGrant{}, oerr
 	}
 	return tokenGrant{scopes: scopes, userID: claims.subject}, nil
 }

@@ -7,6 +7,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"time"
 )
 
@@ -19,9 +20,7 @@ const (
 	tokenAudience = "https://autodesk.com"
 )
 
-// Grant types APS knows. client_credentials and the SSA jwt-bearer grant are
-// implemented; the 3LO grants answer unsupported_grant_type until their grant
-// functions are added to runGrant.
+// Grant types APS knows, all implemented.
 const (
 	grantClientCredentials = "client_credentials"
 	grantAuthorizationCode = "authorization_code"
@@ -41,21 +40,35 @@ type tokenInfo struct {
 	// userID is the user the token acts for; empty for app-only (2LO)
 	// tokens. A non-empty userID makes it a user-context (3LO) token.
 	userID string
+	// family is the authorization code the token descends from (through
+	// any number of refreshes); empty for tokens of other grants.
+	family string
 }
 
 // tokenGrant is what a successful grant function decides: the scopes the
-// new access token carries and, for user-context grants, the user. 3LO
-// grants will add a refresh token.
+// new access token carries and, for user-context grants, the user.
 type tokenGrant struct {
 	scopes []string
 	userID string
+	// family, set by the 3LO grants, asks for a refresh token in that token
+	// family; refreshScopes are the scopes it may later be refreshed to
+	// (the original grant's, which a narrower refresh keeps, RFC 6749 §6).
+	family        string
+	refreshScopes []string
+	// idToken asks for an OpenID Connect ID token carrying nonce (if any).
+	idToken bool
+	nonce   string
 }
 
 // tokenResponse is the 200 body; APS sends no expires_at (NOTES §2.1).
+// refresh_token comes only from the 3LO grants and id_token only from a
+// code exchange whose scope includes openid.
 type tokenResponse struct {
-	AccessToken string `json:"access_token"`
-	TokenType   string `json:"token_type"`
-	ExpiresIn   int64  `json:"expires_in"`
+	AccessToken  string `json:"access_token"`
+	TokenType    string `json:"token_type"`
+	ExpiresIn    int64  `json:"expires_in"`
+	RefreshToken string `json:"refresh_token,omitempty"`
+	IDToken      string `json:"id_token,omitempty"`
 }
 
 // Token endpoint errors, with APS's documented wording where there is one.
@@ -87,12 +100,14 @@ func errInvalidGrantType() *oauthError {
 	return &oauthError{status: http.StatusBadRequest, Code: "invalid_request", Description: "The token request must specify a valid 'grant_type'."}
 }
 
-func errUnsupportedGrantType() *oauthError {
-	return &oauthError{status: http.StatusBadRequest, Code: "unsupported_grant_type", Description: "The authorization grant type is not supported by the authorization server."}
+func errMissingAssertion() *oauthError {
+	return errMissingParameter("assertion")
 }
 
-func errMissingAssertion() *oauthError {
-	return &oauthError{status: http.StatusBadRequest, Code: "invalid_request", Description: "The request is missing a required parameter 'assertion'."}
+// errMissingParameter is the documented "missing a required parameter" for
+// any form field.
+func errMissingParameter(name string) *oauthError {
+	return &oauthError{status: http.StatusBadRequest, Code: "invalid_request", Description: "The request is missing a required parameter '" + name + "'."}
 }
 
 func errMissingScope() *oauthError {
@@ -137,10 +152,15 @@ func (e *Emulator) grantToken(r *http.Request) (tokenResponse, *oauthError) {
 	if oerr != nil {
 		return tokenResponse{}, oerr
 	}
-	// Counted as soon as the grant type is readable, so JWTExchanges sees
-	// every SSA attempt whatever fails after this point.
-	if form.Get("grant_type") == grantJWTBearer {
+	// Counted as soon as the grant type is readable, so the per-grant
+	// counters see every attempt whatever fails after this point.
+	switch form.Get("grant_type") {
+	case grantJWTBearer:
 		e.jwtExchanges.Add(1)
+	case grantAuthorizationCode:
+		e.codeExchanges.Add(1)
+	case grantRefreshToken:
+		e.refreshExchanges.Add(1)
 	}
 	if oerr := checkSingleValued(form); oerr != nil {
 		return tokenResponse{}, oerr
@@ -153,7 +173,7 @@ func (e *Emulator) grantToken(r *http.Request) (tokenResponse, *oauthError) {
 	if oerr != nil {
 		return tokenResponse{}, oerr
 	}
-	return e.issueAccessToken(clientID, grant)
+	return e.issueTokens(clientID, grant)
 }
 
 // readTokenForm reads the URL-encoded body. Query parameters are ignored:
@@ -177,7 +197,8 @@ func readTokenForm(r *http.Request) (url.Values, *oauthError) {
 // checkSingleValued enforces RFC 6749 §3.2: request parameters must not be
 // included more than once.
 func checkSingleValued(form url.Values) *oauthError {
-	for _, name := range []string{"grant_type", "scope", "client_id", "client_secret", "assertion"} {
+	for _, name := range []string{"grant_type", "scope", "client_id", "client_secret", "assertion",
+		"code", "redirect_uri", "code_verifier", "refresh_token"} {
 		if len(form[name]) > 1 {
 			return &oauthError{status: http.StatusBadRequest, Code: "invalid_request",
 				Description: "The request includes the parameter '" + name + "' more than once."}
@@ -209,24 +230,25 @@ func (e *Emulator) authenticateClient(r *http.Request, form url.Values) (string,
 // checkClient verifies a confidential client's secret. Every registered app
 // is confidential, so an empty secret never authenticates.
 func (e *Emulator) checkClient(id, secret string) (string, *oauthError) {
-	want, ok := e.clients[id]
-	if !ok || secret == "" || subtle.ConstantTimeCompare([]byte(secret), []byte(want)) != 1 {
+	c, ok := e.clients[id]
+	if !ok || secret == "" || subtle.ConstantTimeCompare([]byte(secret), []byte(c.Secret)) != 1 {
 		return "", errBadCredentials()
 	}
 	return id, nil
 }
 
 // runGrant dispatches on grant_type for the authenticated client. Each grant
-// is its own function so the 3LO grants can be added without touching the
-// others.
+// is its own function.
 func (e *Emulator) runGrant(r *http.Request, clientID string, form url.Values) (tokenGrant, *oauthError) {
 	switch form.Get("grant_type") {
 	case grantClientCredentials:
 		return grantClientCredentialsToken(form)
 	case grantJWTBearer:
 		return e.grantJWTBearerToken(r, clientID, form)
-	case grantAuthorizationCode, grantRefreshToken:
-		return tokenGrant{}, errUnsupportedGrantType()
+	case grantAuthorizationCode:
+		return e.grantAuthorizationCodeToken(clientID, form)
+	case grantRefreshToken:
+		return e.grantRefreshedToken(clientID, form)
 	default:
 		return tokenGrant{}, errInvalidGrantType()
 	}
@@ -244,6 +266,45 @@ func grantClientCredentialsToken(form url.Values) (tokenGrant, *oauthError) {
 		return tokenGrant{}, errInvalidScope()
 	}
 	return tokenGrant{scopes: scopes}, nil
+}
+
+// narrowScopes applies the optional form scope of a grant that already
+// holds granted scopes: absent, the token gets them all; present, it must
+// name known scopes, all of them granted.
+func narrowScopes(form url.Values, granted []string) ([]string, *oauthError) {
+	raw := form.Get("scope")
+	if raw == "" {
+		return granted, nil
+	}
+	requested, ok := parseScopes(raw)
+	if !ok || len(requested) == 0 {
+		return nil, errInvalidScope()
+	}
+	for _, s := range requested {
+		if !slices.Contains(granted, s) {
+			return nil, errInvalidScope()
+		}
+	}
+	return requested, nil
+}
+
+// issueTokens builds the response a successful grant earns: always an
+// access token, a refresh token for the 3LO grants, and an ID token when
+// the grant asks for one.
+func (e *Emulator) issueTokens(clientID string, grant tokenGrant) (tokenResponse, *oauthError) {
+	resp, oerr := e.issueAccessToken(clientID, grant)
+	if oerr != nil {
+		return tokenResponse{}, oerr
+	}
+	if grant.family != "" {
+		resp.RefreshToken = e.issueRefreshToken(clientID, grant)
+	}
+	if grant.idToken {
+		if resp.IDToken, oerr = e.issueIDToken(clientID, grant); oerr != nil {
+			return tokenResponse{}, oerr
+		}
+	}
+	return resp, nil
 }
 
 // issueAccessToken signs a JWT with APS's claim set, remembers it for bearer
@@ -264,7 +325,11 @@ func (e *Emulator) issueAccessToken(clientID string, grant tokenGrant) (tokenRes
 		return tokenResponse{}, errServer()
 	}
 	e.mu.Lock()
-	e.tokens[signed] = tokenInfo{clientID: clientID, scopes: grant.scopes, expires: expires, userID: grant.userID}
+	// A family revoked while this grant ran (its code was replayed
+	// concurrently) gets a token that never works, as if revoked at once.
+	if !e.revokedFamilies[grant.family] {
+		e.tokens[signed] = tokenInfo{clientID: clientID, scopes: grant.scopes, expires: expires, userID: grant.userID, family: grant.family}
+	}
 	e.mu.Unlock()
 	return tokenResponse{AccessToken: signed, TokenType: "Bearer", ExpiresIn: e.expiresIn()}, nil
 }
