@@ -119,7 +119,12 @@ func New(ctx context.Context, opts Options) (*App, error) {
 		return nil, fmt.Errorf("profile %s (auth %s) needs %s: set them in the environment or in .env (see .env.example), or run with --emulator to use the built-in APS emulator",
 			loaded.Profile.Name, kind.Name, strings.Join(missing, " and "))
 	}
-	httpClient := apshttp.NewClient(apshttp.ClientOptions{Logger: opts.Logger})
+	prof := loaded.Profile
+	httpClient := apshttp.NewClient(apshttp.ClientOptions{Logger: opts.Logger, Timeout: prof.Limits.RequestTimeout})
+	retry := apshttp.RetryPolicy{
+		MaxAttempts: prof.Retry.MaxAttempts, BaseDelay: prof.Retry.BaseDelay,
+		MaxDelay: prof.Retry.MaxDelay, MaxWait: prof.Retry.MaxWait,
+	}
 	provider, err := authproviders.New(kind.Name, authproviders.Settings{
 		BaseURL: a.BaseURL,
 		Scopes:  loaded.Profile.Auth.Scopes,
@@ -128,6 +133,7 @@ func New(ctx context.Context, opts Options) (*App, error) {
 			ClientSecret: env.Get("APS_CLIENT_SECRET"),
 		},
 		HTTP:        httpClient,
+		Retry:       retry,
 		Logger:      opts.Logger,
 		Env:         env.Get,
 		RedirectURI: loaded.Profile.Auth.RedirectURI,
@@ -139,11 +145,16 @@ func New(ctx context.Context, opts Options) (*App, error) {
 	}
 	a.kind, a.provider = kind, provider
 	rt := &registry.Runtime{
-		BaseURL:  a.BaseURL,
-		HTTP:     httpClient,
-		Auth:     provider,
-		MaxItems: loaded.Profile.Limits.MaxItems,
-		Logger:   opts.Logger,
+		BaseURL: a.BaseURL,
+		HTTP:    httpClient,
+		Auth:    provider,
+		Retry:   retry,
+		Limits: registry.Limits{
+			MaxItems: prof.Limits.MaxItems, MaxBytes: prof.Limits.MaxBytes, CallTimeout: prof.Limits.CallTimeout,
+		},
+		CursorKey: registry.CursorKey(env.Get("APS_CLIENT_SECRET")),
+		Profile:   registry.ProfileInfo{Name: prof.Name, File: prof.File, Scopes: prof.Auth.Scopes},
+		Logger:    opts.Logger,
 	}
 	version := opts.Version
 	if version == "" {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/tidwall/gjson"
 )
@@ -84,6 +85,10 @@ type StatusError struct {
 	Status  int    // HTTP status code
 	Message string // APS's own message, or a short quote of the body
 	Code    string // APS's machine-readable code (errorCode, error, errors[0].code), if any
+	// Retries and RetryAfter say how the call was retried before this
+	// answer, and the wait APS last asked for.
+	Retries    int
+	RetryAfter time.Duration
 }
 
 // Error reads "APS returned 404 Not Found: Bucket not found".

@@ -11,6 +11,8 @@ import (
 	"sync"
 
 	"github.com/go-resty/resty/v2"
+
+	"github.com/aps-mcp/aps-mcp/apshttp"
 )
 
 // Provider hands out APS access tokens for one auth kind.
@@ -29,6 +31,7 @@ type Settings struct {
 	Scopes      []string // scopes the profile asks for
 	Credentials Credentials
 	HTTP        *resty.Client // shared client for token calls
+	Retry       apshttp.RetryPolicy
 	Logger      *slog.Logger
 	// Env looks up the kind's own environment variables (the SSA key, for
 	// example); it returns "" for an unset variable.

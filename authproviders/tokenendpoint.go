@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-resty/resty/v2"
+
 	"github.com/aps-mcp/aps-mcp/apshttp"
 )
 
@@ -22,16 +24,27 @@ type tokenResponse struct {
 }
 
 // requestToken posts form to the token endpoint with Basic client auth and
-// returns the granted token. Errors carry APS's own message and never the
+// returns the granted token. It retries like API calls do, except that a
+// single-use code or refresh token is only resent after a 429. Errors carry APS's own message and never the
 // credentials or the form.
 func requestToken(ctx context.Context, s Settings, form map[string]string) (tokenResponse, error) {
 	endpoint := strings.TrimRight(s.BaseURL, "/") + TokenPath
-	resp, err := s.HTTP.R().
-		SetContext(ctx).
-		SetBasicAuth(s.Credentials.ClientID, s.Credentials.ClientSecret).
-		SetHeader("Accept", "application/json").
-		SetFormData(form).
-		Post(endpoint)
+	retryable := apshttp.RetryTransient
+	if grant := form["grant_type"]; grant == "authorization_code" || grant == "refresh_token" {
+		retryable = apshttp.RetryRateLimited // codes and refresh tokens are single use
+	}
+	policy := s.Retry
+	if policy.MaxAttempts == 0 {
+		policy = apshttp.DefaultRetryPolicy
+	}
+	resp, _, err := policy.Do(ctx, func() (*resty.Response, error) {
+		return s.HTTP.R().
+			SetContext(ctx).
+			SetBasicAuth(s.Credentials.ClientID, s.Credentials.ClientSecret).
+			SetHeader("Accept", "application/json").
+			SetFormData(form).
+			Post(endpoint)
+	}, retryable)
 	if err != nil {
 		return tokenResponse{}, fmt.Errorf("token request to %s: %w", endpoint, err)
 	}

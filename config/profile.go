@@ -9,6 +9,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/knadh/koanf/parsers/yaml"
 	"github.com/knadh/koanf/providers/confmap"
@@ -40,6 +41,7 @@ type Profile struct {
 	Tools       ToolsConfig  `yaml:"tools" koanf:"tools"`
 	APS         APSConfig    `yaml:"aps" koanf:"aps"`
 	Limits      LimitsConfig `yaml:"limits" koanf:"limits"`
+	Retry       RetryConfig  `yaml:"retry" koanf:"retry"`
 
 	// Name is the file name without .yaml; File the path it came from.
 	Name string `yaml:"-" koanf:"-"`
@@ -79,9 +81,21 @@ type APSConfig struct {
 	BaseURL string `yaml:"base_url" koanf:"base_url"`
 }
 
-// LimitsConfig bounds what one tool call may return.
+// LimitsConfig bounds one tool call.
 type LimitsConfig struct {
-	MaxItems int `yaml:"max_items" koanf:"max_items"`
+	MaxItems       int           `yaml:"max_items" koanf:"max_items"`             // items in one listing result
+	MaxBytes       int           `yaml:"max_bytes" koanf:"max_bytes"`             // bytes of projected items in one listing result
+	CallTimeout    time.Duration `yaml:"call_timeout" koanf:"call_timeout"`       // one tool call, retries included
+	RequestTimeout time.Duration `yaml:"request_timeout" koanf:"request_timeout"` // one HTTP request to APS
+}
+
+// RetryConfig says how APS calls are retried on 429, transient 5xx and
+// connection failures.
+type RetryConfig struct {
+	MaxAttempts int           `yaml:"max_attempts" koanf:"max_attempts"` // including the first
+	BaseDelay   time.Duration `yaml:"base_delay" koanf:"base_delay"`     // first backoff, doubled per retry
+	MaxDelay    time.Duration `yaml:"max_delay" koanf:"max_delay"`       // cap on one backoff
+	MaxWait     time.Duration `yaml:"max_wait" koanf:"max_wait"`         // cap on all waits of one exchange
 }
 
 // Overrides are the command-line flags that win over everything else;
@@ -108,11 +122,19 @@ func EnvOverrides() map[string]string { return envKeys }
 // defaults are the built-in lowest layer.
 func defaults() map[string]any {
 	return map[string]any{
-		"server.transport":  TransportHTTP,
-		"server.addr":       "127.0.0.1:5000",
-		"aps.base_url":      DefaultBaseURL,
-		"tools.read_only":   true,
-		"auth.redirect_uri": DefaultRedirectURI,
+		"server.transport":       TransportHTTP,
+		"server.addr":            "127.0.0.1:5000",
+		"aps.base_url":           DefaultBaseURL,
+		"tools.read_only":        true,
+		"auth.redirect_uri":      DefaultRedirectURI,
+		"limits.max_items":       2000,
+		"limits.max_bytes":       1 << 20,
+		"limits.call_timeout":    "2m",
+		"limits.request_timeout": "30s",
+		"retry.max_attempts":     5,
+		"retry.base_delay":       "500ms",
+		"retry.max_delay":        "20s",
+		"retry.max_wait":         "60s",
 	}
 }
 
@@ -242,8 +264,19 @@ func (p *Profile) validate(doc *strictyaml.Document, opts LoadOptions) strictyam
 	if u, err := url.Parse(p.Auth.RedirectURI); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Fragment != "" {
 		add("auth.redirect_uri", "must be an absolute http(s) URL without a fragment, got %q", p.Auth.RedirectURI)
 	}
-	if p.Limits.MaxItems < 0 {
-		add("limits.max_items", "must not be negative")
+	for field, v := range map[string]int64{
+		"limits.max_items": int64(p.Limits.MaxItems), "limits.max_bytes": int64(p.Limits.MaxBytes),
+		"limits.call_timeout": int64(p.Limits.CallTimeout), "limits.request_timeout": int64(p.Limits.RequestTimeout),
+		"retry.max_attempts": int64(p.Retry.MaxAttempts),
+	} {
+		if v <= 0 {
+			add(field, "must be positive")
+		}
+	}
+	for field, v := range map[string]time.Duration{"retry.base_delay": p.Retry.BaseDelay, "retry.max_delay": p.Retry.MaxDelay, "retry.max_wait": p.Retry.MaxWait} {
+		if v < 0 {
+			add(field, "must not be negative")
+		}
 	}
 	return ps
 }

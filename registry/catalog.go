@@ -37,6 +37,7 @@ type Tool struct {
 	Paginate    *Paginate         `yaml:"paginate"`
 	Result      string            `yaml:"result"`    // gjson projection of the (merged) response
 	MaxItems    int               `yaml:"max_items"` // cap on listed items; 0 = profile default
+	MaxBytes    int               `yaml:"max_bytes"` // cap on a listing's projected bytes; 0 = profile default
 	Annotations *Annotations      `yaml:"annotations"`
 
 	// Name is the tool's key in tools.yaml.
@@ -71,6 +72,10 @@ type Paginate struct {
 	Items string `yaml:"items"`
 	// Next is the gjson path to the next page's URL (style next-url).
 	Next string `yaml:"next"`
+	// OffsetParam is the query parameter carrying the offset, and Total
+	// the gjson path to the total item count (style offset).
+	OffsetParam string `yaml:"offset_param"`
+	Total       string `yaml:"total"`
 	// Warnings is the gjson path to an array of warnings a page may carry
 	// (Data Management's meta.warnings); they are returned with the items.
 	Warnings string `yaml:"warnings"`
@@ -118,6 +123,19 @@ func (t *Tool) ReadOnly() bool {
 		return *t.Annotations.ReadOnly
 	}
 	return t.Method == "GET" || t.Method == "HEAD"
+}
+
+// Idempotent reports whether sending the tool's request twice does no more
+// than sending it once, which is when a failed attempt may be retried.
+func (t *Tool) Idempotent() bool {
+	if t.Annotations != nil && t.Annotations.Idempotent != nil {
+		return *t.Annotations.Idempotent
+	}
+	switch t.Method {
+	case "GET", "HEAD", "PUT", "DELETE":
+		return true
+	}
+	return false
 }
 
 // ServedBy reports whether auth kind can serve the tool.

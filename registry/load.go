@@ -157,6 +157,9 @@ func (v *validator) tool(c *Catalog, t *Tool) {
 	if t.MaxItems < 0 {
 		v.add(n, "max_items", "must not be negative")
 	}
+	if t.MaxBytes < 0 {
+		v.add(n, "max_bytes", "must not be negative")
+	}
 }
 
 // path checks the template and that its placeholders and the path
@@ -273,6 +276,9 @@ func (v *validator) paginate(t *Tool) {
 		if err := checkGJSONPath(pg.Warnings); err != nil {
 			v.add(n, "paginate.warnings", "invalid gjson path %q: %v", pg.Warnings, err)
 		}
+	}
+	if _, clash := t.Params[CursorArg]; clash {
+		v.add(n, "params."+CursorArg, "paginated tools get a %q argument of their own; rename this parameter", CursorArg)
 	}
 	for _, msg := range style.check(pg) {
 		v.add(n, "paginate."+msg.field, "%s", msg.message)

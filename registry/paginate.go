@@ -1,9 +1,12 @@
 package registry
 
 import (
+	"bytes"
+	"context"
 	"fmt"
 	"net/url"
 	"slices"
+	"strconv"
 
 	"github.com/tidwall/gjson"
 )
@@ -12,17 +15,22 @@ import (
 type paginator struct {
 	// check reports what a paginate block of this style lacks.
 	check func(*Paginate) []fieldMessage
-	// next returns the query of the page after body, or nil at the end.
-	next func(pg *Paginate, body []byte, query url.Values) (url.Values, error)
+	// next returns the query of the page after body, or nil at the end;
+	// inPage is how many items body held.
+	next func(pg *Paginate, body []byte, query url.Values, inPage int) (url.Values, error)
 }
 
 type fieldMessage struct{ field, message string }
 
 // paginators are the styles tools.yaml may name.
 var paginators = map[string]paginator{
-	// next-url: the page carries the URL of the next one (OSS "next",
-	// Data Management "links.next.href") and no link on the last page.
+	// next-url: the page carries the URL of the next one and none on the
+	// last page (OSS "next" with limit/startAt; Data Management
+	// "links.next.href" with page[number]/page[limit]).
 	"next-url": {check: checkNextURL, next: nextFromURL},
+	// offset: limit/offset, stopping at a total the page reports (ACC
+	// "pagination.totalResults").
+	"offset": {check: checkOffset, next: nextOffset},
 }
 
 func checkNextURL(pg *Paginate) []fieldMessage {
@@ -35,10 +43,23 @@ func checkNextURL(pg *Paginate) []fieldMessage {
 	return nil
 }
 
+func checkOffset(pg *Paginate) []fieldMessage {
+	var out []fieldMessage
+	if pg.Total == "" {
+		out = append(out, fieldMessage{"total", "missing: the gjson path to the total number of items"})
+	} else if err := checkGJSONPath(pg.Total); err != nil {
+		out = append(out, fieldMessage{"total", fmt.Sprintf("invalid gjson path %q: %v", pg.Total, err)})
+	}
+	if pg.OffsetParam == "" {
+		out = append(out, fieldMessage{"offset_param", "missing: the query parameter that carries the offset"})
+	}
+	return out
+}
+
 // nextFromURL reads the next link but keeps only its query: the next
 // request goes to the configured host and the tool's own path with the
 // link's cursor parameters, so a link can never send the token elsewhere.
-func nextFromURL(pg *Paginate, body []byte, query url.Values) (url.Values, error) {
+func nextFromURL(pg *Paginate, body []byte, query url.Values, _ int) (url.Values, error) {
 	link := gjson.GetBytes(body, pg.Next).String()
 	if link == "" {
 		return nil, nil
@@ -47,10 +68,7 @@ func nextFromURL(pg *Paginate, body []byte, query url.Values) (url.Values, error
 	if err != nil {
 		return nil, fmt.Errorf("APS sent an unreadable next-page link: %w", err)
 	}
-	next := make(url.Values, len(query))
-	for k, v := range query {
-		next[k] = v
-	}
+	next := cloneQuery(query)
 	changed := false
 	for k, v := range u.Query() {
 		if !slices.Equal(next[k], v) {
@@ -62,4 +80,153 @@ func nextFromURL(pg *Paginate, body []byte, query url.Values) (url.Values, error
 		return nil, fmt.Errorf("APS sent a next-page link that repeats the current page")
 	}
 	return next, nil
+}
+
+// nextOffset advances the offset by the items the page held, until the
+// reported total is reached or a page comes back empty.
+func nextOffset(pg *Paginate, body []byte, query url.Values, inPage int) (url.Values, error) {
+	total := gjson.GetBytes(body, pg.Total)
+	if !total.Exists() {
+		return nil, fmt.Errorf("APS answered without the total %q this listing pages by", pg.Total)
+	}
+	offset, _ := strconv.Atoi(query.Get(pg.OffsetParam))
+	offset += inPage
+	if inPage == 0 || int64(offset) >= total.Int() {
+		return nil, nil
+	}
+	next := cloneQuery(query)
+	next.Set(pg.OffsetParam, strconv.Itoa(offset))
+	return next, nil
+}
+
+func cloneQuery(q url.Values) url.Values {
+	out := make(url.Values, len(q))
+	for k, v := range q {
+		out[k] = slices.Clone(v)
+	}
+	return out
+}
+
+// list follows the tool's pagination from the first page (or from a
+// cursor), projecting each item as it arrives, until the last page or a
+// cap. At a cap the result carries a cursor that continues exactly there.
+func (rt *Runtime) list(ctx context.Context, t *Tool, req apiRequest, args map[string]any, resume *cursor, p *progress, stats *callStats) ([]byte, error) {
+	pg, lim := t.Paginate, rt.limits(t)
+	if pg.PageSizeParam != "" {
+		req.Query.Set(pg.PageSizeParam, strconv.Itoa(pg.PageSize))
+	}
+	skip := 0
+	if resume != nil {
+		req.Query, skip = resume.query, resume.skip
+	}
+	var (
+		items     bytes.Buffer
+		warnings  []byte
+		count     int
+		truncated bool
+		next      *cursor // where a truncated listing continues
+	)
+	items.WriteByte('[')
+	for page := 1; ; page++ {
+		body, err := rt.do(ctx, t, req, stats)
+		if err != nil {
+			return nil, err
+		}
+		arr := gjson.GetBytes(body, pg.Items)
+		if !arr.IsArray() {
+			return nil, fmt.Errorf("APS answered without the %q array this tool lists", pg.Items)
+		}
+		if pg.Warnings != "" {
+			warnings = appendArray(warnings, gjson.GetBytes(body, pg.Warnings))
+		}
+		inPage := 0
+		arr.ForEach(func(_, item gjson.Result) bool {
+			inPage++
+			if inPage <= skip {
+				return true
+			}
+			projected := project(t, item)
+			if count == lim.MaxItems || count > 0 && items.Len()+len(projected)+1 > lim.MaxBytes {
+				truncated = true
+				next = &cursor{query: req.Query, skip: inPage - 1}
+				return false
+			}
+			if count > 0 {
+				items.WriteByte(',')
+			}
+			items.Write(projected)
+			count++
+			return true
+		})
+		skip = 0
+		p.page(page, count, gjson.GetBytes(body, pg.Total))
+		if truncated {
+			break
+		}
+		nextQuery, err := paginators[pg.Style].next(pg, body, req.Query, inPage)
+		if err != nil {
+			return nil, err
+		}
+		if nextQuery == nil {
+			break
+		}
+		if count == lim.MaxItems || page == maxPages {
+			truncated, next = true, &cursor{query: nextQuery}
+			break
+		}
+		req.Query = nextQuery
+	}
+	items.WriteByte(']')
+	stats.items, stats.bytes = count, items.Len()
+
+	out := make([]byte, 0, items.Len()+256)
+	out = append(out, `{"items":`...)
+	out = append(out, items.Bytes()...)
+	out = append(out, `,"count":`...)
+	out = strconv.AppendInt(out, int64(count), 10)
+	if warnings != nil {
+		out = append(out, `,"warnings":`...)
+		out = append(out, warnings...)
+		out = append(out, ']')
+	}
+	if truncated {
+		token, err := rt.encodeCursor(t, args, next)
+		if err != nil {
+			return nil, err
+		}
+		note := fmt.Sprintf("Listing stopped at its cap (%d items or %d bytes); more exist. To continue, call %s again with the same arguments and cursor set to the value of \"cursor\".",
+			lim.MaxItems, lim.MaxBytes, t.Name)
+		out = append(out, `,"truncated":true,"cursor":`...)
+		out = strconv.AppendQuote(out, token)
+		out = append(out, `,"note":`...)
+		out = strconv.AppendQuote(out, note)
+	}
+	return append(out, '}'), nil
+}
+
+// project applies the tool's result path to one listed item.
+func project(t *Tool, item gjson.Result) []byte {
+	if t.Result == "" {
+		return []byte(item.Raw)
+	}
+	v := gjson.Get(item.Raw, t.Result)
+	if v.Raw == "" {
+		return []byte("null")
+	}
+	return []byte(v.Raw)
+}
+
+// appendArray adds the elements of arr to the open JSON array in dst
+// ("[a,b" without its closing bracket), starting it when dst is nil.
+func appendArray(dst []byte, arr gjson.Result) []byte {
+	arr.ForEach(func(_, v gjson.Result) bool {
+		if dst == nil {
+			dst = []byte{'['}
+		} else {
+			dst = append(dst, ',')
+		}
+		dst = append(dst, v.Raw...)
+		return true
+	})
+	return dst
 }

@@ -15,10 +15,11 @@ const maxPathValue = 2048
 
 // apiRequest is one APS request before the token is added.
 type apiRequest struct {
-	Method string
-	Path   string // escaped, ready to append to the base URL
-	Query  url.Values
-	Header http.Header
+	Method     string
+	Path       string // escaped, ready to append to the base URL
+	Query      url.Values
+	Header     http.Header
+	PathValues map[string]string // path arguments as given, for error hints
 }
 
 // pathPart is a literal piece of a path template or a parameter's name.
@@ -101,6 +102,7 @@ func (t *Tool) buildRequest(args map[string]any) (apiRequest, error) {
 		b.WriteString(url.PathEscape(values[part.param]))
 	}
 	req.Path = b.String()
+	req.PathValues = values
 	return req, nil
 }
 

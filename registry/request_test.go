@@ -88,27 +88,21 @@ func TestHeaderArgument(t *testing.T) {
 
 func TestShape(t *testing.T) {
 	tests := []struct {
-		name    string
-		result  string
-		doc     string
-		listing *listingInfo
-		want    string
+		name   string
+		result string
+		doc    string
+		want   string
 	}{
-		{"object as is", "", `{"a":1}`, nil, `{"a":1}`},
-		{"projected object", "{x:a}", `{"a":1,"b":2}`, nil, `{"x":1}`},
-		{"array wrapped", "items.#.k", `{"items":[{"k":"a"},{"k":"b"}]}`, nil, `{"items":["a","b"],"count":2}`},
-		{"scalar wrapped", "a", `{"a":"x"}`, nil, `{"result":"x"}`},
-		{"missing", "nope", `{"a":1}`, nil, `{"result":null}`},
-		{"empty body", "", ``, nil, `{}`},
-		{"listing", "items.#.{key:k}", `{"items":[{"k":"a"}]}`, &listingInfo{count: 1}, `{"items":[{"key":"a"}],"count":1}`},
-		{"listing with warnings", "", `{"items":[]}`, &listingInfo{warnings: []byte(`[{"Title":"t"},{"Title":"u"}`)},
-			`{"items":[],"count":0,"warnings":[{"Title":"t"},{"Title":"u"}]}`},
-		{"truncated listing", "", `{"items":[1,2]}`, &listingInfo{count: 2, truncated: true, max: 2},
-			`{"items":[1,2],"count":2,"truncated":true,"note":"Listing stopped at its cap of 2 items; APS has more. Narrow the request to see the rest."}`},
+		{"object as is", "", `{"a":1}`, `{"a":1}`},
+		{"projected object", "{x:a}", `{"a":1,"b":2}`, `{"x":1}`},
+		{"array wrapped", "items.#.k", `{"items":[{"k":"a"},{"k":"b"}]}`, `{"items":["a","b"],"count":2}`},
+		{"scalar wrapped", "a", `{"a":"x"}`, `{"result":"x"}`},
+		{"missing", "nope", `{"a":1}`, `{"result":null}`},
+		{"empty body", "", ``, `{}`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := shape(&Tool{Result: tc.result}, []byte(tc.doc), tc.listing)
+			got, err := shape(&Tool{Result: tc.result}, []byte(tc.doc))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -117,7 +111,7 @@ func TestShape(t *testing.T) {
 			}
 		})
 	}
-	if _, err := shape(&Tool{}, []byte("<html>"), nil); err == nil {
+	if _, err := shape(&Tool{}, []byte("<html>")); err == nil {
 		t.Error("a non-JSON body must be an error")
 	}
 }

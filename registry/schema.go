@@ -34,6 +34,12 @@ func buildInputSchema(t *Tool) []byte {
 			required = append(required, name)
 		}
 	}
+	if t.Paginate != nil {
+		props[CursorArg] = map[string]any{
+			"type":        "string",
+			"description": "Continues a listing that stopped at its cap: the \"cursor\" of the truncated result, with the same other arguments.",
+		}
+	}
 	schema := map[string]any{
 		"type":                 "object",
 		"properties":           props,
@@ -53,11 +59,10 @@ func buildInputSchema(t *Tool) []byte {
 func (t *Tool) MCPTool() mcp.Tool {
 	readOnly := t.ReadOnly()
 	destructive := t.Method == "DELETE"
-	idempotent := readOnly || t.Method == "PUT" || t.Method == "DELETE"
+	idempotent := t.Idempotent()
 	openWorld := true // every tool reaches APS
 	if a := t.Annotations; a != nil {
 		destructive = pick(a.Destructive, destructive)
-		idempotent = pick(a.Idempotent, idempotent)
 		openWorld = pick(a.OpenWorld, openWorld)
 	}
 	if readOnly {
