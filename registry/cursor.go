@@ -104,4 +104,3 @@ func CursorKey(secret string) []byte {
 	sum := sha256.Sum256([]byte("aps-mcp listing cursor v1\x00" + secret))
 	return sum[:]
 }
-
