@@ -18,6 +18,7 @@ import (
 	"github.com/aps-mcp/aps-mcp/apshttp"
 	"github.com/aps-mcp/aps-mcp/authproviders"
 	"github.com/aps-mcp/aps-mcp/config"
+	"github.com/aps-mcp/aps-mcp/logging"
 	"github.com/aps-mcp/aps-mcp/registry"
 )
 
@@ -86,10 +87,11 @@ type App struct {
 	MCP     *server.MCPServer
 	BaseURL string // the APS host in use
 
-	kind     authproviders.Kind
-	provider authproviders.Provider
-	logger   *slog.Logger
-	closers  []func()
+	kind        authproviders.Kind
+	provider    authproviders.Provider
+	bearerToken string // what /mcp requires, if the profile names one
+	logger      *slog.Logger
+	closers     []func()
 }
 
 // New loads the configuration, checks credentials and builds the server.
@@ -113,6 +115,18 @@ func New(ctx context.Context, opts Options) (*App, error) {
 		a.BaseURL = url
 		env = env.With(creds)
 	}
+	if name := loaded.Profile.Server.AuthTokenEnv; name != "" {
+		if a.bearerToken = env.Get(name); len(a.bearerToken) < 16 {
+			a.Close()
+			return nil, fmt.Errorf("profile %s protects /mcp with the bearer token in %s, but that variable is unset or shorter than 16 characters (try: openssl rand -hex 32)",
+				loaded.Profile.Name, name)
+		}
+	}
+	// From here on every log line goes through redaction of the secrets
+	// this server holds, whatever level or component writes it.
+	opts.Logger = slog.New(logging.NewHandler(opts.Logger.Handler(),
+		env.Get("APS_CLIENT_SECRET"), env.Get("APS_SSA_KEY_BASE64"), a.bearerToken))
+	a.logger = opts.Logger
 	kind, _ := authproviders.Lookup(loaded.Profile.Auth.Kind)
 	if missing := missingEnv(env, kind.RequiredEnv); len(missing) > 0 {
 		a.Close()

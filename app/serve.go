@@ -16,6 +16,7 @@ import (
 
 	"github.com/aps-mcp/aps-mcp/authproviders"
 	"github.com/aps-mcp/aps-mcp/config"
+	"github.com/aps-mcp/aps-mcp/httpguard"
 )
 
 // shutdownGrace is how long in-flight calls may run on after a stop signal.
@@ -31,13 +32,8 @@ func (a *App) Serve(ctx context.Context) error {
 		return a.ServeStdio(ctx, os.Stdin, os.Stdout)
 	}
 	addr := a.Profile.Server.Addr
-	if !isLoopback(addr) {
-		if a.kind.ActsForOneUser && !a.Profile.Server.AllowNonLoopback {
-			return fmt.Errorf("profile %s: auth %s acts as the signed-in person, so anyone who reaches %s would act as them; "+
-				"listen on a loopback address, or set server.allow_non_loopback: true in %s if that is intended",
-				a.Profile.Name, a.kind.Name, addr, a.Profile.File)
-		}
-		a.logger.Warn("listening on a non-loopback address: anyone who can reach it can use this server's APS credentials", "addr", addr)
+	if err := a.checkExposure(addr); err != nil {
+		return err
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -53,12 +49,41 @@ func (a *App) HTTPHandler() (http.Handler, func(context.Context) error) {
 		server.WithEndpointPath(MCPPath),
 		server.WithStreamableHTTPLogger(a.logger),
 	)
+	srv := a.Profile.Server
+	guard := httpguard.Guard{AllowedHosts: srv.AllowedHosts, Token: a.bearerToken, MaxBody: srv.MaxBodyBytes}
 	mux := http.NewServeMux()
-	mux.Handle(MCPPath, streamable)
+	mux.Handle(MCPPath, guard.Wrap(streamable))
 	if cb, ok := a.provider.(authproviders.CallbackServer); ok {
-		mux.Handle("GET "+callbackPath(cb), cb)
+		// The browser that comes back from APS has no bearer token; the
+		// single-use state protects the callback instead.
+		open := guard
+		open.Token = ""
+		mux.Handle("GET "+callbackPath(cb), open.Wrap(cb))
 	}
 	return mux, streamable.Shutdown
+}
+
+// checkExposure refuses addresses that would hand the server's APS access
+// to other machines without the protection the profile asked for.
+func (a *App) checkExposure(addr string) error {
+	if isLoopback(addr) {
+		return nil
+	}
+	srv := a.Profile.Server
+	if a.kind.ActsForOneUser && !srv.AllowNonLoopback {
+		return fmt.Errorf("profile %s: auth %s acts as the signed-in person, so anyone who reaches %s would act as them; "+
+			"listen on a loopback address, or set server.allow_non_loopback: true in %s if that is intended",
+			a.Profile.Name, a.kind.Name, addr, a.Profile.File)
+	}
+	if a.bearerToken == "" && !srv.AllowUnprotected {
+		return fmt.Errorf("profile %s: %s is reachable from other machines and /mcp has no bearer token; set server.auth_token_env "+
+			"to the name of an environment variable holding a long random token, or set server.allow_unprotected: true in %s if that is intended",
+			a.Profile.Name, addr, a.Profile.File)
+	}
+	if a.bearerToken == "" {
+		a.logger.Warn("listening on a non-loopback address without a bearer token: anyone who can reach it can use this server's APS access", "addr", addr)
+	}
+	return nil
 }
 
 // ServeListener serves MCP over streamable HTTP on ln until ctx is done.
@@ -72,7 +97,9 @@ func (a *App) ServeListener(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       time.Minute, // request bodies are small; responses may stream, so no WriteTimeout
 		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          log.New(io.Discard, "", 0),
 	}
 	a.logger.Info("serving MCP over streamable HTTP", "url", "http://"+ln.Addr().String()+MCPPath,

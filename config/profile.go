@@ -67,6 +67,17 @@ type ServerConfig struct {
 	// AllowNonLoopback lets a profile whose auth acts for one signed-in
 	// user listen on an address other hosts can reach.
 	AllowNonLoopback bool `yaml:"allow_non_loopback" koanf:"allow_non_loopback"`
+	// AuthTokenEnv names the environment variable holding the bearer
+	// token that /mcp then requires; empty means no token.
+	AuthTokenEnv string `yaml:"auth_token_env" koanf:"auth_token_env"`
+	// AllowUnprotected lets the server listen on a non-loopback address
+	// without a bearer token.
+	AllowUnprotected bool `yaml:"allow_unprotected" koanf:"allow_unprotected"`
+	// AllowedHosts are host names clients may use in Host and Origin
+	// besides loopback names and IP addresses (DNS-rebinding defence).
+	AllowedHosts []string `yaml:"allowed_hosts" koanf:"allowed_hosts"`
+	// MaxBodyBytes bounds one HTTP request body.
+	MaxBodyBytes int64 `yaml:"max_body_bytes" koanf:"max_body_bytes"`
 }
 
 // ToolsConfig narrows the catalogue for the profile.
@@ -127,6 +138,7 @@ func defaults() map[string]any {
 		"aps.base_url":           DefaultBaseURL,
 		"tools.read_only":        true,
 		"auth.redirect_uri":      DefaultRedirectURI,
+		"server.max_body_bytes":  1 << 20,
 		"limits.max_items":       2000,
 		"limits.max_bytes":       1 << 20,
 		"limits.call_timeout":    "2m",
@@ -267,7 +279,7 @@ func (p *Profile) validate(doc *strictyaml.Document, opts LoadOptions) strictyam
 	for field, v := range map[string]int64{
 		"limits.max_items": int64(p.Limits.MaxItems), "limits.max_bytes": int64(p.Limits.MaxBytes),
 		"limits.call_timeout": int64(p.Limits.CallTimeout), "limits.request_timeout": int64(p.Limits.RequestTimeout),
-		"retry.max_attempts": int64(p.Retry.MaxAttempts),
+		"retry.max_attempts": int64(p.Retry.MaxAttempts), "server.max_body_bytes": p.Server.MaxBodyBytes,
 	} {
 		if v <= 0 {
 			add(field, "must be positive")

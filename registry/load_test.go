@@ -33,9 +33,15 @@ tools:
 
 func writeCatalog(t *testing.T, body string) string {
 	t.Helper()
-	file := filepath.Join(t.TempDir(), "tools.yaml")
+	return writeCatalogF(t, body)
+}
+
+// writeCatalogF writes a catalogue for a test or a fuzz target.
+func writeCatalogF(tb testing.TB, body string) string {
+	tb.Helper()
+	file := filepath.Join(tb.TempDir(), "tools.yaml")
 	if err := os.WriteFile(file, []byte(body), 0o600); err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	return file
 }
