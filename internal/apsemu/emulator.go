@@ -5,8 +5,8 @@
 // Wire formats follow the APS OpenAPI specs and documented examples (see
 // NOTES.md in the shared aps-openapi folder): OAuth 2.0 error bodies on the
 // token endpoint, Apigee-style gateway bodies for bad or under-scoped bearer
-// tokens, OSS {"reason": ...} bodies from the storage service and JSON:API
-// documents from Data Management.
+// tokens, OSS {"reason": ...} bodies from the storage service, JSON:API
+// documents from Data Management and plain JSON from ACC Issues.
 //
 // Routing summary:
 //
@@ -23,13 +23,40 @@
 //	GET  /project/v1/hubs/{hub_id}                          data:read, user context
 //	GET  /project/v1/hubs/{hub_id}/projects                 data:read, user context
 //	GET  /project/v1/hubs/{hub_id}/projects/{project_id}    data:read, user context
+//	GET  /construction/issues/v1/projects/{projectId}/...   ACC Issues, all data:read, user context:
+//	     .../issues                                         the project's issues, offset-paginated
+//	     .../issues/{issueId}                               one issue
+//	     .../issues/{issueId}/comments                      its comments, offset-paginated
+//	     .../issue-types                                    issue types (include=subtypes)
+//	     .../issue-root-cause-categories                    root causes (include=rootcauses)
 //
-// Unknown paths under /oss/ answer 404 with an OSS body {"reason": ...} and
-// unknown paths under /project/ a JSON:API 404, both after the bearer token
-// has been checked (the gateway authenticates before the service routes);
+// Unknown paths under /oss/ answer 404 with an OSS body {"reason": ...},
+// unknown paths under /project/ a JSON:API 404 and unknown paths under
+// /construction/ an Issues 404, all after the bearer token has been checked
+// (the gateway authenticates before the service routes);
 // unknown paths anywhere else answer 404 with a gateway-style body
 // {"developerMessage": ..., "moreInfo": ...}. A known path with the wrong
 // method answers 405 with an Allow header.
+//
+// # Gateway
+//
+// Before any service sees a request, the emulator plays the Apigee gateway
+// in this order: injected faults (see Faults; the gateway rate-limits
+// before it looks at the token), then the bearer token (401 AUTH-006),
+// then the app's entitlement to the API product: a token of a Client whose
+// NoAPIAccess lists a prefix of the escaped path answers 403 with the
+// observed AUTH-001 body, verbatim (its moreInfo is the Forge-era URL),
+// whatever the grant. Scope checks (403 AUTH-010) follow routing. The
+// request log (Requests) records each request's arrival time on the
+// emulator's clock and, once answered, its status.
+//
+// Faults cover every request except those under /authentication/; with
+// IncludeAuth they also cover POST /authentication/v2/token, never
+// authorize or keys. An injected 429 carries the documented body
+// {"developerMessage":"Quota limit exceeded."} exactly, Content-Type
+// application/json and Retry-After; an injected 503 carries Retry-After
+// and a gateway body whose text and errorCode ERR-003 are the emulator's
+// own and unverified.
 //
 // # Secure Service Accounts
 //
@@ -113,11 +140,53 @@
 // x-user-id), which the emulator does not model. Likewise unverified: the
 // Content-Type application/vnd.api+json, the texts of 400/404 errors
 // (modelled on the synthesized examples), and 405 bodies.
+//
+// # ACC Issues
+//
+// The Issues API takes the project ID without DM's "b." prefix and serves
+// the projects of kind ACC (extension.data.projectType) in reachable hubs,
+// to the same users who see them in DM; anything else, BIM 360 projects
+// included (they belong to the older BIM 360 Issues API), answers 404. A
+// "b."-prefixed ID answers 404 too, as an unknown project would (APS's
+// choice between 400 and 404 is unverified), with a detail that names the
+// mistake when the ID without the prefix exists. As the docs say and the
+// spec does not, a user-context token with data:read is needed: an
+// app-only token answers 403 with the wording of DM's refusal. The
+// optional x-ads-region header must be one of US, EMEA, AUS, CAN, DEU,
+// IND, JPN, GBR (400 otherwise); naming a region other than the hub's
+// answers 404, the project not being in that data centre (unverified).
+//
+// Lists use offset pagination: limit 1..100 (default 100), offset ≥ 0
+// (default 0), {"pagination":{"limit","offset","totalResults"},"results"}
+// with totalResults counting everything the filters pass and no next link;
+// an offset past the end gives empty results. GET issues filters on
+// filter[status] (values of the spec's enum, else 400), filter[displayId]
+// (integers, else 400), filter[assignedToType] (user, company, role or
+// null, else 400), filter[search] (a case-insensitive substring of the
+// title, or the exact display ID), filter[deleted] (true or false; no
+// demo issue is deleted) and exact matches on filter[id], issueTypeId,
+// issueSubtypeId, assignedTo, rootCauseId, locationId, createdBy,
+// updatedBy and closedBy; each takes comma-separated values, any of which
+// matches. Other filters (dates, linked documents, custom attributes, ...)
+// are ignored. sortBy takes comma-separated fields of the spec's enum,
+// "-" for descending, default displayId; text compares case-insensitively,
+// nulls sort after values (before them descending), ties go by displayId,
+// customAttributes is accepted without effect and unknown fields are 400s.
+// Comments list oldest first (sortBy createdAt, updatedAt or createdBy).
+// issue-types adds subtypes with include=subtypes and takes
+// filter[isActive]; issue-root-cause-categories adds rootCauses with
+// include=rootcauses, as the spec says. Every ACC project has the same
+// three issue types and two root cause categories (IDs derived from the
+// project); the demo issues live in the big hub's first project (230) and
+// in "Bahnhof Zürich – Umbau" (5). Issue containerId is the project ID.
+// Error bodies are {"title": <reason phrase>, "detail": <text>}: the spec
+// declares none, so shape and texts are the emulator's own and unverified.
 package apsemu
 
 import (
 	"crypto/rand"
 	"crypto/rsa"
+	mathrand "math/rand/v2"
 	"net/http"
 	"slices"
 	"strings"
@@ -156,6 +225,11 @@ type Client struct {
 	// redirect URI is accepted, so tests and --emulator on random ports
 	// need no registration.
 	RedirectURIs []string
+	// NoAPIAccess are escaped path prefixes (e.g. "/construction/") of the
+	// API products this app is not entitled to: requests under them with
+	// any token of this app answer the gateway's 403 AUTH-001, checked
+	// right after the token is authenticated and before any routing.
+	NoAPIAccess []string
 }
 
 // Request is one logged request as the emulator received it.
@@ -167,6 +241,12 @@ type Request struct {
 	// Header is a copy of the request headers with any Authorization value
 	// replaced by "REDACTED".
 	Header http.Header
+	// Time is when the request arrived, on the emulator's clock.
+	Time time.Time
+	// Status is the status the emulator answered with; 0 while the request
+	// is still being served, and for a request whose client gave up (its
+	// context ended) before any answer was written.
+	Status int
 }
 
 // Emulator is an in-memory APS. It implements http.Handler and is safe for
@@ -183,11 +263,14 @@ type Emulator struct {
 	authorizations   atomic.Int64
 	codeExchanges    atomic.Int64
 	refreshExchanges atomic.Int64
+	injected429      atomic.Int64
+	injected503      atomic.Int64
 
 	mu              sync.Mutex
 	tokens          map[string]tokenInfo          // issued access token → grant facts
 	codes           map[string]*authCode          // authorization code → its binding (kept once spent, to detect reuse)
 	refreshTokens   map[string]refreshInfo        // live refresh token → grant facts
+	issued          []string                      // every access and refresh token ever issued
 	revokedFamilies map[string]bool               // token families revoked because their code was reused
 	denial          string                        // non-empty: the simulated user denies consent with this description
 	serviceAccounts map[string]*serviceAccount    // serviceAccountId → account and its keys
@@ -195,6 +278,10 @@ type Emulator struct {
 	objects         map[string]map[string]Object  // bucket key → object key → object
 	hubs            map[string]Hub                // hub ID → hub
 	projects        map[string]map[string]Project // hub ID → project ID → project
+	issues          map[string][]issueJSON        // ACC project ID (no "b.") → issues in displayId order
+	comments        map[string][]commentJSON      // issue ID → comments, oldest first
+	faults          Faults                        // current fault injection, zero = none
+	faultRand       *mathrand.Rand                // decides which requests fail; reseeded by SetFaults
 	log             []Request
 }
 
@@ -220,6 +307,8 @@ func New(opts Options) *Emulator {
 		objects:         make(map[string]map[string]Object),
 		hubs:            make(map[string]Hub),
 		projects:        make(map[string]map[string]Project),
+		issues:          make(map[string][]issueJSON),
+		comments:        make(map[string][]commentJSON),
 	}
 	if e.ttl <= 0 {
 		e.ttl = defaultTokenTTL
@@ -229,6 +318,7 @@ func New(opts Options) *Emulator {
 	}
 	for _, c := range clients {
 		c.RedirectURIs = slices.Clone(c.RedirectURIs)
+		c.NoAPIAccess = slices.Clone(c.NoAPIAccess)
 		e.clients[c.ID] = c
 	}
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
@@ -240,10 +330,29 @@ func New(opts Options) *Emulator {
 	return e
 }
 
-// ServeHTTP logs the request and dispatches it to the matching endpoint.
+// ServeHTTP logs the request, lets the injected faults (see SetFaults) have
+// their say and dispatches it to the matching endpoint; the log entry gets
+// the answered status once the handler has run.
 func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	e.record(r)
+	entry := e.record(r)
+	sw := &statusWriter{ResponseWriter: w}
+	e.serve(sw, r)
+	status := sw.status
+	if status == 0 && r.Context().Err() == nil {
+		status = http.StatusOK // what net/http sends for a handler that wrote nothing
+	}
+	e.mu.Lock()
+	e.log[entry].Status = status
+	e.mu.Unlock()
+}
+
+// serve answers r: an injected fault first (the gateway rate-limits before
+// it looks at the bearer token), then the endpoint.
+func (e *Emulator) serve(w http.ResponseWriter, r *http.Request) {
 	path := r.URL.EscapedPath()
+	if e.injectFault(w, r, path) {
+		return
+	}
 	switch {
 	case path == authorizePath:
 		e.handleAuthorize(w, r)
@@ -257,13 +366,17 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		e.serveOSS(w, r)
 	case strings.HasPrefix(path, "/project/"):
 		e.serveDM(w, r)
+	case strings.HasPrefix(path, issuesPathPrefix):
+		e.serveIssues(w, r)
 	default:
 		writeGatewayNotFound(w)
 	}
 }
 
 // TokenRequests returns the number of POST /authentication/v2/token requests
-// received, whatever their outcome.
+// that reached the token service, whatever their outcome. Requests the
+// gateway answered with an injected fault (Faults.IncludeAuth) never reach
+// it and are not counted; FaultsInjected and Requests see them.
 func (e *Emulator) TokenRequests() int64 {
 	return e.tokenRequests.Load()
 }
@@ -292,8 +405,9 @@ func (e *Emulator) RevokeTokens() {
 	clear(e.refreshTokens)
 }
 
-// record appends r to the request log, keeping credentials out of it.
-func (e *Emulator) record(r *http.Request) {
+// record appends r to the request log, keeping credentials out of it, and
+// returns the index of its entry.
+func (e *Emulator) record(r *http.Request) int {
 	h := r.Header.Clone()
 	if h == nil {
 		h = http.Header{}
@@ -301,8 +415,9 @@ func (e *Emulator) record(r *http.Request) {
 	if _, ok := h["Authorization"]; ok {
 		h["Authorization"] = []string{"REDACTED"}
 	}
-	req := Request{Method: r.Method, Path: r.URL.EscapedPath(), RawQuery: r.URL.RawQuery, Header: h}
+	req := Request{Method: r.Method, Path: r.URL.EscapedPath(), RawQuery: r.URL.RawQuery, Header: h, Time: e.now()}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.log = append(e.log, req)
+	return len(e.log) - 1
 }

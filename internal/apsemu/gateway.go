@@ -7,6 +7,7 @@ import (
 
 // Gateway error codes (https://aps.autodesk.com/en/docs/oauth/v2/developers_guide/error_handling/).
 const (
+	codeNoAPIAccess       = "AUTH-001"
 	codeInvalidToken      = "AUTH-006"
 	codeInsufficientScope = "AUTH-010"
 )
@@ -20,9 +21,19 @@ const (
 	msgInsufficientScope = "Token does not have the privilege for this request."
 )
 
+// The AUTH-001 body as observed (NOTES §1.4): an app not provisioned for an
+// API product. Its moreInfo still points at the Forge-era URL, unlike the
+// synthesized gateway bodies; the observed text is kept verbatim.
+const (
+	msgNoAPIAccess      = "The client_id specified does not have access to the api product"
+	noAPIAccessMoreInfo = "https://forge.autodesk.com/en/docs/oauth/v2/developers_guide/error_handling/"
+)
+
 // authenticateBearer plays the API gateway: it resolves the request's bearer
 // token or answers 401 itself. Unknown, revoked and expired tokens are
-// indistinguishable to the caller, as on APS.
+// indistinguishable to the caller, as on APS. A token of an app not
+// entitled to the API product of the path (Client.NoAPIAccess) answers 403
+// AUTH-001 before the service routes the request.
 func (e *Emulator) authenticateBearer(w http.ResponseWriter, r *http.Request) (tokenInfo, bool) {
 	header := r.Header.Get("Authorization")
 	if header == "" {
@@ -34,7 +45,27 @@ func (e *Emulator) authenticateBearer(w http.ResponseWriter, r *http.Request) (t
 		writeGatewayError(w, http.StatusUnauthorized, codeInvalidToken, msgInvalidToken)
 		return tokenInfo{}, false
 	}
+	if e.lacksAPIAccess(info.clientID, r.URL.EscapedPath()) {
+		writeJSON(w, http.StatusForbidden, contentTypeJSON, gatewayError{
+			DeveloperMessage: msgNoAPIAccess,
+			MoreInfo:         noAPIAccessMoreInfo,
+			ErrorCode:        codeNoAPIAccess,
+		})
+		return tokenInfo{}, false
+	}
 	return info, true
+}
+
+// lacksAPIAccess reports whether clientID is registered as not entitled to
+// the API product escapedPath belongs to. Registrations never change after
+// New, so no lock is needed.
+func (e *Emulator) lacksAPIAccess(clientID, escapedPath string) bool {
+	for _, prefix := range e.clients[clientID].NoAPIAccess {
+		if strings.HasPrefix(escapedPath, prefix) {
+			return true
+		}
+	}
+	return false
 }
 
 // lookupToken resolves an Authorization header value ("Bearer <token>", the

@@ -2,6 +2,8 @@ package apsemu
 
 import (
 	"net/http"
+	"net/url"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -102,4 +104,54 @@ func TestGatewayErrors(t *testing.T) {
 			t.Errorf("TokenRequests() = %d, want %d", got, before+1)
 		}
 	})
+}
+
+func TestNoAPIAccess(t *testing.T) {
+	t.Parallel()
+	e, base := startEmulator(t, Options{Clients: []Client{
+		{ID: DemoClientID, Secret: DemoClientSecret, NoAPIAccess: []string{"/construction/", "/oss/v2/buckets/" + demoModelsBucket}},
+		{ID: otherClient, Secret: otherSecret},
+	}})
+	appToken := fetchToken(t, base, "bucket:read data:read")
+	userTok := userToken(t, e, base, "data:read")
+	otherToken := fetchTokenFor(t, base, otherClient, otherSecret, url.Values{"grant_type": {"client_credentials"}, "scope": {"bucket:read"}})
+	// The observed body, verbatim.
+	noAccess := map[string]any{
+		"developerMessage": "The client_id specified does not have access to the api product",
+		"moreInfo":         "https://forge.autodesk.com/en/docs/oauth/v2/developers_guide/error_handling/",
+		"errorCode":        "AUTH-001",
+	}
+	issues := base + "/construction/issues/v1/projects/" + demoIssuesProjectID() + "/issues"
+	tests := []struct {
+		name   string
+		url    string
+		token  string
+		status int
+	}{
+		{"user token under the prefix", issues, userTok, 403},
+		{"app token under the prefix", issues, appToken, 403},
+		{"before routing: unknown path under the prefix", base + "/construction/nothing", userTok, 403},
+		{"before scope checks", base + "/oss/v2/buckets/" + demoModelsBucket + "/details", userTok, 403},
+		{"second prefix", base + "/oss/v2/buckets/" + demoModelsBucket + "/objects", appToken, 403},
+		{"other products fine", base + "/oss/v2/buckets", appToken, 200},
+		{"other products fine for users", base + "/project/v1/hubs", userTok, 200},
+		{"token checked first", issues, "bogus", 401},
+		{"other apps unaffected", base + "/construction/nothing", otherToken, 404},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := get(t, tt.url, tt.token)
+			if tt.status == 403 {
+				r.wantJSON(t, 403, noAccess)
+				if ct := r.header.Get("Content-Type"); ct != "application/json" {
+					t.Errorf("Content-Type = %q", ct)
+				}
+				if !strings.HasPrefix(string(r.body), `{"developerMessage":`) || !strings.HasSuffix(string(r.body), `"errorCode":"AUTH-001"}`) {
+					t.Errorf("member order differs from the observed body: %s", r.body)
+				}
+			} else if r.status != tt.status {
+				t.Errorf("status %d, want %d; body %s", r.status, tt.status, r.body)
+			}
+		})
+	}
 }

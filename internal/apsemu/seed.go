@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"path"
+	"time"
 )
 
 // Demo data shape. Everything is derived from these numbers, so every
@@ -20,6 +21,11 @@ const (
 	dayMs       = int64(24 * 60 * 60 * 1000)
 	// demoBigHubProjects is more than one 200-project page of DM.
 	demoBigHubProjects = 230
+	// demoBigProjectIssues is more than two 100-issue pages of ACC Issues.
+	demoBigProjectIssues = 230
+	// demoBusyIssueComments is the comment count of the big project's
+	// first issue, several pages at small limits.
+	demoBusyIssueComments = 12
 )
 
 // demoOddObjectKeys are keys that break naive URL handling: spaces,
@@ -64,6 +70,7 @@ func seedDemoData(e *Emulator) {
 		e.AddObject(demoObject(demoBucketKey(1), key))
 	}
 	seedDemoHubs(e)
+	seedDemoIssues(e)
 }
 
 // demoBigHubID is the US ACC account holding more than a page of projects.
@@ -188,4 +195,177 @@ func demoContentType(key string) string {
 	default:
 		return defaultContentType
 	}
+}
+
+// demoIssuesProjectID is the ACC project (ID without "b.") holding the big
+// issue set: the big hub's first project, "Project 001 – Tower".
+func demoIssuesProjectID() string { return demoUUID("project contoso 1") }
+
+// demoSmallIssuesProjectID is the EMEA ACC project with a handful of
+// issues: "Bahnhof Zürich – Umbau".
+func demoSmallIssuesProjectID() string { return demoUUID("project fabrikam Bahnhof Zürich – Umbau") }
+
+// demoIssueUsers are the Autodesk user IDs issues are created by and
+// assigned to; the first is the synthesized example's.
+func demoIssueUsers() []string {
+	return []string{"A3RGM375QTZ7", DemoUserID, "B7QH2KLM9XRT", "C4NP8WD2FJ6S", "D9LK3MZT5QWE"}
+}
+
+// demoIssueStatuses weights the statuses of seeded issues: mostly open and
+// closed, every status present.
+func demoIssueStatuses() []string {
+	return []string{
+		issueStatusOpen, issueStatusOpen, issueStatusClosed, issueStatusInReview, issueStatusOpen,
+		issueStatusPending, issueStatusClosed, issueStatusDraft, issueStatusInProgress, issueStatusOpen,
+		issueStatusCompleted, issueStatusClosed, issueStatusNotApproved, issueStatusOpen, issueStatusInDispute,
+	}
+}
+
+// demoIssueProblems and demoIssuePlaces make issue titles; their lengths
+// are coprime so titles vary widely, and several are non-ASCII.
+func demoIssueProblems() []string {
+	return []string{
+		"Leaking pipe", "Missing fire stopping", "Cracked floor tile", "Door does not close",
+		"Exposed rebar", "Façade panel misaligned", "Handrail loose", "Paint damage",
+		"Cable tray obstructs duct", "Wrong sprinkler head", "Trip hazard",
+	}
+}
+
+func demoIssuePlaces() []string {
+	return []string{"level 2, grid C4", "lobby", "stair core B", "roof plant room", "car park P1", "Küche 3. OG", "north façade"}
+}
+
+// seedDemoIssues fills the two demo ACC projects with issues and comments.
+func seedDemoIssues(e *Emulator) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	big := demoIssuesProjectID()
+	types, causes := issueTypesFor(big), rootCauseCategoriesFor(big)
+	for n := 1; n <= demoBigProjectIssues; n++ {
+		is := demoIssue(big, n, types, causes)
+		count := 0
+		switch {
+		case n == 1:
+			count = demoBusyIssueComments
+		case n%9 == 0:
+			count = n%4 + 1
+		}
+		e.putIssueLocked(big, is, demoComments(is, count))
+	}
+
+	small := demoSmallIssuesProjectID()
+	types, causes = issueTypesFor(small), rootCauseCategoriesFor(small)
+	for n := 1; n <= 5; n++ {
+		is := demoIssue(small, n, types, causes)
+		e.putIssueLocked(small, is, demoComments(is, n%2))
+	}
+}
+
+// demoIssue builds the n-th issue of a project. Everything derives from n;
+// issues are created seven hours apart from the demo epoch, so createdAt
+// order is displayId order, as on ACC.
+func demoIssue(projectID string, n int, types []issueTypeJSON, causes []rootCauseCategoryJSON) issueJSON {
+	users := demoIssueUsers()
+	statuses := demoIssueStatuses()
+	problems, places := demoIssueProblems(), demoIssuePlaces()
+	str := func(s string) *string { return &s }
+
+	created := time.UnixMilli(demoEpochMs).UTC().Add(time.Duration(n)*7*time.Hour + time.Duration(n*1237)*time.Millisecond)
+	updated := created.Add(time.Duration(n%13) * 24 * time.Hour)
+	status := statuses[(n-1)%len(statuses)]
+	t := types[n%len(types)]
+	sub := t.Subtypes[n%len(t.Subtypes)]
+	place := places[n%len(places)]
+	creator := users[n%len(users)]
+
+	is := issueJSON{
+		ID:                  demoUUID(fmt.Sprintf("issue %s %d", projectID, n)),
+		ContainerID:         projectID,
+		DisplayID:           n,
+		Title:               fmt.Sprintf("%s – %s", problems[n%len(problems)], place),
+		Description:         fmt.Sprintf("Found during the weekly site walk (round %d).", (n+3)/4),
+		IssueTypeID:         t.ID,
+		IssueSubtypeID:      sub.ID,
+		Status:              status,
+		LocationDetails:     str(place),
+		LinkedDocuments:     []any{},
+		Links:               []any{},
+		OwnerID:             creator,
+		PermittedStatuses:   permittedStatuses(status),
+		PermittedAttributes: []string{"title", "description", "status", "assignedTo", "assignedToType", "dueDate", "startDate", "locationDetails", "rootCauseId"},
+		Published:           status != issueStatusDraft,
+		PermittedActions:    map[string]any{},
+		CreatedBy:           creator,
+		CreatedAt:           created.Format(issuesTimeLayout),
+		UpdatedBy:           users[(n+2)%len(users)],
+		UpdatedAt:           updated.Format(issuesTimeLayout),
+		Watchers:            []string{},
+		CustomAttributes:    []any{},
+	}
+	switch {
+	case n%5 == 0: // unassigned
+	case n%11 == 0:
+		is.AssignedTo, is.AssignedToType = str(demoUUID(fmt.Sprintf("company %d", n%3))), str("company")
+	default:
+		is.AssignedTo, is.AssignedToType = str(users[(n*3)%len(users)]), str("user")
+	}
+	if n%4 != 0 {
+		is.DueDate = str(created.Add(time.Duration(14+n%30) * 24 * time.Hour).Format(issuesDateLayout))
+	}
+	if n%6 == 0 {
+		is.StartDate = str(created.Format(issuesDateLayout))
+	}
+	if status != issueStatusDraft {
+		is.OpenedBy, is.OpenedAt = str(creator), str(created.Format(issuesTimeLayout))
+	}
+	if status == issueStatusClosed || status == issueStatusCompleted {
+		c := causes[n%len(causes)]
+		is.RootCauseID = str(c.RootCauses[n%len(c.RootCauses)].ID)
+	}
+	if status == issueStatusClosed {
+		is.ClosedBy, is.ClosedAt = str(is.UpdatedBy), str(is.UpdatedAt)
+	}
+	if n%3 == 0 {
+		is.Watchers = []string{users[(n+1)%len(users)]}
+	}
+	return is
+}
+
+// permittedStatuses is what the demo user may move an issue in status to.
+// Real lists depend on the project's workflow and the user's permissions;
+// these follow the example's open → [open, in_review, closed].
+func permittedStatuses(status string) []string {
+	if status == issueStatusDraft {
+		return []string{issueStatusDraft, issueStatusOpen}
+	}
+	out := []string{status}
+	for _, s := range []string{issueStatusOpen, issueStatusInReview, issueStatusClosed} {
+		if s != status {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// demoComments builds count comments on is, an hour apart after it was
+// created.
+func demoComments(is issueJSON, count int) []commentJSON {
+	created, _ := time.Parse(issuesTimeLayout, is.CreatedAt)
+	users := demoIssueUsers()
+	out := make([]commentJSON, 0, count)
+	for k := 1; k <= count; k++ {
+		at := created.Add(time.Duration(k) * time.Hour).Format(issuesTimeLayout)
+		out = append(out, commentJSON{
+			ID:                  demoUUID(fmt.Sprintf("comment %s %d", is.ID, k)),
+			Body:                fmt.Sprintf("Comment %d on issue #%d.\nChecked on site.", k, is.DisplayID),
+			CreatedAt:           at,
+			CreatedBy:           users[(is.DisplayID+k)%len(users)],
+			UpdatedAt:           at,
+			ClientCreatedAt:     at,
+			ClientUpdatedAt:     at,
+			PermittedActions:    []string{},
+			PermittedAttributes: []string{},
+		})
+	}
+	return out
 }

@@ -83,6 +83,14 @@ func (e *Emulator) RefreshExchanges() int64 {
 	return e.refreshExchanges.Load()
 }
 
+// IssuedTokens returns every access and refresh token issued so far, live
+// or not, so a test can prove none of them leaked into logs or results.
+func (e *Emulator) IssuedTokens() []string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return append([]string(nil), e.issued...)
+}
+
 // ExpireAccessTokens makes every access token issued so far expired at
 // once, so API calls with them get the gateway 401, while refresh tokens
 // stay valid: the situation a client meets after an hour of idleness.
@@ -250,6 +258,7 @@ func (e *Emulator) issueRefreshToken(clientID string, grant tokenGrant) string {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	e.issued = append(e.issued, tok)
 	// As for access tokens: a family revoked meanwhile gets a dead token.
 	if !e.revokedFamilies[grant.family] {
 		e.refreshTokens[tok] = info

@@ -325,6 +325,7 @@ func (e *Emulator) issueAccessToken(clientID string, grant tokenGrant) (tokenRes
 		return tokenResponse{}, errServer()
 	}
 	e.mu.Lock()
+	e.issued = append(e.issued, signed)
 	// A family revoked while this grant ran (its code was replayed
 	// concurrently) gets a token that never works, as if revoked at once.
 	if !e.revokedFamilies[grant.family] {
