@@ -23,9 +23,28 @@ func (e *ArgError) Error() string {
 }
 
 // normalize converts a JSON or YAML value to the parameter's Go type:
-// string, int64, float64 or bool.
+// string, int64, float64, bool, []any of those, or map[string]any.
 func normalize(p *Param, v any) (any, error) {
 	switch p.Type {
+	case "array":
+		list, ok := v.([]any)
+		if !ok {
+			return nil, fmt.Errorf("must be an array, got %s", jsonType(v))
+		}
+		elem := &Param{Type: p.itemType()}
+		out := make([]any, len(list))
+		for i, e := range list {
+			n, err := normalize(elem, e)
+			if err != nil {
+				return nil, fmt.Errorf("element %d %v", i, err)
+			}
+			out[i] = n
+		}
+		return out, nil
+	case "object":
+		if m, ok := v.(map[string]any); ok {
+			return m, nil
+		}
 	case "string":
 		if s, ok := v.(string); ok {
 			return s, nil
@@ -66,14 +85,41 @@ func normalize(p *Param, v any) (any, error) {
 }
 
 // typeNames are the parameter types as a message says them.
-var typeNames = map[string]string{"string": "a string", "integer": "an integer", "number": "a number", "boolean": "a boolean"}
+var typeNames = map[string]string{"string": "a string", "integer": "an integer", "number": "a number", "boolean": "a boolean", "array": "an array", "object": "an object"}
 
-// checkValue normalizes v and checks enum, pattern and bounds.
+// itemType is an array's element type.
+func (p *Param) itemType() string {
+	if p.Items == "" {
+		return "string"
+	}
+	return p.Items
+}
+
+// checkValue normalizes v and checks enum, pattern and bounds; for an
+// array they apply to each element.
 func checkValue(p *Param, v any) (any, error) {
 	v, err := normalize(p, v)
 	if err != nil {
 		return nil, err
 	}
+	if list, ok := v.([]any); ok {
+		elem := *p
+		elem.Type = p.itemType()
+		for i, e := range list {
+			if _, err := checkScalar(&elem, e); err != nil {
+				return nil, fmt.Errorf("element %d %v", i, err)
+			}
+		}
+		return list, nil
+	}
+	if _, ok := v.(map[string]any); ok {
+		return v, nil
+	}
+	return checkScalar(p, v)
+}
+
+// checkScalar checks one normalized scalar against enum, pattern and bounds.
+func checkScalar(p *Param, v any) (any, error) {
 	if len(p.Enum) > 0 && !slices.Contains(p.Enum, v) {
 		return nil, fmt.Errorf("must be one of %s, got %s", enumList(p.Enum), strconv.Quote(fmt.Sprint(v)))
 	}
@@ -102,6 +148,12 @@ func formatValue(v any) string {
 		return strconv.FormatFloat(x, 'f', -1, 64)
 	case bool:
 		return strconv.FormatBool(x)
+	case []any:
+		parts := make([]string, len(x))
+		for i, e := range x {
+			parts[i] = formatValue(e)
+		}
+		return strings.Join(parts, ",") // APS filters take comma-separated values
 	}
 	return fmt.Sprint(v)
 }

@@ -39,6 +39,11 @@ type Tool struct {
 	MaxItems    int               `yaml:"max_items"` // cap on listed items; 0 = profile default
 	MaxBytes    int               `yaml:"max_bytes"` // cap on a listing's projected bytes; 0 = profile default
 	Annotations *Annotations      `yaml:"annotations"`
+	// Headers are sent with every request of the tool, as they are.
+	Headers map[string]string `yaml:"headers"`
+	// Pending turns an APS status that means "not ready yet" (Model
+	// Derivative's 202) into a result telling the model to try again.
+	Pending *Pending `yaml:"pending"`
 
 	// Name is the tool's key in tools.yaml.
 	Name string `yaml:"-"`
@@ -48,11 +53,22 @@ type Tool struct {
 	schema    []byte     // JSON Schema of the arguments
 }
 
+// Pending is an answer that means "not ready yet".
+type Pending struct {
+	Status  int    `yaml:"status"`  // e.g. 202
+	Message string `yaml:"message"` // what the model is told
+}
+
 // Param is one tool argument and where it goes on the wire.
 type Param struct {
-	In          string   `yaml:"in"`   // path, query or header
-	Name        string   `yaml:"name"` // wire name; defaults to the argument name
-	Type        string   `yaml:"type"` // string, integer, number or boolean
+	In   string `yaml:"in"`   // path, query, header or body
+	Name string `yaml:"name"` // wire name (for body, a dotted path into the JSON body); defaults to the argument name
+	Type string `yaml:"type"` // string, integer, number, boolean, array or object
+	// Items is the element type of an array: string, integer, number or
+	// boolean. In a query or header an array is sent comma-separated.
+	Items string `yaml:"items"`
+	// Transform rewrites the value before it is sent (see transforms).
+	Transform   string   `yaml:"transform"`
 	Required    bool     `yaml:"required"`
 	Description string   `yaml:"description"`
 	Enum        []any    `yaml:"enum"`
@@ -61,7 +77,9 @@ type Param struct {
 	Maximum     *float64 `yaml:"maximum"`
 	Default     any      `yaml:"default"`
 
-	re *regexp.Regexp // Pattern, compiled at load
+	re           *regexp.Regexp // Pattern, compiled at load
+	transform    *transform     // Transform, resolved at load
+	transformArg string
 }
 
 // Paginate says how a tool's listing is paged.
@@ -97,6 +115,7 @@ const (
 	InPath   = "path"
 	InQuery  = "query"
 	InHeader = "header"
+	InBody   = "body"
 )
 
 // WireName is the name APS knows the parameter by.

@@ -11,6 +11,7 @@ toolsets:
   s: {description: S}
 tools:
   get_thing:
+    title: A title
     description: Gets a thing.
     toolset: s
     auth: [2lo]

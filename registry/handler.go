@@ -2,6 +2,7 @@ package registry
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -108,8 +109,12 @@ func (rt *Runtime) call(ctx context.Context, t *Tool, mreq mcp.CallToolRequest, 
 		}
 		doc, err = rt.fetch(callCtx, t, req, args, resume, progress, stats)
 	}
+	var pending *pendingError
 	switch {
 	case err == nil:
+	case errors.As(err, &pending):
+		out, _ := json.Marshal(map[string]any{"pending": true, "message": pending.message})
+		doc = out
 	case ctx.Err() != nil:
 		return nil, ctx.Err() // the client went away or cancelled: nobody reads a result
 	case callCtx.Err() != nil:
@@ -173,13 +178,16 @@ func (rt *Runtime) do(ctx context.Context, t *Tool, req apiRequest, stats *callS
 		}
 		resp, rs, err := rt.Retry.Do(ctx, func() (*resty.Response, error) {
 			stats.requests++
-			return rt.HTTP.R().
+			r := rt.HTTP.R().
 				SetContext(ctx).
 				SetAuthToken(token).
 				SetHeader("Accept", "application/json").
 				SetHeaderMultiValues(req.Header).
-				SetQueryParamsFromValues(req.Query).
-				Execute(req.Method, rt.BaseURL+req.Path)
+				SetQueryParamsFromValues(req.Query)
+			if req.Body != nil {
+				r.SetHeader("Content-Type", "application/json").SetBody(req.Body)
+			}
+			return r.Execute(req.Method, rt.BaseURL+req.Path)
 		}, retryable)
 		stats.retries += rs.Retries
 		if err != nil {
@@ -189,6 +197,9 @@ func (rt *Runtime) do(ctx context.Context, t *Tool, req apiRequest, stats *callS
 			rt.Auth.Invalidate(token)
 			continue
 		}
+		if t.Pending != nil && resp.StatusCode() == t.Pending.Status {
+			return nil, &pendingError{message: t.Pending.Message}
+		}
 		if !resp.IsSuccess() {
 			se := apshttp.NewStatusError(resp.StatusCode(), resp.Body())
 			se.Retries, se.RetryAfter = rs.Retries, rs.RetryAfter
@@ -197,6 +208,11 @@ func (rt *Runtime) do(ctx context.Context, t *Tool, req apiRequest, stats *callS
 		return resp.Body(), nil
 	}
 }
+
+// pendingError is APS saying "not ready yet" (the tool's pending status).
+type pendingError struct{ message string }
+
+func (e *pendingError) Error() string { return e.message }
 
 type tokenError struct{ err error }
 

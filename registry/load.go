@@ -56,8 +56,10 @@ var (
 	paramNameRE = regexp.MustCompile(`^[a-z][a-z0-9_]{0,63}$`)
 	placeholder = regexp.MustCompile(`\{([^{}]*)\}`)
 	methods     = []string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"}
-	locations   = []string{InPath, InQuery, InHeader}
-	types       = []string{"string", "integer", "number", "boolean"}
+	locations   = []string{InPath, InQuery, InHeader, InBody}
+	types       = []string{"string", "integer", "number", "boolean", "array", "object"}
+	scalarTypes = []string{"string", "integer", "number", "boolean"}
+	headerName  = regexp.MustCompile(`^[A-Za-z0-9!#$%&'*+.^_|~-]+$`)
 )
 
 type validator struct {
@@ -116,8 +118,19 @@ func (v *validator) tool(c *Catalog, t *Tool) {
 	if !toolNameRE.MatchString(n) {
 		v.add(n, "", "tool name must be snake_case: lower-case letters, digits and _, starting with a letter, at most 64 characters")
 	}
+	if strings.TrimSpace(t.Title) == "" {
+		v.add(n, "title", "missing: a short human-readable name")
+	}
 	if strings.TrimSpace(t.Description) == "" {
 		v.add(n, "description", "missing")
+	}
+	for h, val := range t.Headers {
+		if !headerName.MatchString(h) || strings.ContainsFunc(val, isControl) {
+			v.add(n, "headers."+h, "not a valid header name and value")
+		}
+	}
+	if t.Pending != nil && (t.Pending.Status < 201 || t.Pending.Status > 299 || strings.TrimSpace(t.Pending.Message) == "") {
+		v.add(n, "pending", "needs a 2xx status other than 200 and a message")
 	}
 	switch {
 	case t.Toolset == "":
@@ -221,6 +234,32 @@ func (v *validator) param(t *Tool, name string, p *Param) {
 	}
 	if p.In == InPath {
 		p.Required = true // a path cannot be built without it
+		if p.Type == "array" || p.Type == "object" {
+			v.add(n, f+".type", "a path parameter must be a scalar, got %s", p.Type)
+		}
+	}
+	if p.Type == "object" && p.In != InBody {
+		v.add(n, f+".type", "object parameters can only go in the body")
+	}
+	if p.Items != "" && p.Type != "array" {
+		v.add(n, f+".items", "only array parameters take items")
+	}
+	if p.Type == "array" && !slices.Contains(scalarTypes, p.itemType()) {
+		v.add(n, f+".items", "must be one of %s, got %q", strings.Join(scalarTypes, ", "), p.Items)
+	}
+	if p.In == InBody && t.Method != "POST" && t.Method != "PUT" && t.Method != "PATCH" {
+		v.add(n, f+".in", "a %s request has no body", t.Method)
+	}
+	if p.In == InHeader && !headerName.MatchString(p.WireName(name)) {
+		v.add(n, f+".name", "%q is not a valid header name", p.WireName(name))
+	}
+	if p.Transform != "" {
+		tr, arg, err := parseTransform(p.Transform)
+		if err != nil {
+			v.add(n, f+".transform", "%v", err)
+		} else {
+			p.transform, p.transformArg = &tr, arg
+		}
 	}
 	if strings.TrimSpace(p.Description) == "" {
 		v.add(n, f+".description", "missing: the model only knows what the description says")
@@ -240,8 +279,12 @@ func (v *validator) param(t *Tool, name string, p *Param) {
 	if p.Minimum != nil && p.Maximum != nil && *p.Minimum > *p.Maximum {
 		v.add(n, f+".minimum", "minimum %v is above maximum %v", *p.Minimum, *p.Maximum)
 	}
+	elem := p
+	if p.Type == "array" {
+		elem = &Param{Type: p.itemType()}
+	}
 	for i, e := range p.Enum {
-		norm, err := normalize(p, e)
+		norm, err := normalize(elem, e)
 		if err != nil {
 			v.add(n, fmt.Sprintf("%s.enum.%d", f, i), "enum value %v: %v", e, err)
 			continue

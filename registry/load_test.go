@@ -19,6 +19,7 @@ toolsets:
   oss: {description: OSS}
 tools:
   list_objects:
+    title: A title
     description: Lists objects.
     toolset: oss
     auth: [2lo]
@@ -66,18 +67,18 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 		replace [2]string // old, new applied to goodTool
 		want    string    // the formatted problem, after the file name
 	}{
-		{"unknown key", [2]string{"    method: get", "    method: get\n    verb: get"}, `:11: tool list_objects: field verb: unknown key "verb"`},
+		{"unknown key", [2]string{"    method: get", "    method: get\n    verb: get"}, `:12: tool list_objects: field verb: unknown key "verb"`},
 		{"duplicate tool", [2]string{"toolsets:", "tools:\n  x: {}\ntoolsets:"}, `duplicate key "tools"`},
 		{"missing description", [2]string{"    description: Lists objects.\n", ""}, `tool list_objects: field description: missing`},
-		{"placeholder without param", [2]string{"{bucket_key}/objects", "{bucket_key}/objects/{object_key}"}, `:11: tool list_objects: field path: placeholder {object_key} has no matching parameter`},
-		{"path param without placeholder", [2]string{"/{bucket_key}/objects", "/objects"}, `:13: tool list_objects: field params.bucket_key: path parameter bucket_key has no {bucket_key} placeholder`},
-		{"unknown auth", [2]string{"auth: [2lo]", "auth: [2lo, 5lo]"}, `:8: tool list_objects: field auth.1: unknown auth kind "5lo" (known: 2lo, ssa)`},
-		{"unknown scope", [2]string{"scopes: [data:read]", "scopes: [data:reed]"}, `:9: tool list_objects: field scopes.0: unknown APS scope "data:reed"`},
-		{"bad method", [2]string{"method: get", "method: FETCH"}, `:10: tool list_objects: field method: must be one of`},
-		{"bad regex", [2]string{"'^[a-z]+$'", "'^[a-z+$'"}, `:13: tool list_objects: field params.bucket_key.pattern: invalid regular expression`},
-		{"bad gjson braces", [2]string{"'items.#.{key:objectKey}'", "'items.#.{key:objectKey'"}, `:15: tool list_objects: field result: invalid gjson path`},
+		{"placeholder without param", [2]string{"{bucket_key}/objects", "{bucket_key}/objects/{object_key}"}, `:12: tool list_objects: field path: placeholder {object_key} has no matching parameter`},
+		{"path param without placeholder", [2]string{"/{bucket_key}/objects", "/objects"}, `:14: tool list_objects: field params.bucket_key: path parameter bucket_key has no {bucket_key} placeholder`},
+		{"unknown auth", [2]string{"auth: [2lo]", "auth: [2lo, 5lo]"}, `:9: tool list_objects: field auth.1: unknown auth kind "5lo" (known: 2lo, ssa)`},
+		{"unknown scope", [2]string{"scopes: [data:read]", "scopes: [data:reed]"}, `:10: tool list_objects: field scopes.0: unknown APS scope "data:reed"`},
+		{"bad method", [2]string{"method: get", "method: FETCH"}, `:11: tool list_objects: field method: must be one of`},
+		{"bad regex", [2]string{"'^[a-z]+$'", "'^[a-z+$'"}, `:14: tool list_objects: field params.bucket_key.pattern: invalid regular expression`},
+		{"bad gjson braces", [2]string{"'items.#.{key:objectKey}'", "'items.#.{key:objectKey'"}, `:16: tool list_objects: field result: invalid gjson path`},
 		{"bad gjson modifier", [2]string{"'items.#.{key:objectKey}'", "'items|@nosuch'"}, `unknown gjson modifier @nosuch`},
-		{"wrong type", [2]string{"minimum: 1", "minimum: one"}, `:14: tool list_objects: field params.limit: cannot unmarshal`},
+		{"wrong type", [2]string{"minimum: 1", "minimum: one"}, `:15: tool list_objects: field params.limit: cannot unmarshal`},
 		{"bad default", [2]string{"default: 10", "default: 1000"}, `field params.limit.default: default 1000: must be at most 100`},
 		{"unknown toolset", [2]string{"toolset: oss", "toolset: os"}, `field toolset: unknown toolset "os"`},
 		{"bad style", [2]string{"    result:", "    paginate: {style: cursor, items: items}\n    result:"}, `field paginate.style: unknown pagination style "cursor"`},

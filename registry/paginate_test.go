@@ -27,6 +27,7 @@ toolsets:
   s: {description: S}
 tools:
   list_next:
+    title: A title
     description: Lists with next links.
     toolset: s
     auth: [2lo]
@@ -37,6 +38,7 @@ tools:
     paginate: {style: next-url, items: items, next: next, page_size_param: limit, page_size: 7}
     result: '{k:key}'
   list_offset:
+    title: A title
     description: Lists with offsets.
     toolset: s
     auth: [2lo]

@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -19,6 +20,7 @@ type apiRequest struct {
 	Path       string // escaped, ready to append to the base URL
 	Query      url.Values
 	Header     http.Header
+	Body       []byte            // JSON, when the tool has body parameters
 	PathValues map[string]string // path arguments as given, for error hints
 }
 
@@ -60,7 +62,11 @@ func (t *Tool) buildRequest(args map[string]any) (apiRequest, error) {
 		}
 	}
 	req := apiRequest{Method: t.Method, Query: url.Values{}, Header: http.Header{}}
+	for k, v := range t.Headers {
+		req.Header.Set(k, v)
+	}
 	values := make(map[string]string, len(t.Params))
+	var body map[string]any
 	for _, name := range t.argNames {
 		p := t.Params[name]
 		raw, present := args[name]
@@ -77,7 +83,14 @@ func (t *Tool) buildRequest(args map[string]any) (apiRequest, error) {
 		if err != nil {
 			return apiRequest{}, &ArgError{Arg: name, Message: err.Error()}
 		}
-		s := formatValue(v)
+		if p.In == InBody {
+			if body == nil {
+				body = map[string]any{}
+			}
+			setPath(body, p.WireName(name), p.apply(v))
+			continue
+		}
+		s := formatValue(p.apply(v))
 		switch p.In {
 		case InPath:
 			if err := checkPathValue(s); err != nil {
@@ -103,7 +116,40 @@ func (t *Tool) buildRequest(args map[string]any) (apiRequest, error) {
 	}
 	req.Path = b.String()
 	req.PathValues = values
+	if body != nil {
+		var err error
+		if req.Body, err = json.Marshal(body); err != nil {
+			return apiRequest{}, &ArgError{Message: "arguments do not form a JSON body: " + err.Error()}
+		}
+	}
 	return req, nil
+}
+
+// apply runs the parameter's transform on a string value.
+func (p *Param) apply(v any) any {
+	s, ok := v.(string)
+	if !ok || p.transform == nil {
+		return v
+	}
+	return p.transform.apply(s, p.transformArg)
+}
+
+// setPath stores v in a JSON object at a dotted path ("pagination.limit"),
+// creating the objects on the way.
+func setPath(obj map[string]any, path string, v any) {
+	for {
+		head, rest, nested := strings.Cut(path, ".")
+		if !nested {
+			obj[head] = v
+			return
+		}
+		next, ok := obj[head].(map[string]any)
+		if !ok {
+			next = map[string]any{}
+			obj[head] = next
+		}
+		obj, path = next, rest
+	}
 }
 
 // checkPathValue refuses values that, even escaped, would not stay one

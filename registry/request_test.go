@@ -118,6 +118,7 @@ func TestShape(t *testing.T) {
 
 func TestSelect(t *testing.T) {
 	body := goodTool + `  delete_object:
+    title: Delete
     description: Deletes an object.
     toolset: oss
     auth: [2lo]
@@ -127,6 +128,7 @@ func TestSelect(t *testing.T) {
     params:
       bucket_key: {in: path, type: string, description: Bucket.}
   list_hubs:
+    title: A title
     description: Lists hubs.
     toolset: oss
     auth: [ssa]

@@ -14,17 +14,22 @@ func buildInputSchema(t *Tool) []byte {
 	for _, name := range t.argNames {
 		p := t.Params[name]
 		prop := map[string]any{"type": p.Type, "description": p.Description}
+		constraints := prop // where enum, pattern and bounds go: the value, or an array's items
+		if p.Type == "array" {
+			constraints = map[string]any{"type": p.itemType()}
+			prop["items"] = constraints
+		}
 		if len(p.Enum) > 0 {
-			prop["enum"] = p.Enum
+			constraints["enum"] = p.Enum
 		}
 		if p.Pattern != "" {
-			prop["pattern"] = p.Pattern
+			constraints["pattern"] = p.Pattern
 		}
 		if p.Minimum != nil {
-			prop["minimum"] = *p.Minimum
+			constraints["minimum"] = *p.Minimum
 		}
 		if p.Maximum != nil {
-			prop["maximum"] = *p.Maximum
+			constraints["maximum"] = *p.Maximum
 		}
 		if p.Default != nil {
 			prop["default"] = p.Default
