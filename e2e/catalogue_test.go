@@ -20,9 +20,9 @@ func TestToolAddedByYAMLOnly(t *testing.T) {
 		t.Fatal(err)
 	}
 	extra := `
-  get_bucket_details:
-    title: Get bucket details
-    description: Returns an OSS bucket's owner, creation time, policy and permissions.
+  get_bucket_owner:
+    title: Get a bucket's owner
+    description: Returns who owns an OSS bucket and which apps may use it.
     toolset: oss
     auth: [2lo]
     scopes: [bucket:read]
@@ -38,12 +38,12 @@ func TestToolAddedByYAMLOnly(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := httpClient(t, startServer(t, base, serverOptions{toolsFile: toolsFile}))
-	r := callTool(t, c, "get_bucket_details", map[string]any{"bucket_key": demoBucket})
+	r := callTool(t, c, "get_bucket_owner", map[string]any{"bucket_key": demoBucket})
 	if r.isError {
-		t.Fatalf("get_bucket_details: %s", r.text)
+		t.Fatalf("get_bucket_owner: %s", r.text)
 	}
 	if r.structured["bucket_key"] != demoBucket || r.structured["owner"] != apsemu.DemoClientID {
-		t.Errorf("get_bucket_details = %v", r.structured)
+		t.Errorf("get_bucket_owner = %v", r.structured)
 	}
 	if _, ok := r.structured["permissions"].([]any); !ok {
 		t.Errorf("permissions missing from %v", r.structured)

@@ -16,7 +16,8 @@ import (
 // hostileTools adds tools without patterns, so hostile values reach the
 // request builder in every parameter location.
 const hostileTools = `
-  get_object_details:
+  get_object_details_raw:
+    title: Object details without patterns
     description: Returns an object's details (no pattern on purpose, for the test).
     toolset: oss
     auth: [2lo]
@@ -27,6 +28,7 @@ const hostileTools = `
       bucket_key: {in: path, type: string, description: Bucket.}
       object_key: {in: path, type: string, description: Object key.}
   list_buckets_by_header:
+    title: Buckets by header
     description: Lists buckets of a region chosen by header (for the test).
     toolset: oss
     auth: [2lo]
@@ -58,16 +60,16 @@ func TestHostileArguments(t *testing.T) {
 		wantPath  string // the emulator must have received this escaped path
 		wantQuery string // and this raw query
 	}{
-		{name: "path traversal", tool: "get_object_details", args: map[string]any{"bucket_key": demoBucket, "object_key": "../../../authentication/v2/token"},
+		{name: "path traversal", tool: "get_object_details_raw", args: map[string]any{"bucket_key": demoBucket, "object_key": "../../../authentication/v2/token"},
 			wantPath: "/oss/v2/buckets/" + demoBucket + "/objects/..%2F..%2F..%2Fauthentication%2Fv2%2Ftoken/details"},
-		{name: "query and fragment in a path", tool: "get_object_details", args: map[string]any{"bucket_key": demoBucket, "object_key": "a?limit=1#x"},
+		{name: "query and fragment in a path", tool: "get_object_details_raw", args: map[string]any{"bucket_key": demoBucket, "object_key": "a?limit=1#x"},
 			wantPath: "/oss/v2/buckets/" + demoBucket + "/objects/a%3Flimit=1%23x/details"},
-		{name: "pre-escaped value stays literal", tool: "get_object_details", args: map[string]any{"bucket_key": demoBucket, "object_key": "%2F%2e%2e"},
+		{name: "pre-escaped value stays literal", tool: "get_object_details_raw", args: map[string]any{"bucket_key": demoBucket, "object_key": "%2F%2e%2e"},
 			wantPath: "/oss/v2/buckets/" + demoBucket + "/objects/%252F%252e%252e/details"},
-		{name: "control characters in a path", tool: "get_object_details", args: map[string]any{"bucket_key": demoBucket, "object_key": "a\r\nHost: evil"},
+		{name: "control characters in a path", tool: "get_object_details_raw", args: map[string]any{"bucket_key": demoBucket, "object_key": "a\r\nHost: evil"},
 			wantPath: "/oss/v2/buckets/" + demoBucket + "/objects/a%0D%0AHost:%20evil/details"},
-		{name: "dot-dot segment", tool: "get_object_details", args: map[string]any{"bucket_key": "..", "object_key": "x"}, refused: `argument bucket_key: must not be "." or ".."`},
-		{name: "very long path value", tool: "get_object_details", args: map[string]any{"bucket_key": demoBucket, "object_key": strings.Repeat("x", 5000)}, refused: "argument object_key: is too long"},
+		{name: "dot-dot segment", tool: "get_object_details_raw", args: map[string]any{"bucket_key": "..", "object_key": "x"}, refused: `argument bucket_key: must not be "." or ".."`},
+		{name: "very long path value", tool: "get_object_details_raw", args: map[string]any{"bucket_key": demoBucket, "object_key": strings.Repeat("x", 5000)}, refused: "argument object_key: is too long"},
 		{name: "pattern", tool: "list_objects", args: map[string]any{"bucket_key": "../x"}, refused: "argument bucket_key: must match the pattern"},
 		{name: "query injection", tool: "list_objects", args: map[string]any{"bucket_key": demoBucket, "begins_with": "a&limit=1&startAt=z#"},
 			wantPath: "/oss/v2/buckets/" + demoBucket + "/objects", wantQuery: "beginsWith=a%26limit%3D1%26startAt%3Dz%23&limit=100"},

@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/tidwall/gjson"
+	"github.com/tidwall/pretty"
 )
 
 // paginator is one of APS's pagination styles.
@@ -206,14 +207,23 @@ func (rt *Runtime) list(ctx context.Context, t *Tool, req apiRequest, args map[s
 
 // project applies the tool's result path to one listed item.
 func project(t *Tool, item gjson.Result) []byte {
-	if t.Result == "" {
-		return []byte(item.Raw)
+	raw := item.Raw
+	if t.Result != "" {
+		raw = gjson.Get(item.Raw, t.Result).Raw
 	}
-	v := gjson.Get(item.Raw, t.Result)
-	if v.Raw == "" {
+	if raw == "" {
 		return []byte("null")
 	}
-	return []byte(v.Raw)
+	return compact([]byte(raw))
+}
+
+// compact drops the layout of JSON an API sent indented, so it costs the
+// model no tokens and the byte caps count content.
+func compact(raw []byte) []byte {
+	if bytes.ContainsAny(raw, "\n\t") {
+		return pretty.Ugly(raw)
+	}
+	return raw
 }
 
 // appendArray adds the elements of arr to the open JSON array in dst

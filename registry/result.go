@@ -29,13 +29,13 @@ func shape(t *Tool, doc []byte) ([]byte, error) {
 	}
 	switch {
 	case value.IsObject():
-		return []byte(raw), nil
+		return compact([]byte(raw)), nil
 	case value.IsArray():
 		count := 0
 		value.ForEach(func(_, _ gjson.Result) bool { count++; return true })
 		out := make([]byte, 0, len(raw)+32)
 		out = append(out, `{"items":`...)
-		out = append(out, raw...)
+		out = append(out, compact([]byte(raw))...)
 		out = append(out, `,"count":`...)
 		out = strconv.AppendInt(out, int64(count), 10)
 		return append(out, '}'), nil
