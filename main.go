@@ -69,6 +69,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return call(ctx, args, stdout, stderr)
 	case "emulator":
 		return emulator(ctx, args, stdout, stderr)
+	case "docs":
+		return docs(args, stdout, stderr)
 	case "help":
 		usage(stdout, newFlagSet("serve", stdout, nil))
 		return exitOK
@@ -288,6 +290,25 @@ func emulator(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	return exitOK
 }
 
+func docs(args []string, stdout, stderr io.Writer) int {
+	var tools, profiles string
+	fs := newFlagSet("docs", stderr, nil)
+	fs.StringVar(&tools, "tools", "tools.yaml", "tool catalogue `FILE`")
+	fs.StringVar(&profiles, "profiles", "profiles", "profiles `DIR`")
+	if code, ok := parse(fs, args); !ok {
+		return code
+	}
+	ref, err := app.Reference(tools, profiles)
+	if err != nil {
+		printProblems(stderr, err)
+		return exitFail
+	}
+	if _, err := stdout.Write(ref); err != nil {
+		return exitFail
+	}
+	return exitOK
+}
+
 func printProblems(w io.Writer, err error) {
 	fmt.Fprintln(w, "aps-mcp: cannot start:")
 	for _, line := range strings.Split(err.Error(), "\n") {
@@ -319,6 +340,7 @@ Usage:
   aps-mcp tools --profile NAME [--json]        list the tools a profile exposes
   aps-mcp call --profile NAME TOOL '{json}'    run one tool and print its result
   aps-mcp emulator [--addr HOST:PORT]          serve the APS emulator on its own
+  aps-mcp docs > docs/tools.md                 write the tool reference
 
 Flags of serve (call and tools take the same but --transport, --addr and --version):
 `)

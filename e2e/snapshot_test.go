@@ -27,7 +27,7 @@ func sdkSession(t *testing.T, url string) *sdk.ClientSession {
 	return session
 }
 
-var update = flag.Bool("update", false, "rewrite the tools/list snapshots in testdata/")
+var update = flag.Bool("update", false, "rewrite the tools/list snapshots in testdata/ (or set APS_MCP_UPDATE_SNAPSHOTS=1)")
 
 // TestToolsListSnapshot diffs what a model sees in tools/list, for every
 // shipped profile, against testdata/tools_list/PROFILE.json. After an
@@ -59,7 +59,7 @@ func TestToolsListSnapshot(t *testing.T) {
 			got, _ := json.MarshalIndent(tools, "", "  ")
 			got = append(got, '\n')
 			file := filepath.Join("testdata", "tools_list", profile+".json")
-			if *update {
+			if *update || os.Getenv("APS_MCP_UPDATE_SNAPSHOTS") != "" {
 				must(t, os.MkdirAll(filepath.Dir(file), 0o755))
 				must(t, os.WriteFile(file, got, 0o644))
 				return
@@ -76,14 +76,18 @@ func TestToolsListSnapshot(t *testing.T) {
 	}
 }
 
-// checkToolMetadata: every tool states its hints, describes itself and
-// each argument, and refuses unknown arguments.
+// checkToolMetadata: every tool has a title, states its hints, describes
+// itself and each argument, refuses unknown arguments, and keeps its schema
+// free of top-level combinators. (Every tool's toolset is checked at load.)
 func checkToolMetadata(t *testing.T, tools []map[string]any) {
 	t.Helper()
 	for _, tool := range tools {
 		name := tool["name"]
 		if d, _ := tool["description"].(string); len(d) < 20 {
 			t.Errorf("%s: description too thin: %q", name, d)
+		}
+		if title, _ := tool["title"].(string); title == "" {
+			t.Errorf("%s: no title", name)
 		}
 		ann, _ := tool["annotations"].(map[string]any)
 		for _, hint := range []string{"readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint"} {
@@ -94,6 +98,11 @@ func checkToolMetadata(t *testing.T, tools []map[string]any) {
 		schema, _ := tool["inputSchema"].(map[string]any)
 		if schema["type"] != "object" || schema["additionalProperties"] != false {
 			t.Errorf("%s: input schema must be an object refusing unknown properties: %v", name, schema)
+		}
+		for _, combinator := range []string{"anyOf", "oneOf", "allOf"} {
+			if _, ok := schema[combinator]; ok {
+				t.Errorf("%s: top-level %s in the input schema; many clients reject it", name, combinator)
+			}
 		}
 		props, _ := schema["properties"].(map[string]any)
 		for arg, p := range props {

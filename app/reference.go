@@ -1,0 +1,117 @@
+package app
+
+import (
+	"bytes"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/aps-mcp/aps-mcp/config"
+	"github.com/aps-mcp/aps-mcp/registry"
+)
+
+// Reference renders the tool reference (docs/tools.md) from the catalogue
+// and the profiles: every toolset and tool with its operation, auth kinds,
+// scopes, behaviour, arguments and the shipped profiles that expose it.
+func Reference(toolsFile, profilesDir string) ([]byte, error) {
+	names, err := config.ProfileNames(profilesDir)
+	if err != nil {
+		return nil, err
+	}
+	exposedBy := map[string][]string{}
+	var catalog *registry.Catalog
+	for _, name := range names {
+		loaded, err := Load(Options{ToolsFile: toolsFile, ProfilesDir: profilesDir, Profile: name})
+		if err != nil {
+			return nil, err
+		}
+		catalog = loaded.Catalog
+		for _, t := range loaded.Tools {
+			exposedBy[t.Name] = append(exposedBy[t.Name], name)
+		}
+	}
+	if catalog == nil {
+		return nil, fmt.Errorf("%s: no profiles", profilesDir)
+	}
+
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "# Tool reference\n\n")
+	fmt.Fprintf(&b, "Generated from `tools.yaml` and `profiles/` by `go run . docs > docs/tools.md`; a test fails when it is stale.\n")
+	fmt.Fprintf(&b, "%d tools in %d toolsets.\n", len(catalog.Tools), len(catalog.Toolsets))
+	sets := make([]string, 0, len(catalog.Toolsets))
+	for s := range catalog.Toolsets {
+		sets = append(sets, s)
+	}
+	sort.Strings(sets)
+	for _, set := range sets {
+		fmt.Fprintf(&b, "\n## Toolset `%s`\n\n%s.\n", set, strings.TrimSuffix(catalog.Toolsets[set].Description, "."))
+		for _, name := range catalog.Names() {
+			t := catalog.Tools[name]
+			if t.Toolset != set {
+				continue
+			}
+			writeTool(&b, t, exposedBy[name])
+		}
+	}
+	return b.Bytes(), nil
+}
+
+func writeTool(b *bytes.Buffer, t *registry.Tool, profiles []string) {
+	fmt.Fprintf(b, "\n### `%s`: %s\n\n%s\n\n", t.Name, t.Title, strings.TrimSpace(t.Description))
+	behaviour := "read-only"
+	if !t.ReadOnly() {
+		behaviour = "writes"
+		if t.Method == "DELETE" {
+			behaviour = "destructive"
+		}
+	}
+	scopes := strings.Join(t.Scopes, " ")
+	if scopes == "" {
+		scopes = "(none)"
+	}
+	exposed := "no shipped profile"
+	if len(profiles) > 0 {
+		exposed = strings.Join(profiles, ", ")
+	}
+	fmt.Fprintf(b, "- APS operation: `%s %s`\n- Auth: %s; scopes: %s\n- Behaviour: %s", t.Method, t.Path, strings.Join(t.Auth, ", "), scopes, behaviour)
+	if t.Paginate != nil {
+		fmt.Fprintf(b, "; follows %s pagination to the end (capped; a `cursor` continues)", t.Paginate.Style)
+	}
+	fmt.Fprintf(b, "\n- Profiles: %s\n", exposed)
+	args := make([]string, 0, len(t.Params))
+	for a := range t.Params {
+		args = append(args, a)
+	}
+	if len(args) == 0 {
+		return
+	}
+	slices.Sort(args)
+	fmt.Fprintf(b, "\n| argument | in | type | required | description |\n| --- | --- | --- | --- | --- |\n")
+	for _, a := range args {
+		p := t.Params[a]
+		typ := p.Type
+		if p.Type == "array" {
+			typ = "array of " + p.Items
+			if p.Items == "" {
+				typ = "array of string"
+			}
+		}
+		desc := strings.Join(strings.Fields(p.Description), " ")
+		if len(p.Enum) > 0 {
+			vals := make([]string, len(p.Enum))
+			for i, e := range p.Enum {
+				vals[i] = fmt.Sprint(e)
+			}
+			desc += " One of: " + strings.Join(vals, ", ") + "."
+		}
+		if p.Default != nil {
+			desc += fmt.Sprintf(" Default: %v.", p.Default)
+		}
+		required := ""
+		if p.Required {
+			required = "yes"
+		}
+		fmt.Fprintf(b, "| `%s` | %s `%s` | %s | %s | %s |\n", a, p.In, p.WireName(a), typ, required, strings.ReplaceAll(desc, "|", "\\|"))
+	}
+}
