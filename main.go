@@ -41,8 +41,8 @@ func main() {
 
 // commonFlags are the flags every subcommand that reads configuration takes.
 type commonFlags struct {
-	profile, tools, profiles, logLevel string
-	emulator                           bool
+	profile, tools, profiles, logLevel, logFormat string
+	emulator, noReload                            bool
 }
 
 func (c *commonFlags) register(fs *flag.FlagSet) {
@@ -50,6 +50,8 @@ func (c *commonFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.tools, "tools", "tools.yaml", "tool catalogue `FILE`")
 	fs.StringVar(&c.profiles, "profiles", "profiles", "profiles `DIR`")
 	fs.StringVar(&c.logLevel, "log-level", "info", "log `LEVEL`: debug, info, warn or error (logs go to stderr)")
+	fs.StringVar(&c.logFormat, "log-format", "text", "log `FORMAT`: text or json")
+	fs.BoolVar(&c.noReload, "no-reload", false, "do not watch tools.yaml and the profile for changes")
 	fs.BoolVar(&c.emulator, "emulator", false, "serve the built-in APS emulator on a loopback port and use it with its demo credentials (no APS account needed)")
 }
 
@@ -71,6 +73,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return emulator(ctx, args, stdout, stderr)
 	case "docs":
 		return docs(args, stdout, stderr)
+	case "config":
+		return clientConfig(args, stdout, stderr)
 	case "help":
 		usage(stdout, newFlagSet("serve", stdout, nil))
 		return exitOK
@@ -156,13 +160,25 @@ func options(c commonFlags, stderr io.Writer) (app.Options, int, bool) {
 		fmt.Fprintln(stderr, "aps-mcp:", err)
 		return app.Options{}, exitFail, false
 	}
+	handlerOpts := &slog.HandlerOptions{Level: level}
+	var handler slog.Handler
+	switch c.logFormat {
+	case "text":
+		handler = slog.NewTextHandler(stderr, handlerOpts)
+	case "json":
+		handler = slog.NewJSONHandler(stderr, handlerOpts)
+	default:
+		fmt.Fprintf(stderr, "aps-mcp: --log-format must be text or json, got %q\n", c.logFormat)
+		return app.Options{}, exitUsage, false
+	}
 	return app.Options{
 		ToolsFile:   c.tools,
 		ProfilesDir: c.profiles,
 		Profile:     c.profile,
 		Env:         env,
 		Emulator:    c.emulator,
-		Logger:      slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
+		Logger:      slog.New(handler),
+		NoReload:    c.noReload,
 		Version:     moduleVersion(),
 	}, 0, true
 }
@@ -309,6 +325,45 @@ func docs(args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
+func clientConfig(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		fmt.Fprintf(stderr, "Usage: aps-mcp config %s [--profile NAME] [--transport stdio|http]\n", strings.Join(app.Clients, "|"))
+		return exitUsage
+	}
+	client := args[0]
+	var c commonFlags
+	var transport string
+	fs := newFlagSet("config", stderr, nil)
+	c.register(fs)
+	fs.StringVar(&transport, "transport", "stdio", "`TRANSPORT` the client uses: stdio (the client starts the server) or http (it connects to a running one)")
+	if code, ok := parse(fs, args[1:]); !ok {
+		return code
+	}
+	opts, code, ok := options(c, stderr)
+	if !ok {
+		return code
+	}
+	loaded, err := app.Load(opts)
+	if err != nil {
+		printProblems(stderr, err)
+		return exitFail
+	}
+	command, err := os.Executable()
+	if err != nil || strings.Contains(command, "go-build") {
+		command = "aps-mcp" // under go run: assume the installed binary (go install)
+	}
+	out, err := app.ClientConfig(app.ClientConfigOptions{
+		Client: client, Transport: transport, Command: command,
+		ToolsFile: c.tools, ProfilesDir: c.profiles, Profile: loaded.Profile,
+	})
+	if err != nil {
+		fmt.Fprintln(stderr, "aps-mcp config:", err)
+		return exitUsage
+	}
+	_, _ = stdout.Write(out)
+	return exitOK
+}
+
 func printProblems(w io.Writer, err error) {
 	fmt.Fprintln(w, "aps-mcp: cannot start:")
 	for _, line := range strings.Split(err.Error(), "\n") {
@@ -341,6 +396,8 @@ Usage:
   aps-mcp call --profile NAME TOOL '{json}'    run one tool and print its result
   aps-mcp emulator [--addr HOST:PORT]          serve the APS emulator on its own
   aps-mcp docs > docs/tools.md                 write the tool reference
+  aps-mcp config claude|vscode|cursor [--profile NAME] [--transport stdio|http]
+                                               print the client's configuration snippet
 
 Flags of serve (call and tools take the same but --transport, --addr and --version):
 `)

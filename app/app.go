@@ -12,13 +12,16 @@ import (
 	"log/slog"
 	"net"
 	"strings"
+	"sync"
 
+	"github.com/go-resty/resty/v2"
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/aps-mcp/aps-mcp/apshttp"
 	"github.com/aps-mcp/aps-mcp/authproviders"
 	"github.com/aps-mcp/aps-mcp/config"
 	"github.com/aps-mcp/aps-mcp/logging"
+	"github.com/aps-mcp/aps-mcp/metrics"
 	"github.com/aps-mcp/aps-mcp/registry"
 )
 
@@ -37,6 +40,8 @@ type Options struct {
 	Emulator bool
 	Logger   *slog.Logger
 	Version  string
+	// NoReload turns off watching tools.yaml and the profile.
+	NoReload bool
 }
 
 // Loaded is the offline part of a server: the catalogue, the profile and
@@ -83,19 +88,28 @@ func profileLoadOptions() config.LoadOptions {
 
 // App is a ready-to-serve MCP server.
 type App struct {
-	*Loaded
 	MCP     *server.MCPServer
 	BaseURL string // the APS host in use
+	Metrics *metrics.Metrics
 
-	kind        authproviders.Kind
-	provider    authproviders.Provider
+	opts        Options
+	env         config.Env
+	httpClient  *resty.Client
 	bearerToken string // what /mcp requires, if the profile names one
 	logger      *slog.Logger
 	closers     []func()
+
+	mu       sync.Mutex // guards what a reload swaps
+	loaded   *Loaded
+	kind     authproviders.Kind
+	provider authproviders.Provider
+	authKey  string // the settings the provider was built from
+	lastErr  string // the last reload failure, logged once
 }
 
 // New loads the configuration, checks credentials and builds the server.
-// Nothing contacts APS until the first tool call.
+// Nothing contacts APS until the first tool call. Unless opts.NoReload,
+// tools.yaml and the profile are watched and reloaded while it runs.
 func New(ctx context.Context, opts Options) (*App, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
@@ -104,8 +118,7 @@ func New(ctx context.Context, opts Options) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &App{Loaded: loaded, logger: opts.Logger, BaseURL: loaded.Profile.APS.BaseURL}
-	env := opts.Env
+	a := &App{opts: opts, env: opts.Env, BaseURL: loaded.Profile.APS.BaseURL, Metrics: metrics.New()}
 	if opts.Emulator {
 		url, creds, stop, err := startEmulator(ctx, loaded.Profile.Auth.Kind, opts.Logger)
 		if err != nil {
@@ -113,10 +126,10 @@ func New(ctx context.Context, opts Options) (*App, error) {
 		}
 		a.closers = append(a.closers, stop)
 		a.BaseURL = url
-		env = env.With(creds)
+		a.env = a.env.With(creds)
 	}
 	if name := loaded.Profile.Server.AuthTokenEnv; name != "" {
-		if a.bearerToken = env.Get(name); len(a.bearerToken) < 16 {
+		if a.bearerToken = a.env.Get(name); len(a.bearerToken) < 16 {
 			a.Close()
 			return nil, fmt.Errorf("profile %s protects /mcp with the bearer token in %s, but that variable is unset or shorter than 16 characters (try: openssl rand -hex 32)",
 				loaded.Profile.Name, name)
@@ -124,52 +137,9 @@ func New(ctx context.Context, opts Options) (*App, error) {
 	}
 	// From here on every log line goes through redaction of the secrets
 	// this server holds, whatever level or component writes it.
-	opts.Logger = slog.New(logging.NewHandler(opts.Logger.Handler(),
-		env.Get("APS_CLIENT_SECRET"), env.Get("APS_SSA_KEY_BASE64"), a.bearerToken))
-	a.logger = opts.Logger
-	kind, _ := authproviders.Lookup(loaded.Profile.Auth.Kind)
-	if missing := missingEnv(env, kind.RequiredEnv); len(missing) > 0 {
-		a.Close()
-		return nil, fmt.Errorf("profile %s (auth %s) needs %s: set them in the environment or in .env (see .env.example), or run with --emulator to use the built-in APS emulator",
-			loaded.Profile.Name, kind.Name, strings.Join(missing, " and "))
-	}
-	prof := loaded.Profile
-	httpClient := apshttp.NewClient(apshttp.ClientOptions{Logger: opts.Logger, Timeout: prof.Limits.RequestTimeout})
-	retry := apshttp.RetryPolicy{
-		MaxAttempts: prof.Retry.MaxAttempts, BaseDelay: prof.Retry.BaseDelay,
-		MaxDelay: prof.Retry.MaxDelay, MaxWait: prof.Retry.MaxWait,
-	}
-	provider, err := authproviders.New(kind.Name, authproviders.Settings{
-		BaseURL: a.BaseURL,
-		Scopes:  loaded.Profile.Auth.Scopes,
-		Credentials: authproviders.Credentials{
-			ClientID:     env.Get("APS_CLIENT_ID"),
-			ClientSecret: env.Get("APS_CLIENT_SECRET"),
-		},
-		HTTP:        httpClient,
-		Retry:       retry,
-		Logger:      opts.Logger,
-		Env:         env.Get,
-		RedirectURI: loaded.Profile.Auth.RedirectURI,
-		TokenStore:  loaded.Profile.Auth.TokenStore,
-	})
-	if err != nil {
-		a.Close()
-		return nil, fmt.Errorf("auth %s: %w", kind.Name, err)
-	}
-	a.kind, a.provider = kind, provider
-	rt := &registry.Runtime{
-		BaseURL: a.BaseURL,
-		HTTP:    httpClient,
-		Auth:    provider,
-		Retry:   retry,
-		Limits: registry.Limits{
-			MaxItems: prof.Limits.MaxItems, MaxBytes: prof.Limits.MaxBytes, CallTimeout: prof.Limits.CallTimeout,
-		},
-		CursorKey: registry.CursorKey(env.Get("APS_CLIENT_SECRET")),
-		Profile:   registry.ProfileInfo{Name: prof.Name, File: prof.File, Scopes: prof.Auth.Scopes},
-		Logger:    opts.Logger,
-	}
+	a.logger = slog.New(logging.NewHandler(opts.Logger.Handler(),
+		a.env.Get("APS_CLIENT_SECRET"), a.env.Get("APS_SSA_KEY_BASE64"), a.bearerToken))
+	a.httpClient = apshttp.NewClient(apshttp.ClientOptions{Logger: a.logger, Timeout: loaded.Profile.Limits.RequestTimeout})
 	version := opts.Version
 	if version == "" {
 		version = "dev"
@@ -180,10 +150,93 @@ func New(ctx context.Context, opts Options) (*App, error) {
 		server.WithElicitation(), // URL-mode elicitation opens the 3lo sign-in page
 		server.WithInstructions(instructions(loaded.Profile)),
 	)
-	for _, t := range loaded.Tools {
-		a.MCP.AddTool(t.MCPTool(), rt.Handler(t))
+	if err := a.apply(loaded); err != nil {
+		a.Close()
+		return nil, err
+	}
+	if !opts.NoReload {
+		watchCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+		done := make(chan struct{})
+		go func() { defer close(done); a.watch(watchCtx) }()
+		a.closers = append(a.closers, func() { cancel(); <-done })
 	}
 	return a, nil
+}
+
+// Current is the configuration being served now.
+func (a *App) Current() *Loaded {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.loaded
+}
+
+// apply makes loaded the served configuration: it keeps the auth provider
+// (and its token cache) unless the auth settings changed, builds the
+// handlers, and swaps the whole tool set at once. Calls already running
+// finish with the handlers they started with.
+func (a *App) apply(loaded *Loaded) error {
+	prof := loaded.Profile
+	kind, _ := authproviders.Lookup(prof.Auth.Kind)
+	retry := apshttp.RetryPolicy{
+		MaxAttempts: prof.Retry.MaxAttempts, BaseDelay: prof.Retry.BaseDelay,
+		MaxDelay: prof.Retry.MaxDelay, MaxWait: prof.Retry.MaxWait,
+	}
+	a.mu.Lock()
+	provider, key := a.provider, authKey(prof)
+	a.mu.Unlock()
+	if provider == nil || key != a.authKey {
+		if missing := missingEnv(a.env, kind.RequiredEnv); len(missing) > 0 {
+			return fmt.Errorf("profile %s (auth %s) needs %s: set them in the environment or in .env (see .env.example), or run with --emulator to use the built-in APS emulator",
+				prof.Name, kind.Name, strings.Join(missing, " and "))
+		}
+		var err error
+		provider, err = authproviders.New(kind.Name, authproviders.Settings{
+			BaseURL: a.BaseURL,
+			Scopes:  prof.Auth.Scopes,
+			Credentials: authproviders.Credentials{
+				ClientID:     a.env.Get("APS_CLIENT_ID"),
+				ClientSecret: a.env.Get("APS_CLIENT_SECRET"),
+			},
+			HTTP:         a.httpClient,
+			Retry:        retry,
+			Logger:       a.logger,
+			Env:          a.env.Get,
+			RedirectURI:  prof.Auth.RedirectURI,
+			TokenStore:   prof.Auth.TokenStore,
+			OnTokenFetch: a.Metrics.TokenFetch,
+		})
+		if err != nil {
+			return fmt.Errorf("auth %s: %w", kind.Name, err)
+		}
+	}
+	rt := &registry.Runtime{
+		BaseURL: a.BaseURL,
+		HTTP:    a.httpClient,
+		Auth:    provider,
+		Retry:   retry,
+		Limits: registry.Limits{
+			MaxItems: prof.Limits.MaxItems, MaxBytes: prof.Limits.MaxBytes, CallTimeout: prof.Limits.CallTimeout,
+		},
+		CursorKey: registry.CursorKey(a.env.Get("APS_CLIENT_SECRET")),
+		Profile:   registry.ProfileInfo{Name: prof.Name, File: prof.File, Scopes: prof.Auth.Scopes},
+		Logger:    a.logger,
+		Metrics:   a.Metrics,
+	}
+	tools := make([]server.ServerTool, len(loaded.Tools))
+	for i, t := range loaded.Tools {
+		tools[i] = server.ServerTool{Tool: t.MCPTool(), Handler: rt.Handler(t)}
+	}
+	a.mu.Lock()
+	a.loaded, a.kind, a.provider, a.authKey = loaded, kind, provider, key
+	a.mu.Unlock()
+	a.MCP.SetTools(tools...) // one swap; tells connected clients the list changed
+	return nil
+}
+
+// authKey is what a provider is built from; a reload that leaves it alone
+// keeps the provider and its cached tokens.
+func authKey(p *config.Profile) string {
+	return strings.Join([]string{p.Auth.Kind, strings.Join(p.Auth.Scopes, " "), p.Auth.RedirectURI, p.Auth.TokenStore}, "\x00")
 }
 
 // Close stops what New started (the in-process emulator).

@@ -14,12 +14,29 @@ import (
 	"github.com/aps-mcp/aps-mcp/authproviders"
 )
 
-func callbackPath(cb authproviders.CallbackServer) string {
-	u, err := url.Parse(cb.RedirectURI())
+func callbackPath(redirectURI string) string {
+	u, err := url.Parse(redirectURI)
 	if err != nil || u.Path == "" {
 		return "/"
 	}
 	return u.Path
+}
+
+// currentProvider is the auth provider serving now (a reload may replace it).
+func (a *App) currentProvider() authproviders.Provider {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.provider
+}
+
+// serveCallbackRequest hands the OAuth callback to the current provider.
+func (a *App) serveCallbackRequest(w http.ResponseWriter, r *http.Request) {
+	cb, ok := a.currentProvider().(authproviders.CallbackServer)
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	cb.ServeHTTP(w, r)
 }
 
 // serveCallback starts a loopback listener for the OAuth callback when the
@@ -28,7 +45,7 @@ func callbackPath(cb authproviders.CallbackServer) string {
 // redirect URI names this machine on another port. The returned function
 // stops it.
 func (a *App) serveCallback(ctx context.Context, mcpAddr net.Addr) (func(), error) {
-	cb, ok := a.provider.(authproviders.CallbackServer)
+	cb, ok := a.currentProvider().(authproviders.CallbackServer)
 	if !ok {
 		return func() {}, nil
 	}
@@ -56,7 +73,7 @@ func (a *App) serveCallback(ctx context.Context, mcpAddr net.Addr) (func(), erro
 	}
 
 	mux := http.NewServeMux()
-	mux.Handle("GET "+callbackPath(cb), cb)
+	mux.Handle("GET "+callbackPath(cb.RedirectURI()), http.HandlerFunc(a.serveCallbackRequest))
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ErrorLog: log.New(io.Discard, "", 0)}
 	// localhost may resolve to either loopback family in the browser.
 	var listeners []net.Listener

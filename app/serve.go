@@ -28,10 +28,11 @@ const MCPPath = "/mcp"
 // Serve runs the profile's transport until ctx is done: HTTP on the
 // profile's address, or stdio on this process's stdin and stdout.
 func (a *App) Serve(ctx context.Context) error {
-	if a.Profile.Server.Transport == config.TransportStdio {
+	prof := a.Current().Profile
+	if prof.Server.Transport == config.TransportStdio {
 		return a.ServeStdio(ctx, os.Stdin, os.Stdout)
 	}
-	addr := a.Profile.Server.Addr
+	addr := prof.Server.Addr
 	if err := a.checkExposure(addr); err != nil {
 		return err
 	}
@@ -49,16 +50,30 @@ func (a *App) HTTPHandler() (http.Handler, func(context.Context) error) {
 		server.WithEndpointPath(MCPPath),
 		server.WithStreamableHTTPLogger(a.logger),
 	)
-	srv := a.Profile.Server
+	cur := a.Current()
+	srv := cur.Profile.Server
 	guard := httpguard.Guard{AllowedHosts: srv.AllowedHosts, Token: a.bearerToken, MaxBody: srv.MaxBodyBytes}
+	open := guard // for what has no bearer token to send
+	open.Token = ""
 	mux := http.NewServeMux()
 	mux.Handle(MCPPath, guard.Wrap(streamable))
-	if cb, ok := a.provider.(authproviders.CallbackServer); ok {
+	if _, ok := a.currentProvider().(authproviders.CallbackServer); ok {
 		// The browser that comes back from APS has no bearer token; the
 		// single-use state protects the callback instead.
-		open := guard
-		open.Token = ""
-		mux.Handle("GET "+callbackPath(cb), open.Wrap(cb))
+		mux.Handle("GET "+callbackPath(cur.Profile.Auth.RedirectURI), open.Wrap(http.HandlerFunc(a.serveCallbackRequest)))
+	}
+	mux.Handle("GET /healthz", open.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.WriteString(w, "ok\n")
+	})))
+	mux.Handle("GET /readyz", open.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if a.Current() == nil {
+			http.Error(w, "configuration not loaded", http.StatusServiceUnavailable)
+			return
+		}
+		_, _ = io.WriteString(w, "ready\n")
+	})))
+	if srv.Metrics {
+		mux.Handle("GET /metrics", guard.Wrap(a.Metrics.Handler()))
 	}
 	return mux, streamable.Shutdown
 }
@@ -69,16 +84,20 @@ func (a *App) checkExposure(addr string) error {
 	if isLoopback(addr) {
 		return nil
 	}
-	srv := a.Profile.Server
-	if a.kind.ActsForOneUser && !srv.AllowNonLoopback {
+	cur := a.Current()
+	srv := cur.Profile.Server
+	a.mu.Lock()
+	kind := a.kind
+	a.mu.Unlock()
+	if kind.ActsForOneUser && !srv.AllowNonLoopback {
 		return fmt.Errorf("profile %s: auth %s acts as the signed-in person, so anyone who reaches %s would act as them; "+
 			"listen on a loopback address, or set server.allow_non_loopback: true in %s if that is intended",
-			a.Profile.Name, a.kind.Name, addr, a.Profile.File)
+			cur.Profile.Name, kind.Name, addr, cur.Profile.File)
 	}
 	if a.bearerToken == "" && !srv.AllowUnprotected {
 		return fmt.Errorf("profile %s: %s is reachable from other machines and /mcp has no bearer token; set server.auth_token_env "+
 			"to the name of an environment variable holding a long random token, or set server.allow_unprotected: true in %s if that is intended",
-			a.Profile.Name, addr, a.Profile.File)
+			cur.Profile.Name, addr, cur.Profile.File)
 	}
 	if a.bearerToken == "" {
 		a.logger.Warn("listening on a non-loopback address without a bearer token: anyone who can reach it can use this server's APS access", "addr", addr)
@@ -103,7 +122,7 @@ func (a *App) ServeListener(ctx context.Context, ln net.Listener) error {
 		ErrorLog:          log.New(io.Discard, "", 0),
 	}
 	a.logger.Info("serving MCP over streamable HTTP", "url", "http://"+ln.Addr().String()+MCPPath,
-		"profile", a.Profile.Name, "auth", a.Profile.Auth.Kind, "tools", len(a.Tools), "aps", a.BaseURL)
+		"profile", a.Current().Profile.Name, "auth", a.Current().Profile.Auth.Kind, "tools", len(a.Current().Tools), "aps", a.BaseURL)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -129,8 +148,9 @@ func (a *App) ServeListener(ctx context.Context, ln net.Listener) error {
 // ServeStdio serves MCP over in and out until in closes or ctx is done.
 // Only protocol messages are written to out; logs go to the logger.
 func (a *App) ServeStdio(ctx context.Context, in io.Reader, out io.Writer) error {
-	a.logger.Info("serving MCP over stdio", "profile", a.Profile.Name, "auth", a.Profile.Auth.Kind,
-		"tools", len(a.Tools), "aps", a.BaseURL)
+	cur := a.Current()
+	a.logger.Info("serving MCP over stdio", "profile", cur.Profile.Name, "auth", cur.Profile.Auth.Kind,
+		"tools", len(cur.Tools), "aps", a.BaseURL)
 	stopCallback, err := a.serveCallback(ctx, nil)
 	if err != nil {
 		return err

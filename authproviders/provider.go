@@ -41,6 +41,10 @@ type Settings struct {
 	// tokens ("" = memory only).
 	RedirectURI string
 	TokenStore  string
+	// OnTokenFetch, if set, is told about every token request (for metrics).
+	OnTokenFetch func(kind string, err error)
+
+	kind string // set by New
 }
 
 // Credentials are the application's secrets, read from the environment.
@@ -115,5 +119,6 @@ func New(name string, s Settings) (Provider, error) {
 	if s.Env == nil {
 		s.Env = func(string) string { return "" }
 	}
+	s.kind = name
 	return k.New(s)
 }

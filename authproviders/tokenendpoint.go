@@ -45,6 +45,13 @@ func requestToken(ctx context.Context, s Settings, form map[string]string) (toke
 			SetFormData(form).
 			Post(endpoint)
 	}, retryable)
+	if s.OnTokenFetch != nil {
+		var outcome error = err
+		if err == nil && !resp.IsSuccess() {
+			outcome = fmt.Errorf("status %d", resp.StatusCode())
+		}
+		s.OnTokenFetch(s.kind, outcome)
+	}
 	if err != nil {
 		return tokenResponse{}, fmt.Errorf("token request to %s: %w", endpoint, err)
 	}

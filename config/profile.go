@@ -78,6 +78,9 @@ type ServerConfig struct {
 	AllowedHosts []string `yaml:"allowed_hosts" koanf:"allowed_hosts"`
 	// MaxBodyBytes bounds one HTTP request body.
 	MaxBodyBytes int64 `yaml:"max_body_bytes" koanf:"max_body_bytes"`
+	// Metrics serves Prometheus metrics at /metrics (behind the same
+	// guard as /mcp).
+	Metrics bool `yaml:"metrics" koanf:"metrics"`
 }
 
 // ToolsConfig narrows the catalogue for the profile.
@@ -139,6 +142,7 @@ func defaults() map[string]any {
 		"tools.read_only":        true,
 		"auth.redirect_uri":      DefaultRedirectURI,
 		"server.max_body_bytes":  1 << 20,
+		"server.metrics":         true,
 		"limits.max_items":       2000,
 		"limits.max_bytes":       1 << 20,
 		"limits.call_timeout":    "2m",

@@ -2,6 +2,8 @@ package registry
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,6 +17,7 @@ import (
 
 	"github.com/aps-mcp/aps-mcp/apshttp"
 	"github.com/aps-mcp/aps-mcp/authproviders"
+	"github.com/aps-mcp/aps-mcp/metrics"
 )
 
 // Defaults for limits neither the tool nor the profile sets.
@@ -39,6 +42,7 @@ type Runtime struct {
 	CursorKey []byte
 	Profile   ProfileInfo // for error hints
 	Logger    *slog.Logger
+	Metrics   *metrics.Metrics // nil records nothing
 }
 
 // Limits bound one tool call; zero fields take the defaults.
@@ -56,6 +60,7 @@ type ProfileInfo struct {
 
 // callStats is what one tool call did, for its log line.
 type callStats struct {
+	id       string // correlates the call's log lines
 	requests int
 	retries  int
 	items    int
@@ -66,7 +71,7 @@ type callStats struct {
 func (rt *Runtime) Handler(t *Tool) server.ToolHandlerFunc {
 	return func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
 		start := time.Now()
-		var stats callStats
+		stats := callStats{id: randomHex(6)}
 		res, err := rt.call(ctx, t, req, &stats)
 		outcome := "ok"
 		switch {
@@ -75,7 +80,9 @@ func (rt *Runtime) Handler(t *Tool) server.ToolHandlerFunc {
 		case res.IsError:
 			outcome = "tool_error"
 		}
-		rt.Logger.Info("tool call", "tool", t.Name, "outcome", outcome, "duration_ms", time.Since(start).Milliseconds(),
+		elapsed := time.Since(start)
+		rt.Metrics.ToolCall(t.Name, outcome, elapsed)
+		rt.Logger.Info("tool call", "call_id", stats.id, "tool", t.Name, "outcome", outcome, "duration_ms", elapsed.Milliseconds(),
 			"aps_requests", stats.requests, "retries", stats.retries, "items", stats.items, "bytes", stats.bytes)
 		return res, err
 	}
@@ -187,9 +194,19 @@ func (rt *Runtime) do(ctx context.Context, t *Tool, req apiRequest, stats *callS
 			if req.Body != nil {
 				r.SetHeader("Content-Type", "application/json").SetBody(req.Body)
 			}
-			return r.Execute(req.Method, rt.BaseURL+req.Path)
+			resp, err := r.Execute(req.Method, rt.BaseURL+req.Path)
+			status := 0
+			if err == nil {
+				status = resp.StatusCode()
+			}
+			rt.Metrics.APSRequest(req.Path, status)
+			if status == 0 || apshttp.TransientStatus(status) {
+				rt.Logger.Debug("APS request failed", "call_id", stats.id, "path", req.Path, "status", status, "error", err)
+			}
+			return resp, err
 		}, retryable)
 		stats.retries += rs.Retries
+		rt.Metrics.Retry(req.Path, rs.Retries)
 		if err != nil {
 			return nil, &transportError{err: err, retries: rs.Retries}
 		}
@@ -226,6 +243,14 @@ type transportError struct {
 
 func (e *transportError) Error() string { return "request: " + e.err.Error() }
 func (e *transportError) Unwrap() error { return e.err }
+
+// randomHex returns n random bytes as hex: call ids that tie a call's log
+// lines together, elicitation ids.
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails
+	return hex.EncodeToString(b)
+}
 
 func errorResult(format string, args ...any) *mcp.CallToolResult {
 	return mcp.NewToolResultError(fmt.Sprintf(format, args...))

@@ -2,8 +2,6 @@ package registry
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"time"
 
@@ -28,7 +26,7 @@ func (rt *Runtime) signIn(ctx context.Context, t *Tool, login *authproviders.Log
 	if srv == nil || session == nil || !supportsURLElicitation(session) {
 		return false
 	}
-	id := elicitationID()
+	id := randomHex(12)
 	res, err := srv.RequestURLElicitation(ctx, session, id, login.URL,
 		fmt.Sprintf("Sign in to Autodesk Platform Services so that %s can act as you.", t.Name))
 	if err != nil {
@@ -61,10 +59,4 @@ func supportsURLElicitation(session server.ClientSession) bool {
 func loginResult(t *Tool, login *authproviders.LoginRequiredError) *mcp.CallToolResult {
 	return errorResult("%s needs you to sign in to Autodesk Platform Services first. Open this link in a browser and sign in, then call %s again: %s",
 		t.Name, t.Name, login.URL)
-}
-
-func elicitationID() string {
-	b := make([]byte, 12)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
 }

@@ -1,0 +1,97 @@
+package app
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+
+	"github.com/aps-mcp/aps-mcp/authproviders"
+	"github.com/aps-mcp/aps-mcp/config"
+)
+
+// Clients are the MCP clients ClientConfig knows the configuration shape of.
+var Clients = []string{"claude", "cursor", "vscode"}
+
+// ClientConfigOptions describe the server a client should start or reach.
+type ClientConfigOptions struct {
+	Client      string // claude, cursor or vscode
+	Transport   string // stdio or http
+	Command     string // the aps-mcp executable, absolute
+	ToolsFile   string
+	ProfilesDir string
+	Profile     *config.Profile
+}
+
+// ClientConfig renders the JSON a client's MCP configuration file needs to
+// use this server, in the shape that client documents: Claude Desktop's
+// claude_desktop_config.json and Cursor's mcp.json ("mcpServers", with
+// "command"/"args"/"env" or, for Cursor, "url"), VS Code's .vscode/mcp.json
+// ("servers", with "type"). Secrets appear only as placeholders.
+func ClientConfig(o ClientConfigOptions) ([]byte, error) {
+	name := "aps-" + o.Profile.Name
+	url := "http://" + o.Profile.Server.Addr + MCPPath
+	stdio := map[string]any{
+		"command": o.Command,
+		"args":    []string{"--profile", o.Profile.Name, "--transport", "stdio", "--tools", abs(o.ToolsFile), "--profiles", abs(o.ProfilesDir)},
+		"env":     envPlaceholders(o.Profile),
+	}
+	var entry map[string]any
+	key := "mcpServers"
+	switch o.Client + "/" + o.Transport {
+	case "claude/stdio", "cursor/stdio":
+		entry = stdio
+	case "claude/http":
+		// Claude Desktop's configuration file starts local processes; the
+		// mcp-remote bridge carries them to a streamable HTTP server.
+		entry = map[string]any{"command": "npx", "args": []string{"-y", "mcp-remote", url}}
+	case "cursor/http":
+		entry = map[string]any{"url": url}
+	case "vscode/stdio":
+		key = "servers"
+		entry = map[string]any{"type": "stdio", "command": stdio["command"], "args": stdio["args"], "env": stdio["env"]}
+	case "vscode/http":
+		key = "servers"
+		entry = map[string]any{"type": "http", "url": url}
+	default:
+		return nil, fmt.Errorf("unknown client %q or transport %q (clients: %v; transports: stdio, http)", o.Client, o.Transport, Clients)
+	}
+	if o.Transport == "http" && o.Profile.Server.AuthTokenEnv != "" {
+		header := map[string]string{"Authorization": "Bearer <the token in " + o.Profile.Server.AuthTokenEnv + ">"}
+		if o.Client == "claude" {
+			entry["args"] = append(entry["args"].([]string), "--header", "Authorization:Bearer <the token in "+o.Profile.Server.AuthTokenEnv+">")
+		} else {
+			entry["headers"] = header
+		}
+	}
+	var out bytes.Buffer
+	enc := json.NewEncoder(&out)
+	enc.SetEscapeHTML(false) // placeholders read <LIKE_THIS>
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(map[string]any{key: map[string]any{name: entry}}); err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
+}
+
+// envPlaceholders lists the variables the profile's auth kind needs, with
+// placeholder values for the user to fill in.
+func envPlaceholders(p *config.Profile) map[string]string {
+	env := map[string]string{}
+	if kind, ok := authproviders.Lookup(p.Auth.Kind); ok {
+		for _, v := range kind.RequiredEnv {
+			env[v] = "<" + v + ">"
+		}
+	}
+	if p.Auth.Kind == "ssa" {
+		env["APS_SSA_KEY_FILE"] = "<path of the service account's PEM key>"
+	}
+	return env // encoding/json writes map keys sorted
+}
+
+func abs(p string) string {
+	if a, err := filepath.Abs(p); err == nil {
+		return a
+	}
+	return p
+}

@@ -1,0 +1,100 @@
+package app
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestClientConfigShapes checks each client's snippet against the shape
+// that client documents for its MCP configuration file.
+func TestClientConfigShapes(t *testing.T) {
+	for _, profile := range []string{"2lo", "ssa"} {
+		loaded, err := Load(Options{ToolsFile: filepath.Join("..", "tools.yaml"), ProfilesDir: filepath.Join("..", "profiles"), Profile: profile})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct {
+			client, transport string
+			check             func(t *testing.T, doc map[string]any)
+		}{
+			{"claude", "stdio", stdioEntry("mcpServers", false)},
+			{"cursor", "stdio", stdioEntry("mcpServers", false)},
+			{"vscode", "stdio", stdioEntry("servers", true)},
+			{"claude", "http", func(t *testing.T, doc map[string]any) {
+				e := entry(t, doc, "mcpServers")
+				args, _ := e["args"].([]any)
+				if e["command"] != "npx" || len(args) != 3 || args[1] != "mcp-remote" || !strings.HasSuffix(args[2].(string), "/mcp") {
+					t.Errorf("claude http entry = %v", e)
+				}
+			}},
+			{"cursor", "http", func(t *testing.T, doc map[string]any) {
+				if e := entry(t, doc, "mcpServers"); !strings.HasPrefix(e["url"].(string), "http://127.0.0.1:") || len(e) != 1 {
+					t.Errorf("cursor http entry = %v", e)
+				}
+			}},
+			{"vscode", "http", func(t *testing.T, doc map[string]any) {
+				if e := entry(t, doc, "servers"); e["type"] != "http" || !strings.HasSuffix(e["url"].(string), "/mcp") {
+					t.Errorf("vscode http entry = %v", e)
+				}
+			}},
+		} {
+			t.Run(profile+"/"+tc.client+"/"+tc.transport, func(t *testing.T) {
+				out, err := ClientConfig(ClientConfigOptions{Client: tc.client, Transport: tc.transport, Command: "/usr/local/bin/aps-mcp",
+					ToolsFile: "tools.yaml", ProfilesDir: "profiles", Profile: loaded.Profile})
+				if err != nil {
+					t.Fatal(err)
+				}
+				var doc map[string]any
+				if err := json.Unmarshal(out, &doc); err != nil {
+					t.Fatalf("not JSON: %v\n%s", err, out)
+				}
+				if len(doc) != 1 {
+					t.Errorf("want one top-level key, got %v", doc)
+				}
+				tc.check(t, doc)
+			})
+		}
+	}
+	loaded, _ := Load(Options{ToolsFile: filepath.Join("..", "tools.yaml"), ProfilesDir: filepath.Join("..", "profiles"), Profile: "2lo"})
+	if _, err := ClientConfig(ClientConfigOptions{Client: "emacs", Transport: "stdio", Profile: loaded.Profile}); err == nil {
+		t.Error("an unknown client must be an error")
+	}
+}
+
+func entry(t *testing.T, doc map[string]any, key string) map[string]any {
+	t.Helper()
+	servers, ok := doc[key].(map[string]any)
+	if !ok || len(servers) != 1 {
+		t.Fatalf("want %q with one server, got %v", key, doc)
+	}
+	for _, e := range servers {
+		return e.(map[string]any)
+	}
+	return nil
+}
+
+func stdioEntry(key string, typed bool) func(t *testing.T, doc map[string]any) {
+	return func(t *testing.T, doc map[string]any) {
+		e := entry(t, doc, key)
+		args, _ := e["args"].([]any)
+		env, _ := e["env"].(map[string]any)
+		if e["command"] != "/usr/local/bin/aps-mcp" || len(args) < 4 || args[2] != "--transport" || args[3] != "stdio" {
+			t.Errorf("stdio entry = %v", e)
+		}
+		for i := 0; i+1 < len(args); i++ {
+			if flag := args[i].(string); flag == "--tools" || flag == "--profiles" {
+				if s := args[i+1].(string); !filepath.IsAbs(s) {
+					t.Errorf("%s %q must be absolute: clients start servers in a directory of their own", flag, s)
+				}
+			}
+		}
+		if env["APS_CLIENT_ID"] == nil || !strings.HasPrefix(env["APS_CLIENT_SECRET"].(string), "<") {
+			t.Errorf("env must name the credentials with placeholders, got %v", env)
+		}
+		if typed != (e["type"] == "stdio") {
+			t.Errorf("type = %v (VS Code needs type: stdio, the others none)", e["type"])
+		}
+	}
+}

@@ -1,0 +1,120 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"os"
+	"time"
+
+	"github.com/aps-mcp/aps-mcp/config"
+)
+
+// Reload timing: files are read this often, and a change must hold still
+// this long before it is loaded, so an editor's several writes (or a
+// write-then-rename save) become one reload.
+const (
+	pollInterval = 250 * time.Millisecond
+	settleTime   = 200 * time.Millisecond
+)
+
+// watch reloads when tools.yaml or the profile changes, until ctx ends. It
+// compares file contents rather than relying on file-system events: a save
+// by rename, a file deleted and written again, or a file on a network
+// mount are all seen the same way.
+func (a *App) watch(ctx context.Context) {
+	files := []string{a.opts.ToolsFile, config.ProfilePath(a.opts.ProfilesDir, a.opts.Profile)}
+	last := fingerprint(files)
+	ticker := time.NewTicker(pollInterval)
+	defer ticker.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
+		}
+		now := fingerprint(files)
+		if bytes.Equal(now, last) {
+			continue
+		}
+		// Wait for the change to settle.
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(settleTime):
+			}
+			settled := fingerprint(files)
+			if bytes.Equal(settled, now) {
+				break
+			}
+			now = settled
+		}
+		last = now
+		a.Reload()
+	}
+}
+
+// fingerprint hashes the files' contents (a missing file hashes as such).
+func fingerprint(files []string) []byte {
+	h := sha256.New()
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			h.Write([]byte("\x00missing\x00"))
+		}
+		h.Write(data)
+		h.Write([]byte{0})
+	}
+	return h.Sum(nil)
+}
+
+// Reload builds a complete candidate from the files and swaps it in only
+// if every part of it is valid; otherwise the running set stays and every
+// problem is logged, once per distinct failure. Server settings (address,
+// transport, guards) take a restart and are reported as such.
+func (a *App) Reload() error {
+	loaded, err := Load(a.opts)
+	if err == nil {
+		err = a.checkServerUnchanged(loaded.Profile)
+	}
+	if err == nil {
+		err = a.apply(loaded)
+	}
+	a.mu.Lock()
+	repeated := err != nil && err.Error() == a.lastErr
+	if err != nil {
+		a.lastErr = err.Error()
+	} else {
+		a.lastErr = ""
+	}
+	a.mu.Unlock()
+	if err != nil {
+		if !repeated {
+			for _, line := range problemLines(err) {
+				a.logger.Error("reload refused; still serving the previous configuration", "problem", line)
+			}
+		}
+		return err
+	}
+	a.logger.Info("configuration reloaded", "profile", loaded.Profile.Name, "tools", len(loaded.Tools))
+	return nil
+}
+
+// checkServerUnchanged refuses a reload that changes what only a restart
+// can change.
+func (a *App) checkServerUnchanged(p *config.Profile) error {
+	cur := a.Current().Profile
+	if p.Server.Transport != cur.Server.Transport || p.Server.Addr != cur.Server.Addr ||
+		p.Server.AuthTokenEnv != cur.Server.AuthTokenEnv || p.APS.BaseURL != cur.APS.BaseURL ||
+		p.Auth.Kind != cur.Auth.Kind || p.Auth.RedirectURI != cur.Auth.RedirectURI {
+		return errRestart
+	}
+	return nil
+}
+
+var errRestart = restartError("server.transport, server.addr, server.auth_token_env, aps.base_url, auth.kind and auth.redirect_uri change only on a restart; restart the server to apply them")
+
+type restartError string
+
+func (e restartError) Error() string { return string(e) }
