@@ -52,6 +52,12 @@ tools:
 // with limit/offset and a total.
 func pagedAPS(t *testing.T, n int) *httptest.Server {
 	t.Helper()
+	return pagedAPSB(t, n)
+}
+
+// pagedAPSB is pagedAPS for tests and benchmarks.
+func pagedAPSB(t testing.TB, n int) *httptest.Server {
+	t.Helper()
 	keys := make([]string, n)
 	for i := range keys {
 		keys[i] = fmt.Sprintf("key-%03d", i)
@@ -95,13 +101,20 @@ func pagedAPS(t *testing.T, n int) *httptest.Server {
 
 func pagedRuntime(t *testing.T, srv *httptest.Server, limits Limits) (*Runtime, *Catalog) {
 	t.Helper()
-	c, err := Load(writeCatalog(t, pagedCatalog), testLoadOptions)
+	rt, c := pagedRuntimeB(t, srv.URL)
+	rt.Limits = limits
+	return rt, c
+}
+
+func pagedRuntimeB(t testing.TB, base string) (*Runtime, *Catalog) {
+	t.Helper()
+	c, err := Load(writeCatalogF(t, pagedCatalog), testLoadOptions)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return &Runtime{
-		BaseURL: srv.URL, HTTP: apshttp.NewClient(apshttp.ClientOptions{}), Auth: staticToken{},
-		Retry: apshttp.RetryPolicy{MaxAttempts: 1}, Limits: limits, CursorKey: CursorKey("test"),
+		BaseURL: base, HTTP: apshttp.NewClient(apshttp.ClientOptions{}), Auth: staticToken{},
+		Retry: apshttp.RetryPolicy{MaxAttempts: 1}, CursorKey: CursorKey("test"),
 		Logger: discardLogger(),
 	}, c
 }
