@@ -77,7 +77,10 @@ type dmDocument struct {
 	JSONAPI jsonAPIVersion `json:"jsonapi"`
 	Links   topLinks       `json:"links"`
 	Data    any            `json:"data"`
-	Meta    *dmMeta        `json:"meta,omitempty"`
+	// Included holds the tip versions of listed items (folder contents,
+	// get item) or the items of listed versions (search).
+	Included any     `json:"included,omitempty"`
+	Meta     *dmMeta `json:"meta,omitempty"`
 }
 
 // dmMeta carries the hub listing's partial-failure warnings.
@@ -202,11 +205,19 @@ type dmCall struct {
 	handle    func(e *Emulator, w http.ResponseWriter, r *http.Request, call dmCall)
 	hubID     string
 	projectID string
-	info      tokenInfo
+	folderID  string
+	itemID    string
+	versionID string
+	// search marks folder search, whose security requirement lists
+	// data:search beside data:read; as for other such lists in the specs
+	// (bucket details, manifest), the emulator accepts either.
+	search bool
+	info   tokenInfo
 }
 
-// serveDM handles everything under /project/ in gateway order (token,
-// route, method, scope) and then as DM itself: user context required.
+// serveDM handles everything under /project/ and /data/ in gateway order
+// (token, route, method, scope) and then as DM itself: user context
+// required.
 func (e *Emulator) serveDM(w http.ResponseWriter, r *http.Request) {
 	info, ok := e.authenticateBearer(w, r)
 	if !ok {
@@ -227,7 +238,11 @@ func (e *Emulator) serveDM(w http.ResponseWriter, r *http.Request) {
 		writeDMError(w, http.StatusMethodNotAllowed, dmCodeMethodNotAllowed, "Method Not Allowed", "Only GET is supported on this resource.")
 		return
 	}
-	if !requireScope(w, info, scopeDataRead) {
+	scopes := []string{scopeDataRead}
+	if call.search {
+		scopes = append(scopes, scopeDataSearch)
+	}
+	if !requireScope(w, info, scopes...) {
 		return
 	}
 	// The emulator's DM serves people, not apps: an app-only token is
@@ -241,8 +256,11 @@ func (e *Emulator) serveDM(w http.ResponseWriter, r *http.Request) {
 }
 
 // matchDMRoute finds the endpoint for decoded segments ("project", "v1",
-// "hubs", ...). Empty IDs match nothing.
+// "hubs", ... or "data", "v1", "projects", ...). Empty IDs match nothing.
 func matchDMRoute(segs []string) (dmCall, bool) {
+	if len(segs) >= 3 && segs[0] == "data" && segs[1] == "v1" && segs[2] == "projects" {
+		return matchDataRoute(segs[3:])
+	}
 	if len(segs) < 3 || segs[0] != "project" || segs[1] != "v1" || segs[2] != "hubs" {
 		return dmCall{}, false
 	}
@@ -258,10 +276,43 @@ func matchDMRoute(segs []string) (dmCall, bool) {
 		return dmCall{}, false
 	case len(rest) == 2:
 		return dmCall{handle: (*Emulator).listProjects, hubID: rest[0]}, true
-	case len(rest) == 3 && rest[2] != "":
+	case rest[2] == "":
+		return dmCall{}, false
+	case len(rest) == 3:
 		return dmCall{handle: (*Emulator).getProject, hubID: rest[0], projectID: rest[2]}, true
+	case len(rest) == 4 && rest[3] == "topFolders":
+		return dmCall{handle: (*Emulator).listTopFolders, hubID: rest[0], projectID: rest[2]}, true
 	}
 	return dmCall{}, false
+}
+
+// matchDataRoute finds the /data/v1/projects/{project_id}/... endpoint for
+// the segments after "projects".
+func matchDataRoute(rest []string) (dmCall, bool) {
+	if len(rest) < 3 || rest[0] == "" || rest[2] == "" {
+		return dmCall{}, false
+	}
+	call := dmCall{projectID: rest[0]}
+	kind, id, sub := rest[1], rest[2], strings.Join(rest[3:], "/")
+	switch {
+	case kind == "folders" && sub == "":
+		call.handle, call.folderID = (*Emulator).getFolder, id
+	case kind == "folders" && sub == "contents":
+		call.handle, call.folderID = (*Emulator).listFolderContents, id
+	case kind == "folders" && sub == "search":
+		call.handle, call.folderID, call.search = (*Emulator).searchFolder, id, true
+	case kind == "items" && sub == "":
+		call.handle, call.itemID = (*Emulator).getItem, id
+	case kind == "items" && sub == "tip":
+		call.handle, call.itemID = (*Emulator).getItemTip, id
+	case kind == "items" && sub == "versions":
+		call.handle, call.itemID = (*Emulator).listItemVersions, id
+	case kind == "versions" && sub == "":
+		call.handle, call.versionID = (*Emulator).getVersion, id
+	default:
+		return dmCall{}, false
+	}
+	return call, true
 }
 
 // seesHubs reports whether the caller sees the DM data: the seeded and
@@ -447,7 +498,7 @@ func toProjectResource(base string, p Project) projectResource {
 			},
 			RootFolder: folderLinkage{
 				Data: resourceIdentifier{Type: "folders", ID: folder},
-				Meta: linkMeta{Link: link{Href: base + "/data/v1/projects/" + escapeID(p.ID) + "/folders/" + escapeID(folder)}},
+				Meta: linkMeta{Link: link{Href: base + folderPath(p.ID, folder)}},
 			},
 			TopFolders: linksOnly{Links: relatedLinks{Related: link{Href: self + "/topFolders"}}},
 		},

@@ -40,7 +40,7 @@ var uuidPattern = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89a
 // escapeSeededID percent-encodes the reserved characters seeded IDs hold,
 // independently of the emulator's encoder.
 func escapeSeededID(id string) string {
-	return strings.NewReplacer(":", "%3A", "=", "%3D").Replace(id)
+	return strings.NewReplacer(":", "%3A", "=", "%3D", "?", "%3F").Replace(id)
 }
 
 // dmGet GETs a DM URL and checks the status and the JSON:API content type.

@@ -16,13 +16,32 @@
 //	GET  /authentication/v2/keys                            JWKS for the token and ID token signing key
 //	GET  /userinfo                                          the token's user, user context, no scope
 //	GET  /oss/v2/buckets                                    bucket:read
+//	POST /oss/v2/buckets                                    bucket:create
 //	GET  /oss/v2/buckets/{bucketKey}/details                bucket:read (or viewables:read)
 //	GET  /oss/v2/buckets/{bucketKey}/objects                data:read
+//	DEL  /oss/v2/buckets/{bucketKey}/objects/{key}          data:write
 //	GET  /oss/v2/buckets/{bucketKey}/objects/{key}/details  data:read
-//	GET  /project/v1/hubs                                   data:read, user context
-//	GET  /project/v1/hubs/{hub_id}                          data:read, user context
-//	GET  /project/v1/hubs/{hub_id}/projects                 data:read, user context
-//	GET  /project/v1/hubs/{hub_id}/projects/{project_id}    data:read, user context
+//	GET  .../objects/{key}/signeds3download                 data:read
+//	GET  /emulated-s3/{token}                               a signed download URL: no token, no gateway
+//	GET  /project/v1/hubs                                   data:read, user context (so all of DM)
+//	GET  /project/v1/hubs/{hub_id}                          data:read
+//	GET  /project/v1/hubs/{hub_id}/projects                 data:read
+//	GET  /project/v1/hubs/{hub_id}/projects/{project_id}    data:read
+//	GET  .../projects/{project_id}/topFolders               data:read
+//	GET  /data/v1/projects/{project_id}/...                 data:read:
+//	     .../folders/{folder_id}                            one folder
+//	     .../folders/{folder_id}/contents                   its subfolders and items, paginated
+//	     .../folders/{folder_id}/search                     tip versions below it (or data:search)
+//	     .../items/{item_id}                                one item, its tip version included
+//	     .../items/{item_id}/tip                            its tip version
+//	     .../items/{item_id}/versions                       its versions, newest first, paginated
+//	     .../versions/{version_id}                          one version
+//	GET  /modelderivative/v2/designdata/{urn}/...           Model Derivative, 2LO or 3LO:
+//	     .../manifest                                       data:read or viewables:read
+//	     .../metadata                                       model views, data:read
+//	     .../metadata/{modelGuid}                           object tree, data:read
+//	     .../metadata/{modelGuid}/properties                properties, data:read
+//	POST .../metadata/{modelGuid}/properties:query          selected properties, data:read
 //	GET  /construction/issues/v1/projects/{projectId}/...   ACC Issues, all data:read, user context:
 //	     .../issues                                         the project's issues, offset-paginated
 //	     .../issues/{issueId}                               one issue
@@ -31,9 +50,10 @@
 //	     .../issue-root-cause-categories                    root causes (include=rootcauses)
 //
 // Unknown paths under /oss/ answer 404 with an OSS body {"reason": ...},
-// unknown paths under /project/ a JSON:API 404 and unknown paths under
-// /construction/ an Issues 404, all after the bearer token has been checked
-// (the gateway authenticates before the service routes);
+// unknown paths under /project/ and /data/ a JSON:API 404, unknown paths
+// under /modelderivative/ a Model Derivative 404 and unknown paths under
+// /construction/ an Issues 404, all after the bearer token has been
+// checked (the gateway authenticates before the service routes);
 // unknown paths anywhere else answer 404 with a gateway-style body
 // {"developerMessage": ..., "moreInfo": ...}. A known path with the wrong
 // method answers 405 with an Allow header.
@@ -50,7 +70,8 @@
 // request log (Requests) records each request's arrival time on the
 // emulator's clock and, once answered, its status.
 //
-// Faults cover every request except those under /authentication/; with
+// Faults cover every request except those under /authentication/ and the
+// emulated S3 of signed download URLs (not behind the gateway); with
 // IncludeAuth they also cover POST /authentication/v2/token, never
 // authorize or keys. An injected 429 carries the documented body
 // {"developerMessage":"Quota limit exceeded."} exactly, Content-Type
@@ -140,6 +161,127 @@
 // x-user-id), which the emulator does not model. Likewise unverified: the
 // Content-Type application/vnd.api+json, the texts of 400/404 errors
 // (modelled on the synthesized examples), and 405 bodies.
+//
+// # OSS writes and signed downloads
+//
+// POST /oss/v2/buckets takes {"bucketKey", "policyKey", "allow"?}: keys
+// must match ^[-_.a-z0-9]{3,128}$ and policyKey be transient, temporary or
+// persistent (400 {"reason"} otherwise); a key that exists, whichever app
+// owns it, answers 409 {"reason":"Bucket already exists"}. The region is
+// the "region" header, else the legacy "x-ads-region" header, else US;
+// "region" wins when both are sent (NOTES §4.4, §8.5). The answer is the
+// bucket's details. Apps named in allow get "read" (list, details,
+// download) or "full" (also delete) access to the bucket's objects.
+// DELETE .../objects/{objectKey} answers 200 with an empty body, 404
+// {"reason":"Object does not exist"} for a missing object and 403 for an
+// app without full access.
+//
+// signeds3download answers {"status":"complete","url","params","size",
+// "sha1"}: minutesExpiration 1..60 (default 2, else 400); params echoes
+// response-content-type (default the object's type),
+// response-content-disposition (default attachment; filename="<key>")
+// and response-cache-control when given; public-resource-fallback and
+// useCdn must be booleans and change nothing; If-None-Match and
+// If-Modified-Since are not emulated. The url points at this emulator's
+// /emulated-s3/ and looks like a presigned S3 URL; a plain GET (or HEAD,
+// with Range) on it answers the object's bytes until it expires on the
+// emulator's clock, then S3's 403 AccessDenied "Request has expired" as
+// XML; unknown URLs answer 403 AccessDenied and objects deleted since
+// signing 404 NoSuchKey. The emulator stores no bytes: the content is the
+// line "apsemu object <bucketKey>/<objectKey>" repeated to exactly the
+// object's size, deterministic but not matching its sha1. Besides the
+// bucket's owner and allowed apps, a user who sees a DM project may sign
+// downloads of its versions' files in the DM storage bucket wip.dm.prod,
+// as APS's download tutorial does; that bucket belongs to an internal
+// app, so nobody can list it or read its details.
+//
+// # Data Management folders, items and versions
+//
+// Every project has a root folder (named "<project ID without b.>-root-folder",
+// unverified); BIM 360/ACC projects also have the top folders "Plans" and
+// "Project Files". "Project 001 – Tower" (the big hub's first project) and
+// "Bahnhof Zürich – Umbau" (EMEA) hold seeded content: subfolders, a
+// "Sheets" folder with more than 200 entries, .rvt, .dwg, .pdf and .nwd
+// items with non-ASCII names and one to four versions each, a hidden
+// (deleted) item and a reserved one. Each version's file is an object of
+// wip.dm.prod (relationships.storage) and its derivatives.data.id is the
+// version ID in unpadded URL-safe base64, which Model Derivative answers
+// for. TopFolders, FolderContents and Versions expose the seeded IDs.
+//
+// Resources follow the spec's examples member for member, with these
+// choices: every version carries storage, derivatives, thumbnails and
+// downloadFormats relationships, fileType and storageSize (the examples
+// differ on them); folders and items in contents have only a self link,
+// elsewhere also a webView (on docs.b360.autodesk.com, as in the
+// examples); folder contents entries add path and lastModifiedTimeRollup
+// as the contents example does; parent links point at the parent folder;
+// the root folder has no parent relationship; top folders add isRoot,
+// folderType and folderParents (the root, without parentUrn).
+//
+// Contents list subfolders, then items, each by name (byte order; APS's
+// order is unverified). Contents, search and versions are paginated with
+// page[number] and page[limit] (1..200, default 200) before filtering, so
+// pages may be short or empty while links.next exists. Their filters take
+// the guide's form filter[<field>][-<op>]=v1,v2 with op eq (default), lt,
+// le, gt, ge, starts, ends or contains (others answer 400), on id, type
+// and attributes (the "attributes." prefix is optional): values OR,
+// fields AND, case-sensitive, numbers compared as numbers. Hidden entries
+// are left out of contents unless includeHidden=true or a filter names
+// hidden. topFolders lists hidden folders unless excludeDeleted=true;
+// projectFilesOnly=true keeps "Project Files". Search returns the tip
+// versions of the visible items in the folder and its visible subfolders
+// (each folder's items, then its subfolders depth-first) with the items
+// in included; its security requirement lists data:read and data:search,
+// which the emulator reads, as for bucket details and manifests, as
+// either one. Boolean parameters other than true/false
+// answer 400. IDs arrive percent-encoded in paths and are decoded segment
+// by segment; a version ID whose "?" is not encoded does not reach the
+// version (404), as the query string swallows it.
+//
+// # Model Derivative
+//
+// The {urn} is a design's URN (an OSS object ID or a DM version ID) in
+// URL-safe base64, padded or not; standard base64 is accepted too. An OSS
+// object ID whose key was percent-encoded before encoding finds the
+// object's translation as well. Seeded translations: every DM version
+// except the tip of "Clash Report Ü3.pdf" (never translated: 404) and the
+// tip of "Tower – Structure.rvt" (status inprogress), plus four objects of
+// aps-mcp-demo-models ("設計図.rvt", "site/north wing/model.rvt",
+// "Floor Plan Level 1.dwg", "façade élévation.pdf"); Translations lists
+// them. Translations belong to the first registered client: other apps
+// get 403. The optional region header (US by default; the path prefix
+// /modelderivative/v2/regions/eu/designdata/ means EMEA) must name one of
+// the eight regions (else 400) and the region the derivatives are stored
+// in: the Zürich project's are in EMEA, so asking US answers 404 with a
+// diagnostic naming both regions (the emulator's reading; unverified).
+//
+// Manifests follow the example: an SVF2 derivative whose geometry
+// children are the model views (their guid is the model view GUID of GET
+// metadata) plus a thumbnail derivative; status and progress are strings
+// and so is hasThumbnail. An in-progress translation answers its manifest
+// ("42% complete", forever) and 404 on the metadata endpoints. Model
+// views: Revit "{3D}", "New Construction" (isMasterView) and a sheet;
+// drawings "Model" and "Layout1"; PDFs one or two pages; other files one
+// 3D view. Object trees and properties are generated from the design and
+// view, identical on every request: a root, grouping nodes (Revit
+// category, family, type; drawing layers) and leaf elements with
+// Constraints, Dimensions, Identity Data and Phasing properties. The
+// first object tree, properties or properties:query request for a
+// (urn, model view) answers 202 {"result":"success"}, later ones 200
+// (SetMetadataReady(true) skips the 202; x-ads-force: true forces it
+// again). objectid restricts the tree (to that subtree) or the properties
+// (to that object; unknown IDs give empty arrays), level=1 keeps one
+// level of children (other levels answer 400), forceget has no effect.
+// properties:query takes exactly one of the spec's query forms ($in on
+// objectid or externalId, $eq on name or a numeric property, $prefix,
+// $contains, $between, $le, $ge; numbers in metric base units) or the
+// emulator's own "$like": ["name", "%pattern%"] (case-insensitive SQL
+// LIKE), a fields projection ("properties.<category>.<name>" with "*"
+// wildcards; everything without fields), pagination offset (default 0)
+// and limit (1..1000, default 20), and payload "text" only; anything else
+// answers 400. Error bodies are
+// {"diagnostic": <text>}: the spec declares none, so shape and texts are
+// the emulator's own.
 //
 // # ACC Issues
 //
@@ -275,14 +417,24 @@ type Emulator struct {
 	denial          string                        // non-empty: the simulated user denies consent with this description
 	serviceAccounts map[string]*serviceAccount    // serviceAccountId → account and its keys
 	buckets         map[string]Bucket             // bucket key → bucket (keys are global across apps and regions)
+	bucketGrants    map[string][]permission       // bucket key → other apps its creator allowed
 	objects         map[string]map[string]Object  // bucket key → object key → object
 	hubs            map[string]Hub                // hub ID → hub
 	projects        map[string]map[string]Project // hub ID → project ID → project
 	issues          map[string][]issueJSON        // ACC project ID (no "b.") → issues in displayId order
 	comments        map[string][]commentJSON      // issue ID → comments, oldest first
+	signedDownloads map[string]signedDownload     // signed S3 URL token → what it grants
+	metadataSeen    map[string]bool               // metadataKey → a metadata request for it was answered
+	metadataReady   bool                          // metadata answers 200 at once, without the 202 phase
 	faults          Faults                        // current fault injection, zero = none
 	faultRand       *mathrand.Rand                // decides which requests fail; reseeded by SetFaults
 	log             []Request
+
+	// Written while New seeds the demo data and never changed afterwards,
+	// so they are read without holding mu.
+	content      map[string]*dmContent   // DM project ID → its seeded folders, items and versions
+	dmStorage    map[string]string       // object key in the DM storage bucket → DM project ID
+	translations map[string]*translation // source URN → its Model Derivative translation
 }
 
 // New returns an Emulator seeded with demo data owned by the first client in
@@ -304,11 +456,17 @@ func New(opts Options) *Emulator {
 		revokedFamilies: make(map[string]bool),
 		serviceAccounts: make(map[string]*serviceAccount),
 		buckets:         make(map[string]Bucket),
+		bucketGrants:    make(map[string][]permission),
 		objects:         make(map[string]map[string]Object),
 		hubs:            make(map[string]Hub),
 		projects:        make(map[string]map[string]Project),
 		issues:          make(map[string][]issueJSON),
 		comments:        make(map[string][]commentJSON),
+		signedDownloads: make(map[string]signedDownload),
+		metadataSeen:    make(map[string]bool),
+		content:         make(map[string]*dmContent),
+		dmStorage:       make(map[string]string),
+		translations:    make(map[string]*translation),
 	}
 	if e.ttl <= 0 {
 		e.ttl = defaultTokenTTL
@@ -350,6 +508,11 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // it looks at the bearer token), then the endpoint.
 func (e *Emulator) serve(w http.ResponseWriter, r *http.Request) {
 	path := r.URL.EscapedPath()
+	// S3 is not behind the APS gateway: no faults, no bearer token.
+	if strings.HasPrefix(path, s3PathPrefix) {
+		e.serveS3(w, r)
+		return
+	}
 	if e.injectFault(w, r, path) {
 		return
 	}
@@ -364,8 +527,10 @@ func (e *Emulator) serve(w http.ResponseWriter, r *http.Request) {
 		e.handleUserInfo(w, r)
 	case strings.HasPrefix(path, "/oss/"):
 		e.serveOSS(w, r)
-	case strings.HasPrefix(path, "/project/"):
+	case strings.HasPrefix(path, "/project/"), strings.HasPrefix(path, "/data/"):
 		e.serveDM(w, r)
+	case strings.HasPrefix(path, mdServicePrefix):
+		e.serveMD(w, r)
 	case strings.HasPrefix(path, issuesPathPrefix):
 		e.serveIssues(w, r)
 	default:

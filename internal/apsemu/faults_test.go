@@ -271,7 +271,7 @@ func TestRequestLogTimeAndStatus(t *testing.T) {
 	get(t, base+"/project/v1/hubs", token)
 	e.SetFaults(Faults{})
 	clock.Advance(time.Second)
-	req, _ := http.NewRequest(http.MethodPost, base+"/oss/v2/buckets", strings.NewReader("{}"))
+	req, _ := http.NewRequest(http.MethodPut, base+"/oss/v2/buckets", strings.NewReader("{}"))
 	req.Header.Set("Authorization", "Bearer "+token)
 	do(t, req)
 

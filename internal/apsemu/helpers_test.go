@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -126,4 +127,92 @@ func decodeInto(t *testing.T, body []byte, v any) {
 	if err := json.Unmarshal(body, v); err != nil {
 		t.Fatalf("decoding %q: %v", body, err)
 	}
+}
+
+// send sends a request with an optional bearer token, an optional body and
+// headers given as name, value pairs, and reads the whole response.
+func send(t *testing.T, method, rawURL, token, body string, header ...string) testResponse {
+	t.Helper()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, err := http.NewRequest(method, rawURL, rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	return do(t, req)
+}
+
+// keyPaths lists the member paths of a decoded JSON value ("a.b", array
+// elements as "a[].b"), sorted and without duplicates: the shape the
+// tests compare with the documented examples'.
+func keyPaths(v any) []string {
+	set := map[string]bool{}
+	var walk func(v any, prefix string)
+	walk = func(v any, prefix string) {
+		switch x := v.(type) {
+		case map[string]any:
+			for k, child := range x {
+				p := k
+				if prefix != "" {
+					p = prefix + "." + k
+				}
+				set[p] = true
+				walk(child, p)
+			}
+		case []any:
+			for _, child := range x {
+				walk(child, prefix+"[]")
+			}
+		}
+	}
+	walk(v, "")
+	out := make([]string, 0, len(set))
+	for k := range set {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// wantKeys checks that the decoded JSON value v has exactly the member
+// paths want (in any order).
+func wantKeys(t *testing.T, what string, v any, want ...string) {
+	t.Helper()
+	want = slices.Compact(slices.Sorted(slices.Values(want)))
+	if got := keyPaths(v); !slices.Equal(got, want) {
+		t.Errorf("%s members differ:\n got %q\nwant %q", what, got, want)
+	}
+}
+
+// members expands a compact description of JSON members into the paths
+// keyPaths lists: space-separated names, each optionally followed by
+// {children}; a name ending in "[]" is an array of objects. For example
+// "a{b c[]{d}}" stands for a, a.b, a.c and a.c[].d.
+func members(spec string) []string {
+	var out []string
+	var stack []string
+	prev := ""
+	for _, tok := range strings.Fields(strings.NewReplacer("{", " { ", "}", " } ").Replace(spec)) {
+		switch tok {
+		case "{":
+			stack = append(stack, prev)
+		case "}":
+			stack = stack[:len(stack)-1]
+		default:
+			prev = tok
+			if n := len(stack); n > 0 {
+				prev = stack[n-1] + "." + tok
+			}
+			out = append(out, strings.TrimSuffix(prev, "[]"))
+		}
+	}
+	return out
 }

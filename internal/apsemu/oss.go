@@ -38,32 +38,37 @@ func isOSSRegion(s string) bool {
 	return false
 }
 
-// ossRoute is one OSS endpoint: a path pattern below /oss/v2 whose
-// "{bucketKey}" and "{objectKey}" segments capture path parameters, the
-// scopes of which the token needs one, and the handler.
+// ossRoute is one OSS endpoint: a method, a path pattern below /oss/v2
+// whose "{bucketKey}" and "{objectKey}" segments capture path parameters,
+// the scopes of which the token needs one, and the handler.
 type ossRoute struct {
+	method  string
 	pattern []string
 	scopes  []string
 	handle  func(e *Emulator, w http.ResponseWriter, r *http.Request, call ossCall)
 }
 
-// ossCall is what a handler gets: the caller's identity and the decoded
-// path parameters.
+// ossCall is what a handler gets: the caller's token and the decoded path
+// parameters.
 type ossCall struct {
+	info      tokenInfo
 	clientID  string
 	bucketKey string
 	objectKey string
 }
 
-// ossRoutes lists the implemented OSS endpoints (all GET).
+// ossRoutes lists the implemented OSS endpoints.
 func ossRoutes() []ossRoute {
 	return []ossRoute{
-		{[]string{"buckets"}, []string{scopeBucketRead}, (*Emulator).listBuckets},
+		{http.MethodGet, []string{"buckets"}, []string{scopeBucketRead}, (*Emulator).listBuckets},
+		{http.MethodPost, []string{"buckets"}, []string{scopeBucketCreate}, (*Emulator).createBucket},
 		// oss.yaml lists viewables:read beside bucket:read for bucket details;
 		// the emulator reads that as "either".
-		{[]string{"buckets", "{bucketKey}", "details"}, []string{scopeBucketRead, scopeViewablesRead}, (*Emulator).bucketDetails},
-		{[]string{"buckets", "{bucketKey}", "objects"}, []string{scopeDataRead}, (*Emulator).listObjects},
-		{[]string{"buckets", "{bucketKey}", "objects", "{objectKey}", "details"}, []string{scopeDataRead}, (*Emulator).objectDetails},
+		{http.MethodGet, []string{"buckets", "{bucketKey}", "details"}, []string{scopeBucketRead, scopeViewablesRead}, (*Emulator).bucketDetails},
+		{http.MethodGet, []string{"buckets", "{bucketKey}", "objects"}, []string{scopeDataRead}, (*Emulator).listObjects},
+		{http.MethodDelete, []string{"buckets", "{bucketKey}", "objects", "{objectKey}"}, []string{scopeDataWrite}, (*Emulator).deleteObject},
+		{http.MethodGet, []string{"buckets", "{bucketKey}", "objects", "{objectKey}", "details"}, []string{scopeDataRead}, (*Emulator).objectDetails},
+		{http.MethodGet, []string{"buckets", "{bucketKey}", "objects", "{objectKey}", "signeds3download"}, []string{scopeDataRead}, (*Emulator).signedS3Download},
 	}
 }
 
@@ -79,20 +84,20 @@ func (e *Emulator) serveOSS(w http.ResponseWriter, r *http.Request) {
 		writeOSSError(w, http.StatusBadRequest, reasonInvalidPath)
 		return
 	}
-	route, call, ok := matchOSSRoute(segs)
-	if !ok {
+	route, call, allowed := matchOSSRoute(segs, r.Method)
+	switch {
+	case len(allowed) == 0:
 		writeOSSError(w, http.StatusNotFound, reasonNoSuchResource)
 		return
-	}
-	if r.Method != http.MethodGet {
-		setAllow(w, http.MethodGet)
+	case route.handle == nil:
+		setAllow(w, allowed...)
 		writeOSSError(w, http.StatusMethodNotAllowed, reasonMethodNotAllowed)
 		return
 	}
 	if !requireScope(w, info, route.scopes...) {
 		return
 	}
-	call.clientID = info.clientID
+	call.info, call.clientID = info, info.clientID
 	route.handle(e, w, r, call)
 }
 
@@ -110,18 +115,25 @@ func splitPath(escaped string) ([]string, error) {
 	return segs, nil
 }
 
-// matchOSSRoute finds the route for decoded segments ("oss", "v2", ...).
-func matchOSSRoute(segs []string) (ossRoute, ossCall, bool) {
+// matchOSSRoute finds the route for decoded segments ("oss", "v2", ...)
+// and method. allowed lists the methods the path has routes for (empty: an
+// unknown path); the route's handler is nil when method is not among them.
+func matchOSSRoute(segs []string, method string) (route ossRoute, call ossCall, allowed []string) {
 	if len(segs) < 2 || segs[0] != "oss" || segs[1] != "v2" {
-		return ossRoute{}, ossCall{}, false
+		return ossRoute{}, ossCall{}, nil
 	}
 	rest := segs[2:]
 	for _, rt := range ossRoutes() {
-		if call, ok := matchPattern(rt.pattern, rest); ok {
-			return rt, call, true
+		c, ok := matchPattern(rt.pattern, rest)
+		if !ok {
+			continue
+		}
+		allowed = append(allowed, rt.method)
+		if rt.method == method {
+			route, call = rt, c
 		}
 	}
-	return ossRoute{}, ossCall{}, false
+	return route, call, allowed
 }
 
 // matchPattern matches segments against a route pattern, capturing params.
@@ -234,22 +246,27 @@ func requestRegion(r *http.Request) (string, bool) {
 
 // bucketDetails serves GET /oss/v2/buckets/{bucketKey}/details.
 func (e *Emulator) bucketDetails(w http.ResponseWriter, r *http.Request, call ossCall) {
-	b, ok := e.ownedBucket(w, call)
+	b, ok := e.ownedBucket(w, call, accessRead)
 	if !ok {
 		return
 	}
-	writeJSON(w, http.StatusOK, contentTypeOSSJSON, bucketDetail{
+	writeJSON(w, http.StatusOK, contentTypeOSSJSON, toBucketDetail(b))
+}
+
+// toBucketDetail renders a bucket as its details (and its creation) report it.
+func toBucketDetail(b ossBucket) bucketDetail {
+	return bucketDetail{
 		BucketKey:   b.Key,
 		BucketOwner: b.Owner,
 		CreatedDate: b.CreatedDate,
-		Permissions: []permission{{AuthID: b.Owner, Access: "full"}},
+		Permissions: b.permissions(),
 		PolicyKey:   b.PolicyKey,
-	})
+	}
 }
 
 // listObjects serves GET /oss/v2/buckets/{bucketKey}/objects.
 func (e *Emulator) listObjects(w http.ResponseWriter, r *http.Request, call ossCall) {
-	b, ok := e.ownedBucket(w, call)
+	b, ok := e.ownedBucket(w, call, accessRead)
 	if !ok {
 		return
 	}
@@ -284,7 +301,7 @@ func (e *Emulator) listObjects(w http.ResponseWriter, r *http.Request, call ossC
 // The optional "with" dates and If-Modified-Since are not emulated: the
 // store keeps no timestamps, and APS omits those fields unless asked.
 func (e *Emulator) objectDetails(w http.ResponseWriter, r *http.Request, call ossCall) {
-	b, ok := e.ownedBucket(w, call)
+	b, ok := e.ownedBucket(w, call, accessRead)
 	if !ok {
 		return
 	}
@@ -296,23 +313,67 @@ func (e *Emulator) objectDetails(w http.ResponseWriter, r *http.Request, call os
 	writeJSON(w, http.StatusOK, contentTypeOSSJSON, toObjectItem(baseURL(r), o))
 }
 
-// ownedBucket resolves the path's bucket for its owner, answering 400, 404 or
+// Bucket access levels (oss.yaml's permission_access): "read" lets an app
+// list, inspect and download objects, "full" also lets it delete them. The
+// owner always has full access.
+const (
+	accessRead = "read"
+	accessFull = "full"
+)
+
+// ownedBucket resolves the path's bucket for its owner, or for an app the
+// bucket's creator granted need (or more) access, answering 400, 404 or
 // 403 itself otherwise.
-func (e *Emulator) ownedBucket(w http.ResponseWriter, call ossCall) (Bucket, bool) {
+func (e *Emulator) ownedBucket(w http.ResponseWriter, call ossCall, need string) (ossBucket, bool) {
+	b, ok := e.existingBucket(w, call)
+	if !ok {
+		return ossBucket{}, false
+	}
+	if !b.grants(call.clientID, need) {
+		writeOSSError(w, http.StatusForbidden, reasonNotOwner)
+		return ossBucket{}, false
+	}
+	return b, true
+}
+
+// existingBucket resolves the path's bucket whoever asks, answering 400 or
+// 404 itself when the key is malformed or unknown.
+func (e *Emulator) existingBucket(w http.ResponseWriter, call ossCall) (ossBucket, bool) {
 	if !validBucketKey(call.bucketKey) {
 		writeOSSError(w, http.StatusBadRequest, reasonInvalidBucketKey)
-		return Bucket{}, false
+		return ossBucket{}, false
 	}
 	b, ok := e.bucket(call.bucketKey)
 	if !ok {
 		writeOSSError(w, http.StatusNotFound, reasonBucketNotFound)
-		return Bucket{}, false
-	}
-	if b.Owner != call.clientID {
-		writeOSSError(w, http.StatusForbidden, reasonNotOwner)
-		return Bucket{}, false
+		return ossBucket{}, false
 	}
 	return b, true
+}
+
+// grants reports whether clientID has need access to b.
+func (b ossBucket) grants(clientID, need string) bool {
+	if b.Owner == clientID {
+		return true
+	}
+	for _, p := range b.allow {
+		if p.AuthID == clientID && (p.Access == accessFull || need == accessRead) {
+			return true
+		}
+	}
+	return false
+}
+
+// permissions are a bucket's permissions as its details report them: the
+// owner's full access, then the apps its creator allowed.
+func (b ossBucket) permissions() []permission {
+	out := []permission{{AuthID: b.Owner, Access: accessFull}}
+	for _, p := range b.allow {
+		if p.AuthID != b.Owner {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // toObjectItem renders an object. objectId carries the raw key, as OSS URNs

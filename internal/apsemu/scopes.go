@@ -8,8 +8,11 @@ import (
 // Scope names the emulator's resource endpoints check.
 const (
 	scopeBucketRead    = "bucket:read"
+	scopeBucketCreate  = "bucket:create"
 	scopeViewablesRead = "viewables:read"
 	scopeDataRead      = "data:read"
+	scopeDataWrite     = "data:write"
+	scopeDataSearch    = "data:search"
 )
 
 // Limits on the token request's scope parameter documented for APS.

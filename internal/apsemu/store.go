@@ -48,9 +48,10 @@ func (e *Emulator) Objects(bucketKey string) []Object {
 	return e.objectsLocked(bucketKey, "")
 }
 
-// AddBucket stores b, replacing any bucket with the same key. Empty fields
-// get defaults: Owner the first registered client, Region US, PolicyKey
-// transient, CreatedDate the emulator clock.
+// AddBucket stores b, replacing any bucket with the same key (and the
+// access its creator granted other apps). Empty fields get defaults: Owner
+// the first registered client, Region US, PolicyKey transient, CreatedDate
+// the emulator clock.
 func (e *Emulator) AddBucket(b Bucket) {
 	if b.Owner == "" {
 		b.Owner = e.owner
@@ -67,6 +68,7 @@ func (e *Emulator) AddBucket(b Bucket) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.buckets[b.Key] = b
+	delete(e.bucketGrants, b.Key)
 }
 
 // AddObject stores o, replacing any object with the same bucket and key. The
@@ -115,12 +117,31 @@ func (e *Emulator) objectsLocked(bucketKey, prefix string) []Object {
 	return out
 }
 
-// bucket returns the bucket with the given key.
-func (e *Emulator) bucket(key string) (Bucket, bool) {
+// bucket returns the bucket with the given key and the apps its creator
+// allowed.
+func (e *Emulator) bucket(key string) (ossBucket, bool) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	b, ok := e.buckets[key]
-	return b, ok
+	return ossBucket{Bucket: b, allow: e.bucketGrants[key]}, ok
+}
+
+// ossBucket is a bucket with the other apps granted access when it was
+// created through POST /oss/v2/buckets (its "allow" member).
+type ossBucket struct {
+	Bucket
+	allow []permission
+}
+
+// removeObject deletes one object of a bucket and reports whether it existed.
+func (e *Emulator) removeObject(bucketKey, objectKey string) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if _, ok := e.objects[bucketKey][objectKey]; !ok {
+		return false
+	}
+	delete(e.objects[bucketKey], objectKey)
+	return true
 }
 
 // object returns one object of a bucket.

@@ -1,0 +1,251 @@
+package apsemu
+
+import (
+	"cmp"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// s3PathPrefix starts the URLs of the emulated S3 that signed download URLs
+// point at. S3 is not behind the APS gateway: no bearer token, no faults.
+const s3PathPrefix = "/emulated-s3/"
+
+// Signed download URL lifetimes in minutes (minutesExpiration, NOTES §4.5).
+const (
+	defaultSignedMinutes = 2
+	maxSignedMinutes     = 60
+)
+
+// OSS reasons of signeds3download, the emulator's own wording.
+const (
+	reasonInvalidMinutes = "Invalid minutesExpiration: it must be an integer between 1 and 60"
+	reasonInvalidBool    = "Invalid boolean query parameter"
+)
+
+// amzDateLayout is the X-Amz-Date format of AWS Signature Version 4.
+const amzDateLayout = "20060102T150405Z"
+
+// signedDownload is what a signed S3 URL grants: one object, until expires,
+// served with the response headers the caller asked for.
+type signedDownload struct {
+	bucketKey, objectKey string
+	expires              time.Time
+	params               signedParams
+}
+
+// signedParams are the response headers a signed URL's download gets; the
+// signeds3download body echoes them as "params".
+type signedParams struct {
+	ContentType        string `json:"content-type"`
+	ContentDisposition string `json:"content-disposition"`
+	CacheControl       string `json:"cache-control,omitempty"`
+}
+
+// signedDownloadBody is the 200 body of signeds3download with status
+// "complete" (the emulator never has objects still being assembled).
+type signedDownloadBody struct {
+	Status string       `json:"status"`
+	URL    string       `json:"url"`
+	Params signedParams `json:"params"`
+	Size   int64        `json:"size"`
+	SHA1   string       `json:"sha1"`
+}
+
+// signedS3Download serves GET .../objects/{objectKey}/signeds3download. The
+// URL it answers points at this emulator's S3 and works without a token
+// until minutesExpiration have passed on the emulator's clock. Besides the
+// bucket's owner and the apps it allows, a user who sees a Data Management
+// project may download the files of its versions from the DM storage
+// bucket, as the DM download tutorial does. useCdn and
+// public-resource-fallback are validated and otherwise have no effect,
+// and If-None-Match / If-Modified-Since are not emulated.
+func (e *Emulator) signedS3Download(w http.ResponseWriter, r *http.Request, call ossCall) {
+	b, ok := e.existingBucket(w, call)
+	if !ok {
+		return
+	}
+	if !b.grants(call.clientID, accessRead) && !e.dmStorageVisible(call.info, b.Key, call.objectKey) {
+		writeOSSError(w, http.StatusForbidden, reasonNotOwner)
+		return
+	}
+	o, ok := e.object(b.Key, call.objectKey)
+	if !ok {
+		writeOSSError(w, http.StatusNotFound, reasonObjectNotFound)
+		return
+	}
+	q := r.URL.Query()
+	minutes := defaultSignedMinutes
+	if raw := q.Get("minutesExpiration"); raw != "" {
+		n, err := strconv.Atoi(raw)
+		if err != nil || n < 1 || n > maxSignedMinutes {
+			writeOSSError(w, http.StatusBadRequest, reasonInvalidMinutes)
+			return
+		}
+		minutes = n
+	}
+	for _, name := range []string{"public-resource-fallback", "useCdn"} {
+		if raw := q.Get(name); raw != "" {
+			if _, err := strconv.ParseBool(raw); err != nil {
+				writeOSSError(w, http.StatusBadRequest, reasonInvalidBool+": "+name)
+				return
+			}
+		}
+	}
+	params := signedParams{
+		ContentType:        cmp.Or(q.Get("response-content-type"), o.ContentType),
+		ContentDisposition: cmp.Or(q.Get("response-content-disposition"), `attachment; filename="`+o.Key+`"`),
+		CacheControl:       q.Get("response-cache-control"),
+	}
+	now := e.now()
+	ttl := time.Duration(minutes) * time.Minute
+	token := newSignedToken()
+	e.mu.Lock()
+	for t, d := range e.signedDownloads { // forget what can no longer be used
+		if !now.Before(d.expires) {
+			delete(e.signedDownloads, t)
+		}
+	}
+	e.signedDownloads[token] = signedDownload{bucketKey: o.BucketKey, objectKey: o.Key, expires: now.Add(ttl), params: params}
+	e.mu.Unlock()
+
+	// The query imitates a presigned S3 URL; only the path's token matters.
+	v := url.Values{}
+	if rc := q.Get("response-content-type"); rc != "" {
+		v.Set("response-content-type", rc)
+	}
+	v.Set("X-Amz-Algorithm", "AWS4-HMAC-SHA256")
+	v.Set("X-Amz-Date", now.UTC().Format(amzDateLayout))
+	v.Set("X-Amz-Expires", strconv.Itoa(int(ttl/time.Second)))
+	v.Set("X-Amz-SignedHeaders", "host")
+	sig := sha256.Sum256([]byte("apsemu signed " + token))
+	v.Set("X-Amz-Signature", hex.EncodeToString(sig[:]))
+	writeJSON(w, http.StatusOK, contentTypeOSSJSON, signedDownloadBody{
+		Status: "complete",
+		URL:    baseURL(r) + s3PathPrefix + token + "?" + v.Encode(),
+		Params: params,
+		Size:   o.Size,
+		SHA1:   o.SHA1,
+	})
+}
+
+// newSignedToken returns the random, unguessable path segment of a signed URL.
+func newSignedToken() string {
+	var b [24]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails
+	return hex.EncodeToString(b[:])
+}
+
+// s3ErrorFormat is the XML error body S3 answers with.
+const s3ErrorFormat = `<?xml version="1.0" encoding="UTF-8"?>` + "\n" +
+	`<Error><Code>%s</Code><Message>%s</Message></Error>`
+
+// writeS3Error sends an S3-style XML error.
+func writeS3Error(w http.ResponseWriter, status int, code, message string) {
+	w.Header().Set("Content-Type", "application/xml")
+	w.WriteHeader(status)
+	_, _ = fmt.Fprintf(w, s3ErrorFormat, code, message)
+}
+
+// serveS3 answers GET and HEAD on a signed URL with the object's bytes.
+// Unknown tokens answer 403 AccessDenied and expired ones 403 "Request has
+// expired", as S3 does for presigned URLs; an object deleted since the URL
+// was signed answers 404 NoSuchKey. Range requests work (the body is
+// served with http.ServeContent).
+//
+// The emulator stores no object bytes: the body is the line
+// "apsemu object <bucketKey>/<objectKey>\n" repeated and cut to exactly
+// the object's size, so it is deterministic and as long as OSS says, but
+// it does not hash to the object's sha1.
+func (e *Emulator) serveS3(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		setAllow(w, http.MethodGet, http.MethodHead)
+		writeS3Error(w, http.StatusMethodNotAllowed, "MethodNotAllowed", "The specified method is not allowed against this resource.")
+		return
+	}
+	token := strings.TrimPrefix(r.URL.EscapedPath(), s3PathPrefix)
+	e.mu.Lock()
+	d, ok := e.signedDownloads[token]
+	e.mu.Unlock()
+	if !ok {
+		writeS3Error(w, http.StatusForbidden, "AccessDenied", "Access Denied")
+		return
+	}
+	if !e.now().Before(d.expires) {
+		writeS3Error(w, http.StatusForbidden, "AccessDenied", "Request has expired")
+		return
+	}
+	o, ok := e.object(d.bucketKey, d.objectKey)
+	if !ok {
+		writeS3Error(w, http.StatusNotFound, "NoSuchKey", "The specified key does not exist.")
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", d.params.ContentType)
+	h.Set("Content-Disposition", d.params.ContentDisposition)
+	if d.params.CacheControl != "" {
+		h.Set("Cache-Control", d.params.CacheControl)
+	}
+	h.Set("ETag", `"`+o.SHA1+`"`)
+	http.ServeContent(w, r, "", time.Time{}, newObjectContent(o))
+}
+
+// objectContent is an object's synthetic bytes: a line repeated up to the
+// object's size, readable and seekable without being held in memory.
+type objectContent struct {
+	line  int    // length of the repeated line
+	block []byte // the line repeated to at least contentBlockSize bytes
+	size  int64
+	off   int64
+}
+
+// contentBlockSize bounds how much synthetic content one copy moves, so
+// large downloads take few copies.
+const contentBlockSize = 64 << 10
+
+// newObjectContent returns the synthetic content of o.
+func newObjectContent(o Object) *objectContent {
+	line := "apsemu object " + o.BucketKey + "/" + o.Key + "\n"
+	return &objectContent{line: len(line), block: []byte(strings.Repeat(line, contentBlockSize/len(line)+1)), size: o.Size}
+}
+
+// Read implements io.Reader.
+func (c *objectContent) Read(p []byte) (int, error) {
+	if c.off >= c.size {
+		return 0, io.EOF
+	}
+	p = p[:min(int64(len(p)), c.size-c.off)]
+	n := 0
+	for n < len(p) {
+		// The block starts at a line boundary, so any offset maps into it.
+		n += copy(p[n:], c.block[(c.off+int64(n))%int64(c.line):])
+	}
+	c.off += int64(n)
+	return n, nil
+}
+
+// Seek implements io.Seeker.
+func (c *objectContent) Seek(offset int64, whence int) (int64, error) {
+	switch whence {
+	case io.SeekStart:
+	case io.SeekCurrent:
+		offset += c.off
+	case io.SeekEnd:
+		offset += c.size
+	default:
+		return 0, errors.New("apsemu: invalid whence")
+	}
+	if offset < 0 {
+		return 0, errors.New("apsemu: negative position")
+	}
+	c.off = offset
+	return offset, nil
+}
