@@ -38,7 +38,7 @@ func parseTransform(spec string) (transform, string, error) {
 		return transform{}, "", fmt.Errorf("unknown transform %q (known: %s)", name, strings.Join(sortedKeys(transforms), ", "))
 	}
 	if tr.needsArg && arg == "" {
-		return transform{}, "", fmt.Errorf("transform %s needs an argument, as in %s:b.", name, name)
+		return transform{}, "", fmt.Errorf("transform %s needs an argument, as in %q", name, name+":b.")
 	}
 	return tr, arg, nil
 }
