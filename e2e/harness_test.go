@@ -357,3 +357,53 @@ func serviceAccountEnv(emu *apsemu.Emulator) map[string]string {
 		"APS_SSA_KEY_BASE64": base64.StdEncoding.EncodeToString(pemKey),
 	}
 }
+
+// callConcurrently makes n calls of tool at once, spread over clients,
+// and fails the test for each call that errs or returns a tool error.
+func callConcurrently(t *testing.T, clients []*client.Client, n int, tool string, args map[string]any) {
+	t.Helper()
+	var wg sync.WaitGroup
+	failures := make(chan string, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r, err := callToolErr(clients[i%len(clients)], tool, args)
+			switch {
+			case err != nil:
+				failures <- err.Error()
+			case r.isError:
+				failures <- r.text
+			}
+		}()
+	}
+	wg.Wait()
+	close(failures)
+	for f := range failures {
+		t.Error(f)
+	}
+}
+
+// stdioClient starts the binary with args as a stdio MCP server, with
+// exactly env (plus PATH and HOME) and a fresh working directory (so no
+// .env is read), and returns an initialized client.
+func stdioClient(t *testing.T, env map[string]string, args ...string) *client.Client {
+	t.Helper()
+	dir := t.TempDir()
+	args = append([]string{"--transport", "stdio", "--tools", repoRoot + "/tools.yaml", "--profiles", repoRoot + "/profiles"}, args...)
+	stdio := transport.NewStdioWithOptions(binPath, binaryEnv(env), args,
+		transport.WithCommandFunc(func(ctx context.Context, command string, env []string, args []string) (*exec.Cmd, error) {
+			cmd := exec.Command(command, args...) // not ctx: Start's context ends before the session does
+			cmd.Env, cmd.Dir = env, dir
+			return cmd, nil
+		}),
+	)
+	c := client.NewClient(stdio)
+	initialize(t, c)
+	return c
+}
+
+// emulatorEnv is what the binary needs to use the emulator at base.
+func emulatorEnv(base string) map[string]string {
+	return map[string]string{"APS_BASE_URL": base, "APS_CLIENT_ID": apsemu.DemoClientID, "APS_CLIENT_SECRET": apsemu.DemoClientSecret}
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -12,7 +11,6 @@ import (
 	"time"
 
 	"github.com/mark3labs/mcp-go/client"
-	"github.com/mark3labs/mcp-go/client/transport"
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/aps-mcp/aps-mcp/internal/apsemu"
@@ -180,17 +178,7 @@ func TestCapsAndCursorsEndToEnd(t *testing.T) {
 // for the ones before it.
 func TestProgressNotifications(t *testing.T) {
 	emu, base := emulator(t, apsemu.Options{})
-	stdio := transport.NewStdioWithOptions(binPath,
-		binaryEnv(map[string]string{"APS_BASE_URL": base, "APS_CLIENT_ID": apsemu.DemoClientID, "APS_CLIENT_SECRET": apsemu.DemoClientSecret}),
-		[]string{"--transport", "stdio", "--tools", repoRoot + "/tools.yaml", "--profiles", repoRoot + "/profiles"},
-		transport.WithCommandFunc(func(ctx context.Context, command string, env []string, args []string) (*exec.Cmd, error) {
-			cmd := exec.Command(command, args...)
-			cmd.Env, cmd.Dir = env, t.TempDir()
-			return cmd, nil
-		}),
-	)
-	overStdio := client.NewClient(stdio)
-	initialize(t, overStdio)
+	overStdio := stdioClient(t, emulatorEnv(base))
 	overHTTP := httpClient(t, startServer(t, base, serverOptions{}))
 	pages := (len(emu.Objects(demoBucket)) + 99) / 100
 

@@ -6,11 +6,9 @@ import (
 	"os/exec"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/mark3labs/mcp-go/client"
-	"github.com/mark3labs/mcp-go/client/transport"
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/aps-mcp/aps-mcp/internal/apsemu"
@@ -79,18 +77,10 @@ func TestSSAOverStreamableHTTP(t *testing.T) {
 func TestSSAOverStdio(t *testing.T) {
 	emu, base := emulator(t, apsemu.Options{})
 	env := serviceAccountEnv(emu)
-	env["APS_BASE_URL"], env["APS_CLIENT_ID"], env["APS_CLIENT_SECRET"] = base, apsemu.DemoClientID, apsemu.DemoClientSecret
-	dir := t.TempDir()
-	stdio := transport.NewStdioWithOptions(binPath, binaryEnv(env),
-		[]string{"--profile", "ssa", "--transport", "stdio", "--tools", repoRoot + "/tools.yaml", "--profiles", repoRoot + "/profiles"},
-		transport.WithCommandFunc(func(ctx context.Context, command string, env []string, args []string) (*exec.Cmd, error) {
-			cmd := exec.Command(command, args...)
-			cmd.Env, cmd.Dir = env, dir
-			return cmd, nil
-		}),
-	)
-	c := client.NewClient(stdio)
-	initialize(t, c)
+	for k, v := range emulatorEnv(base) {
+		env[k] = v
+	}
+	c := stdioClient(t, env, "--profile", "ssa")
 	checkDataManagement(t, c, emu)
 }
 
@@ -98,25 +88,7 @@ func TestSSAColdServerMakesOneExchange(t *testing.T) {
 	emu, base := emulator(t, apsemu.Options{})
 	url := startServer(t, base, serverOptions{profile: "ssa", emu: emu})
 	cs := []*client.Client{httpClient(t, url), httpClient(t, url), httpClient(t, url), httpClient(t, url)}
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	var failures []string
-	for i := range 100 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			r, err := callToolErr(cs[i%len(cs)], "list_hubs", nil)
-			if err != nil || r.isError {
-				mu.Lock()
-				failures = append(failures, r.text+errString(err))
-				mu.Unlock()
-			}
-		}()
-	}
-	wg.Wait()
-	for _, f := range failures {
-		t.Error(f)
-	}
+	callConcurrently(t, cs, 100, "list_hubs", nil)
 	if n := emu.JWTExchanges(); n != 1 {
 		t.Errorf("JWT exchanges after 100 concurrent cold calls = %d, want 1", n)
 	}

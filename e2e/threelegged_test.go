@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/mark3labs/mcp-go/client"
@@ -122,25 +121,7 @@ func TestThreeLeggedRefreshAfterExpiry(t *testing.T) {
 
 	emu.ExpireAccessTokens()
 	cs := []*client.Client{c, httpClient(t, url), httpClient(t, url)}
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	var failures []string
-	for i := range 50 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			r, err := callToolErr(cs[i%len(cs)], "list_hubs", nil)
-			if err != nil || r.isError {
-				mu.Lock()
-				failures = append(failures, r.text+errString(err))
-				mu.Unlock()
-			}
-		}()
-	}
-	wg.Wait()
-	for _, f := range failures {
-		t.Error(f)
-	}
+	callConcurrently(t, cs, 50, "list_hubs", nil)
 	if n := emu.RefreshExchanges(); n != 1 {
 		t.Errorf("refresh requests = %d, want exactly 1", n)
 	}
@@ -234,21 +215,9 @@ func TestThreeLeggedOverStdio(t *testing.T) {
 	}
 	port := ln.Addr().(*net.TCPAddr).Port
 	ln.Close() // free it for the server's callback listener
-	env := map[string]string{
-		"APS_BASE_URL": base, "APS_CLIENT_ID": apsemu.DemoClientID, "APS_CLIENT_SECRET": apsemu.DemoClientSecret,
-		"APS_CALLBACK_URL": "http://127.0.0.1:" + itoa(port) + "/callback",
-	}
-	dir := t.TempDir()
-	stdio := transport.NewStdioWithOptions(binPath, binaryEnv(env),
-		[]string{"--profile", "3lo", "--transport", "stdio", "--tools", repoRoot + "/tools.yaml", "--profiles", repoRoot + "/profiles"},
-		transport.WithCommandFunc(func(ctx context.Context, command string, env []string, args []string) (*exec.Cmd, error) {
-			cmd := exec.Command(command, args...)
-			cmd.Env, cmd.Dir = env, dir
-			return cmd, nil
-		}),
-	)
-	c := client.NewClient(stdio)
-	initialize(t, c)
+	env := emulatorEnv(base)
+	env["APS_CALLBACK_URL"] = "http://127.0.0.1:" + itoa(port) + "/callback"
+	c := stdioClient(t, env, "--profile", "3lo")
 	status, page, _ := browse(t, loginURL(t, callTool(t, c, "list_hubs", nil)))
 	if status != http.StatusOK {
 		t.Fatalf("callback over the loopback listener answered %d: %s", status, page)

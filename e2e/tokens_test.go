@@ -1,7 +1,6 @@
 package e2e_test
 
 import (
-	"sync"
 	"testing"
 
 	"github.com/mark3labs/mcp-go/client"
@@ -22,28 +21,7 @@ func TestColdServerFetchesOneToken(t *testing.T) {
 	if n := emu.TokenRequests(); n != 0 {
 		t.Fatalf("token requests before any call = %d, want 0 (tokens are fetched lazily)", n)
 	}
-	var wg sync.WaitGroup
-	errs := make(chan string, clients*callsPerClient)
-	for _, c := range cs {
-		for range callsPerClient {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				r, err := callToolErr(c, "list_buckets", nil)
-				switch {
-				case err != nil:
-					errs <- err.Error()
-				case r.isError:
-					errs <- r.text
-				}
-			}()
-		}
-	}
-	wg.Wait()
-	close(errs)
-	for e := range errs {
-		t.Error(e)
-	}
+	callConcurrently(t, cs, clients*callsPerClient, "list_buckets", nil)
 	if n := emu.TokenRequests(); n != 1 {
 		t.Errorf("token requests after %d concurrent calls = %d, want 1", clients*callsPerClient, n)
 	}

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/mark3labs/mcp-go/client"
-	"github.com/mark3labs/mcp-go/client/transport"
 	"github.com/mark3labs/mcp-go/mcp"
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 
@@ -93,18 +92,7 @@ func TestStreamableHTTPListsEveryPage(t *testing.T) {
 
 func TestStdioListsEveryPage(t *testing.T) {
 	emu, base := emulator(t, apsemu.Options{})
-	dir := t.TempDir() // no .env here: only the variables below reach the server
-	stdio := transport.NewStdioWithOptions(binPath,
-		binaryEnv(map[string]string{"APS_BASE_URL": base, "APS_CLIENT_ID": apsemu.DemoClientID, "APS_CLIENT_SECRET": apsemu.DemoClientSecret}),
-		[]string{"--transport", "stdio", "--tools", repoRoot + "/tools.yaml", "--profiles", repoRoot + "/profiles", "--log-level", "debug"},
-		transport.WithCommandFunc(func(ctx context.Context, command string, env []string, args []string) (*exec.Cmd, error) {
-			cmd := exec.Command(command, args...) // not ctx: Start's context ends before the session does
-			cmd.Env, cmd.Dir = env, dir
-			return cmd, nil
-		}),
-	)
-	c := client.NewClient(stdio)
-	initialize(t, c)
+	c := stdioClient(t, emulatorEnv(base), "--log-level", "debug")
 	// Debug logs are on: any log line on stdout would break the protocol
 	// and fail these calls.
 	checkListings(t, c, emu)
