@@ -48,9 +48,10 @@ type Tool struct {
 	// Name is the tool's key in tools.yaml.
 	Name string `yaml:"-"`
 
-	pathParts []pathPart // Path split at its placeholders
-	argNames  []string   // parameter names, sorted
-	schema    []byte     // JSON Schema of the arguments
+	pathParts  []pathPart // Path split at its placeholders
+	projection projection // Result, prepared
+	argNames   []string   // parameter names, sorted
+	schema     []byte     // JSON Schema of the arguments
 }
 
 // Pending is an answer that means "not ready yet".

@@ -80,7 +80,7 @@ func TestProjectionsFitAutodeskExamples(t *testing.T) {
 			var objects []gjson.Result
 			if tool.Paginate != nil {
 				gjson.GetBytes(body, tool.Paginate.Items).ForEach(func(_, item gjson.Result) bool {
-					objects = append(objects, gjson.ParseBytes(project(tool, item)))
+					objects = append(objects, gjson.ParseBytes(project(nil, tool, item)))
 					return true
 				})
 			} else {

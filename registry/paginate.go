@@ -122,6 +122,7 @@ func (rt *Runtime) list(ctx context.Context, t *Tool, req apiRequest, args map[s
 	}
 	var (
 		items     bytes.Buffer
+		scratch   []byte // one projected item, reused
 		warnings  []byte
 		count     int
 		truncated bool
@@ -146,7 +147,8 @@ func (rt *Runtime) list(ctx context.Context, t *Tool, req apiRequest, args map[s
 			if inPage <= skip {
 				return true
 			}
-			projected := project(t, item)
+			scratch = project(scratch[:0], t, item)
+			projected := scratch
 			if count == lim.MaxItems || count > 0 && items.Len()+len(projected)+1 > lim.MaxBytes {
 				truncated = true
 				next = &cursor{query: req.Query, skip: inPage - 1}
@@ -205,16 +207,15 @@ func (rt *Runtime) list(ctx context.Context, t *Tool, req apiRequest, args map[s
 	return append(out, '}'), nil
 }
 
-// project applies the tool's result path to one listed item.
-func project(t *Tool, item gjson.Result) []byte {
-	raw := item.Raw
-	if t.Result != "" {
-		raw = gjson.Get(item.Raw, t.Result).Raw
+// project applies the tool's result path to one listed item, appending
+// to dst (a scratch buffer the caller reuses).
+func project(dst []byte, t *Tool, item gjson.Result) []byte {
+	if t.Result == "" {
+		dst = append(dst, item.Raw...)
+	} else {
+		dst = t.projection.apply(dst, item.Raw)
 	}
-	if raw == "" {
-		return []byte("null")
-	}
-	return compact([]byte(raw))
+	return compact(dst)
 }
 
 // compact drops the layout of JSON an API sent indented, so it costs the

@@ -50,6 +50,7 @@ func (t *Tool) compile() {
 	}
 	t.argNames = sortedKeys(t.Params)
 	t.schema = buildInputSchema(t)
+	t.projection = compileProjection(t.Result)
 }
 
 // buildRequest validates args against the declared parameters and places
