@@ -16,10 +16,14 @@ import (
 	"github.com/aps-mcp/aps-mcp/internal/apsemu"
 )
 
+// sdkSession connects the official go-sdk client with protocol 2025-11-25.
 func sdkSession(t *testing.T, url string) *sdk.ClientSession {
 	t.Helper()
 	cl := sdk.NewClient(&sdk.Implementation{Name: "go-sdk-e2e", Version: "1"}, nil)
-	session, err := cl.Connect(context.Background(), &sdk.StreamableClientTransport{Endpoint: url, MaxRetries: -1}, nil)
+	// Pinned to the session-based generation: mcp-go's client in the other
+	// tests speaks the stateless 2026-07-28, which go-sdk would pick too.
+	session, err := cl.Connect(context.Background(), &sdk.StreamableClientTransport{Endpoint: url, MaxRetries: -1},
+		&sdk.ClientSessionOptions{ProtocolVersion: "2025-11-25"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -419,6 +419,7 @@ type Emulator struct {
 	buckets         map[string]Bucket             // bucket key → bucket (keys are global across apps and regions)
 	bucketGrants    map[string][]permission       // bucket key → other apps its creator allowed
 	objects         map[string]map[string]Object  // bucket key → object key → object
+	sortedObjects   map[string][]Object           // bucket key → its objects by key; dropped on change
 	hubs            map[string]Hub                // hub ID → hub
 	projects        map[string]map[string]Project // hub ID → project ID → project
 	issues          map[string][]issueJSON        // ACC project ID (no "b.") → issues in displayId order
@@ -458,6 +459,7 @@ func New(opts Options) *Emulator {
 		buckets:         make(map[string]Bucket),
 		bucketGrants:    make(map[string][]permission),
 		objects:         make(map[string]map[string]Object),
+		sortedObjects:   make(map[string][]Object),
 		hubs:            make(map[string]Hub),
 		projects:        make(map[string]map[string]Project),
 		issues:          make(map[string][]issueJSON),

@@ -45,7 +45,7 @@ func (e *Emulator) Buckets(clientID string) []Bucket {
 func (e *Emulator) Objects(bucketKey string) []Object {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return e.objectsLocked(bucketKey, "")
+	return slices.Clone(e.objectsLocked(bucketKey, ""))
 }
 
 // AddBucket stores b, replacing any bucket with the same key (and the
@@ -90,6 +90,7 @@ func (e *Emulator) AddObject(o Object) {
 		e.objects[o.BucketKey] = objs
 	}
 	objs[o.Key] = o
+	delete(e.sortedObjects, o.BucketKey)
 }
 
 // bucketsLocked returns the buckets keep accepts, sorted by key. e.mu must be held.
@@ -107,14 +108,24 @@ func (e *Emulator) bucketsLocked(keep func(Bucket) bool) []Bucket {
 // objectsLocked returns a bucket's objects whose key starts with prefix,
 // sorted by key (byte order, i.e. Unicode code point order). e.mu must be held.
 func (e *Emulator) objectsLocked(bucketKey, prefix string) []Object {
-	var out []Object
-	for _, o := range e.objects[bucketKey] {
-		if strings.HasPrefix(o.Key, prefix) {
-			out = append(out, o)
+	sorted, ok := e.sortedObjects[bucketKey]
+	if !ok {
+		// Sorted once per change, not per page request: a listing of a
+		// bucket with 100,000 objects would otherwise sort it 1,000 times.
+		for _, o := range e.objects[bucketKey] {
+			sorted = append(sorted, o)
 		}
+		slices.SortFunc(sorted, func(a, b Object) int { return cmp.Compare(a.Key, b.Key) })
+		e.sortedObjects[bucketKey] = sorted
 	}
-	slices.SortFunc(out, func(a, b Object) int { return cmp.Compare(a.Key, b.Key) })
-	return out
+	start, _ := slices.BinarySearchFunc(sorted, prefix, func(o Object, p string) int { return cmp.Compare(o.Key, p) })
+	end := start
+	for end < len(sorted) && strings.HasPrefix(sorted[end].Key, prefix) {
+		end++
+	}
+	// The cached slice is never changed in place (a change drops it and the
+	// next call builds a new one), so callers may read it after the lock.
+	return sorted[start:end:end]
 }
 
 // bucket returns the bucket with the given key and the apps its creator
@@ -141,6 +152,7 @@ func (e *Emulator) removeObject(bucketKey, objectKey string) bool {
 		return false
 	}
 	delete(e.objects[bucketKey], objectKey)
+	delete(e.sortedObjects, bucketKey)
 	return true
 }
 

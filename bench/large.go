@@ -1,0 +1,142 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/aps-mcp/aps-mcp/authproviders"
+	"github.com/aps-mcp/aps-mcp/config"
+	"github.com/aps-mcp/aps-mcp/internal/apsemu"
+)
+
+const (
+	largeBucket = "aps-mcp-bench-large"
+	// largeLimits lets one list_objects call return the whole bucket.
+	largeLimits = "\nlimits: {max_items: 200000, max_bytes: 200000000, call_timeout: 10m}\n"
+	// largeTimeout bounds the call (the profile gives it 10 minutes).
+	largeTimeout = 11 * time.Minute
+	ossPageSize  = 100 // the OSS maximum
+)
+
+// largeResult is part 5 of the report.
+type largeResult struct {
+	objects   int
+	listed    int           // items the call returned
+	wall      time.Duration // the list_objects call, as the client saw it
+	pages     int           // APS pages behind it
+	apsBytes  int64         // bytes of those pages' JSON
+	textBytes int           // the result's text content
+	idleRSS   int64         // before the call
+	peakRSS   int64         // VmHWM after it
+	// inEmulator is the time the emulator took to answer those pages,
+	// summed: the part of the wall time that is not the server's.
+	inEmulator time.Duration
+	serverCPU  time.Duration // CPU time of the server process during the call
+}
+
+func (l *largeResult) mbPerSecond() float64 { return float64(l.apsBytes) / 1e6 / l.wall.Seconds() }
+
+// measureLarge fills a bucket with n objects and lists it in one call
+// through a server whose profile allows that many items.
+func measureLarge(ctx context.Context, env serverEnv, emu *apsemu.Emulator, m *meter, n int) (*largeResult, error) {
+	progressf("large listing: adding %d objects to %s", n, largeBucket)
+	emu.AddBucket(apsemu.Bucket{Key: largeBucket})
+	for i := range n {
+		emu.AddObject(apsemu.Object{
+			BucketKey: largeBucket, Key: fmt.Sprintf("models/level-%02d/part-%06d.ipt", i%20, i),
+			ContentType: "application/octet-stream", Size: int64(i)*37 + 1024,
+		})
+	}
+	profiles, err := raisedProfiles(env)
+	if err != nil {
+		return nil, err
+	}
+	srv, err := startServer(ctx, env, profiles)
+	if err != nil {
+		return nil, err
+	}
+	defer srv.stop()
+	r := &largeResult{objects: n}
+	c, _, hc, err := dialMCPGo(ctx, srv.url)
+	if err != nil {
+		return nil, err
+	}
+	defer hc.CloseIdleConnections()
+	defer c.Close()
+	if r.idleRSS, err = procStatus(srv.pid(), "VmRSS"); err != nil {
+		return nil, err
+	}
+
+	progressf("large listing: list_objects through the server")
+	m.watch("/oss/v2/buckets/" + largeBucket + "/objects")
+	cpu0, err := processCPU(srv.pid())
+	if err != nil {
+		return nil, err
+	}
+	t0 := time.Now()
+	got, err := listCall(ctx, c, "list_objects", map[string]any{"bucket_key": largeBucket}, largeTimeout)
+	r.wall = time.Since(t0)
+	if err != nil {
+		return nil, fmt.Errorf("large list_objects: %w", err)
+	}
+	cpu1, err := processCPU(srv.pid())
+	if err != nil {
+		return nil, err
+	}
+	r.serverCPU = cpu1 - cpu0
+	if r.peakRSS, err = procStatus(srv.pid(), "VmHWM"); err != nil {
+		return nil, err
+	}
+	r.pages, r.apsBytes, r.inEmulator = int(m.requests.Load()), m.bytes.Load(), time.Duration(m.nanos.Load())
+	r.listed, r.textBytes = got.items, got.textBytes
+	if got.items != n || got.truncated {
+		return nil, fmt.Errorf("large list_objects returned %d items (truncated=%v), want all %d", got.items, got.truncated, n)
+	}
+	if want := (n + ossPageSize - 1) / ossPageSize; r.pages != want {
+		return nil, fmt.Errorf("large list_objects took %d APS pages, want %d", r.pages, want)
+	}
+	return r, nil
+}
+
+// raisedProfiles copies the shipped profiles into a directory of their
+// own and raises the 2lo profile's limits; the result is loaded with the
+// config package to be sure it says what is meant.
+func raisedProfiles(env serverEnv) (string, error) {
+	dir := filepath.Join(env.workDir, "profiles-large")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", err
+	}
+	src := filepath.Join(env.root, "profiles")
+	names, err := config.ProfileNames(src)
+	if err != nil {
+		return "", err
+	}
+	for _, name := range names {
+		b, err := os.ReadFile(config.ProfilePath(src, name))
+		if err != nil {
+			return "", err
+		}
+		if name == "2lo" {
+			if strings.Contains("\n"+string(b), "\nlimits:") {
+				return "", fmt.Errorf("%s already has limits; the benchmark would have to merge them", config.ProfilePath(src, name))
+			}
+			b = append(b, largeLimits...)
+		}
+		if err := os.WriteFile(config.ProfilePath(dir, name), b, 0o600); err != nil {
+			return "", err
+		}
+	}
+	p, err := config.LoadProfile(dir, "2lo", config.EnvFromMap(nil), config.Overrides{},
+		config.LoadOptions{AuthKinds: authproviders.Kinds(), ValidScope: authproviders.ValidScope})
+	if err != nil {
+		return "", fmt.Errorf("the raised 2lo profile: %w", err)
+	}
+	if p.Limits.MaxItems != 200000 || p.Limits.MaxBytes != 200000000 || p.Limits.CallTimeout != 10*time.Minute {
+		return "", fmt.Errorf("the raised 2lo profile has limits %+v", p.Limits)
+	}
+	return dir, nil
+}

@@ -1,0 +1,216 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/go-resty/resty/v2"
+
+	"github.com/aps-mcp/aps-mcp/internal/apsemu"
+)
+
+// callTimeout bounds one measured call, so every load cell ends at most
+// this long after its duration.
+const callTimeout = 30 * time.Second
+
+// cell is one path at one concurrency.
+type cell struct {
+	path        string
+	protocol    string // what the clients negotiated
+	concurrency int
+	calls       int           // completed without error inside the measured window
+	elapsed     time.Duration // the measured window
+	p50, p99    time.Duration
+	errors      int // failed calls, warm-up included
+	firstErr    string
+	// CPU time per completed call inside the window: of the server
+	// process (0 for the floor, which has none) and of this process (the
+	// clients and the emulator).
+	serverCPU, benchCPU time.Duration
+}
+
+func (c cell) perSecond() float64 { return float64(c.calls) / c.elapsed.Seconds() }
+
+// runCell connects n callers, lets them call back to back for warmup, then
+// counts the calls that complete in the next d and their latencies. With
+// serverPID > 0 it also reads that process's CPU time at both ends of the
+// window.
+func runCell(ctx context.Context, p path, n int, warmup, d time.Duration, serverPID int) (cell, error) {
+	c := cell{path: p.name, concurrency: n}
+	callers := make([]caller, 0, n)
+	defer func() {
+		for _, cl := range callers {
+			cl.close()
+		}
+	}()
+	for range n {
+		cl, proto, err := p.connect(ctx)
+		if err != nil {
+			return c, err
+		}
+		callers = append(callers, cl)
+		c.protocol = proto
+	}
+
+	start := time.Now()
+	measureFrom, measureTo := start.Add(warmup), start.Add(warmup+d)
+	lat := make([][]time.Duration, n)
+	errs := make([]int, n)
+	firstErr := make([]error, n)
+	// CPU times at the window's two ends, read on time by their own goroutine.
+	var cpuAt [2]struct{ server, bench time.Duration }
+	cpuRead := make(chan struct{})
+	go func() {
+		defer close(cpuRead)
+		for i, at := range []time.Time{measureFrom, measureTo} {
+			t := time.NewTimer(time.Until(at))
+			select {
+			case <-t.C:
+			case <-ctx.Done():
+				t.Stop()
+				return
+			}
+			if serverPID > 0 {
+				cpuAt[i].server, _ = processCPU(serverPID)
+			}
+			cpuAt[i].bench = selfCPU()
+		}
+	}()
+	var wg sync.WaitGroup
+	for i, cl := range callers {
+		wg.Go(func() {
+			for ctx.Err() == nil {
+				t0 := time.Now()
+				if !t0.Before(measureTo) {
+					return
+				}
+				callCtx, cancel := context.WithTimeout(ctx, callTimeout)
+				err := cl.call(callCtx)
+				cancel()
+				t1 := time.Now()
+				if err != nil {
+					errs[i]++
+					if firstErr[i] == nil {
+						firstErr[i] = err
+					}
+					continue
+				}
+				if !t1.Before(measureFrom) && t1.Before(measureTo) { // completed inside the window
+					lat[i] = append(lat[i], t1.Sub(t0))
+				}
+			}
+		})
+	}
+	wg.Wait()
+	<-cpuRead
+	if err := ctx.Err(); err != nil {
+		return c, err
+	}
+	all := slices.Concat(lat...)
+	slices.Sort(all)
+	c.calls, c.elapsed = len(all), d
+	c.p50, c.p99 = percentile(all, 50), percentile(all, 99)
+	if c.calls > 0 {
+		c.serverCPU = (cpuAt[1].server - cpuAt[0].server) / time.Duration(c.calls)
+		c.benchCPU = (cpuAt[1].bench - cpuAt[0].bench) / time.Duration(c.calls)
+	}
+	for i := range errs {
+		c.errors += errs[i]
+		if firstErr[i] != nil && c.firstErr == "" {
+			c.firstErr = firstErr[i].Error()
+		}
+	}
+	return c, nil
+}
+
+// percentile is the nearest-rank percentile of sorted durations.
+func percentile(sorted []time.Duration, p int) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	rank := (p*len(sorted) + 99) / 100 // ceil(p/100 · n)
+	return sorted[max(rank, 1)-1]
+}
+
+// loadResult is part 1, 2 and 4 of the report.
+type loadResult struct {
+	cells      []cell
+	listed     int   // items the idle call returned
+	wantListed int   // US buckets the emulator holds
+	idleRSS    int64 // after start and one call
+	// peakRSS is VmHWM after the highest-concurrency cell of each server
+	// path; peakReset says whether the mark was reset just before each
+	// (else it is the peak since the process started).
+	peakRSS   map[string]int64
+	peakReset bool
+}
+
+// measureLoad runs one server process and loads it with each path at each
+// concurrency, with the floor measured alongside.
+func measureLoad(ctx context.Context, env serverEnv, emu *apsemu.Emulator, o options, rc *resty.Client, token string) (*loadResult, error) {
+	progressf("starting the server (HTTP)")
+	srv, err := startServer(ctx, env, "")
+	if err != nil {
+		return nil, err
+	}
+	defer srv.stop()
+	res := &loadResult{peakRSS: map[string]int64{}, peakReset: true}
+
+	// Idle: one call, then the resident set.
+	c, _, hc, err := dialMCPGo(ctx, srv.url)
+	if err != nil {
+		return nil, err
+	}
+	first, err := listCall(ctx, c, benchTool, nil, callTimeout)
+	c.Close()
+	hc.CloseIdleConnections()
+	if err != nil {
+		return nil, fmt.Errorf("first %s call: %w", benchTool, err)
+	}
+	res.listed = first.items
+	for _, b := range emu.Buckets(apsemu.DemoClientID) {
+		if b.Region == "US" {
+			res.wantListed++
+		}
+	}
+	if res.idleRSS, err = procStatus(srv.pid(), "VmRSS"); err != nil {
+		return nil, err
+	}
+
+	paths := []path{floorPath(rc, env.baseURL, token), mcpGoPath(srv.url), goSDKPath(srv.url)}
+	top := slices.Max(o.concurrency)
+	for _, n := range o.concurrency {
+		for i, p := range paths {
+			progressf("load: %s at concurrency %d (%v + %v warm-up)", p.name, n, o.duration, o.warmup)
+			server := i > 0
+			if server && n == top {
+				if resetPeakRSS(srv.pid()) != nil {
+					res.peakReset = false // then VmHWM is the peak since start
+				}
+			}
+			pid := 0
+			if server {
+				pid = srv.pid()
+			}
+			got, err := runCell(ctx, p, n, o.warmup, o.duration, pid)
+			if err != nil {
+				return nil, fmt.Errorf("%s at concurrency %d: %w", p.name, n, err)
+			}
+			res.cells = append(res.cells, got)
+			if server && n == top {
+				if res.peakRSS[p.name], err = procStatus(srv.pid(), "VmHWM"); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	select {
+	case <-srv.exited:
+		return nil, fmt.Errorf("aps-mcp exited during the load (%v):\n%s", srv.err, srv.stderr)
+	default:
+	}
+	return res, nil
+}

@@ -1,0 +1,170 @@
+// Command bench measures the aps-mcp server end to end: it builds the
+// binary, runs it as a separate process against the APS emulator (served
+// in this process on loopback) and reports, in one run, tools/call
+// throughput and latency for both MCP protocol generations next to the
+// same APS request made directly (the floor), stdio start-up time, the
+// server's memory, one very large listing, and how many tokens the
+// emulator issued.
+//
+//	go run ./bench                       # about 2 minutes with the defaults
+//	go run ./bench -duration 1s -large=false
+//	go run ./bench -markdown BENCHMARKS.md
+//
+// It measures and reports; it does not judge the numbers. Everything binds
+// 127.0.0.1 and every loop is bounded in time.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/aps-mcp/aps-mcp/internal/apsemu"
+)
+
+// options are the command line.
+type options struct {
+	duration    time.Duration // measured time per load cell
+	warmup      time.Duration // unmeasured time per load cell before it
+	concurrency []int
+	large       bool
+	objects     int
+	startupRuns int
+	markdown    string
+}
+
+func main() {
+	var o options
+	var conc string
+	flag.DurationVar(&o.duration, "duration", 5*time.Second, "measured `time` per load cell (path × concurrency)")
+	flag.DurationVar(&o.warmup, "warmup", time.Second, "unmeasured warm-up `time` per load cell")
+	flag.StringVar(&conc, "concurrency", "1,16,64", "comma-separated `list` of concurrencies (workers, one client each)")
+	flag.BoolVar(&o.large, "large", true, "run the large listing (list_objects over -objects objects)")
+	flag.IntVar(&o.objects, "objects", 100000, "objects in the large listing's bucket (`N`, pages of 100)")
+	flag.IntVar(&o.startupRuns, "startup-runs", 10, "how many times to time stdio start-up (`N`)")
+	flag.StringVar(&o.markdown, "markdown", "", "also write the report as Markdown to `FILE`")
+	flag.Parse()
+	if flag.NArg() > 0 {
+		fatalf("unexpected argument %q", flag.Arg(0))
+	}
+	for f := range strings.SplitSeq(conc, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 {
+			fatalf("-concurrency: %q is not a positive integer", f)
+		}
+		o.concurrency = append(o.concurrency, n)
+	}
+	if o.duration <= 0 || o.warmup < 0 || o.objects < 1 || o.startupRuns < 1 {
+		fatalf("-duration must be positive, -warmup not negative, -objects and -startup-runs at least 1")
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, o)
+	stop()
+	if err != nil {
+		fatalf("%v", err)
+	}
+}
+
+func fatalf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "bench: "+format+"\n", args...)
+	os.Exit(1)
+}
+
+// progressf tells the person waiting what is running; the report goes to stdout.
+func progressf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "bench: "+format+"\n", args...)
+}
+
+func run(ctx context.Context, o options) error {
+	began := time.Now()
+	rep := &report{opts: o, command: commandLine()}
+
+	root, err := moduleRoot()
+	if err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp("", "aps-mcp-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+
+	progressf("building aps-mcp")
+	t0 := time.Now()
+	bin, err := buildBinary(ctx, root, tmp)
+	if err != nil {
+		return err
+	}
+	rep.buildTime = time.Since(t0)
+
+	emuCtx, stopEmu := context.WithCancel(context.WithoutCancel(ctx))
+	emu := apsemu.New(apsemu.Options{})
+	m := &meter{emu: emu}
+	base, emuDone, err := startEmulator(emuCtx, m)
+	if err != nil {
+		stopEmu()
+		return err
+	}
+	defer func() {
+		stopEmu()
+		<-emuDone // bounded by the shutdown grace period
+	}()
+	env := serverEnv{bin: bin, root: root, baseURL: base, workDir: tmp}
+
+	progressf("timing stdio start-up (%d runs)", o.startupRuns)
+	if rep.startup, err = measureStartup(ctx, env, o.startupRuns); err != nil {
+		return err
+	}
+
+	// The floor's token.
+	rc := newAPSClient()
+	token, err := fetchToken(ctx, rc, base)
+	if err != nil {
+		return err
+	}
+	rep.ownTokens = 1
+
+	if rep.load, err = measureLoad(ctx, env, emu, o, rc, token); err != nil {
+		return err
+	}
+	rep.serverProcs = 1
+
+	if o.large {
+		if rep.large, err = measureLarge(ctx, env, emu, m, o.objects); err != nil {
+			return err
+		}
+		rep.serverProcs++
+	}
+	rep.tokenRequests = emu.TokenRequests()
+	rep.total = time.Since(began)
+
+	rep.writeText(os.Stdout)
+	if o.markdown != "" {
+		if err := rep.writeMarkdownFile(o.markdown); err != nil {
+			return err
+		}
+		progressf("wrote %s", o.markdown)
+	}
+	if n := rep.failedCalls(); n > 0 {
+		return fmt.Errorf("%d calls failed during the load (see the errors column); the numbers above are not clean", n)
+	}
+	return nil
+}
+
+// commandLine is how this run was invoked, for the report.
+func commandLine() string {
+	args := []string{"go", "run", "./bench"}
+	for _, a := range os.Args[1:] {
+		if a == "" || strings.ContainsAny(a, " \t\"'$\\") {
+			a = strconv.Quote(a)
+		}
+		args = append(args, a)
+	}
+	return strings.Join(args, " ")
+}

@@ -1,0 +1,267 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"runtime"
+	"slices"
+	"strings"
+	"time"
+)
+
+// report is everything one run measured.
+type report struct {
+	opts          options
+	command       string
+	buildTime     time.Duration
+	startup       startupResult
+	load          *loadResult
+	large         *largeResult
+	tokenRequests int64
+	serverProcs   int // HTTP server processes that called APS
+	ownTokens     int // tokens this program fetched itself (the floor's)
+	total         time.Duration
+}
+
+// table is one block of the report, printed as text or Markdown.
+type table struct {
+	title  string
+	header []string
+	right  []bool // right-align the column (numbers)
+	rows   [][]string
+	notes  []string
+}
+
+func (r *report) tables() []table {
+	var out []table
+	if l := r.load; l != nil {
+		t := table{
+			title: fmt.Sprintf("tools/call %s (one APS page of %d buckets): %v measured per cell after %v warm-up, one client per worker",
+				benchTool, l.listed, r.opts.duration, r.opts.warmup),
+			header: []string{"path", "protocol", "concurrency", "calls/s", "p50", "p99", "÷ floor calls/s",
+				"server CPU/call", "bench CPU/call", "errors"},
+			right: []bool{false, false, true, true, true, true, true, true, true, true},
+		}
+		floor := map[int]cell{}
+		for _, c := range l.cells {
+			if c.path == floorName {
+				floor[c.concurrency] = c
+			}
+		}
+		for _, c := range l.cells {
+			ratio := ""
+			if f, ok := floor[c.concurrency]; ok && c.path != floorName && f.calls > 0 {
+				ratio = fmt.Sprintf("%.2f×", c.perSecond()/f.perSecond())
+			}
+			serverCPU := ""
+			if c.path != floorName {
+				serverCPU = ms(c.serverCPU)
+			}
+			t.rows = append(t.rows, []string{c.path, c.protocol, fmt.Sprint(c.concurrency),
+				fmt.Sprintf("%.0f", c.perSecond()), ms(c.p50), ms(c.p99), ratio, serverCPU, ms(c.benchCPU), fmt.Sprint(c.errors)})
+		}
+		lowest := slices.Min(r.opts.concurrency)
+		for _, c := range l.cells {
+			if c.path == floorName || c.concurrency != lowest {
+				continue
+			}
+			if f, ok := floor[c.concurrency]; ok {
+				t.notes = append(t.notes, fmt.Sprintf("Added latency at concurrency %d, %s (%s): server p50 − floor p50 = %s.",
+					c.concurrency, c.path, c.protocol, ms(c.p50-f.p50)))
+			}
+		}
+		t.notes = append(t.notes, "CPU/call is CPU time inside the measured window divided by the calls completed in it: "+
+			"server = the aps-mcp process (/proc/PID/stat, 10 ms ticks); bench = this process, i.e. the MCP or HTTP clients plus the APS emulator.")
+		for _, c := range l.cells {
+			if c.firstErr != "" {
+				t.notes = append(t.notes, fmt.Sprintf("First error, %s at concurrency %d: %s", c.path, c.concurrency, firstLine(c.firstErr)))
+			}
+		}
+		if l.listed != l.wantListed {
+			t.notes = append(t.notes, fmt.Sprintf("The first call listed %d buckets; the emulator holds %d US buckets.", l.listed, l.wantListed))
+		}
+		out = append(out, t)
+	}
+
+	m := table{title: "Start-up, memory, large listing, tokens", header: []string{"measure", "value"}, right: []bool{false, false}}
+	add := func(k, v string) { m.rows = append(m.rows, []string{k, v}) }
+	s := r.startup
+	add(fmt.Sprintf("stdio: process start → tools/list answered, median of %d", len(s.runs)),
+		fmt.Sprintf("%s (min %s, max %s; %d tools)", ms1(s.median), ms1(s.runs[0]), ms1(s.worst), s.tools))
+	if l := r.load; l != nil {
+		add("server RSS idle (VmRSS after start and one call)", mib(l.idleRSS))
+		top := slices.Max(r.opts.concurrency)
+		what := "during"
+		if !l.peakReset {
+			what = "since start, through"
+		}
+		for _, c := range l.cells {
+			if c.path != floorName && c.concurrency == top {
+				add(fmt.Sprintf("server peak RSS %s the %d-way load, %s (VmHWM)", what, top, c.path), mib(l.peakRSS[c.path]))
+			}
+		}
+	}
+	if g := r.large; g != nil {
+		add(fmt.Sprintf("large listing: list_objects over %d objects, one call (mcp-go client)", g.objects),
+			fmt.Sprintf("%s wall, %d items, %d APS pages", secs(g.wall), g.listed, g.pages))
+		add("large listing: APS JSON processed (page bodies the emulator sent)", fmt.Sprintf("%.1f MB: %.1f MB/s over the wall time, %.1f MB/s over the time outside the emulator",
+			float64(g.apsBytes)/1e6, g.mbPerSecond(), float64(g.apsBytes)/1e6/(g.wall-g.inEmulator).Seconds()))
+		add("large listing: of the wall time, inside the emulator answering the pages",
+			fmt.Sprintf("%s; the rest (server, loopback HTTP, MCP client): %s", secs(g.inEmulator), secs(g.wall-g.inEmulator)))
+		add("large listing: server CPU time during the call", secs(g.serverCPU))
+		add("large listing: result text (projected items)", fmt.Sprintf("%.1f MB", float64(g.textBytes)/1e6))
+		add("large listing: server RSS before the call / peak (VmHWM)", fmt.Sprintf("%s / %s", mib(g.idleRSS), mib(g.peakRSS)))
+	}
+	add("token requests the emulator received (whole run)",
+		fmt.Sprintf("%d (%d HTTP server processes that called APS, %d for the floor; the stdio start-up runs call no tool)",
+			r.tokenRequests, r.serverProcs, r.ownTokens))
+	add("building the binary / whole run", fmt.Sprintf("%s / %s", secs(r.buildTime), secs(r.total)))
+	out = append(out, m)
+	return out
+}
+
+const floorName = "direct APS request (floor)"
+
+// failedCalls counts the calls that failed under load.
+func (r *report) failedCalls() int {
+	n := 0
+	if r.load != nil {
+		for _, c := range r.load.cells {
+			n += c.errors
+		}
+	}
+	return n
+}
+
+func (r *report) writeText(w io.Writer) {
+	for i, t := range r.tables() {
+		if i > 0 {
+			fmt.Fprintln(w)
+		}
+		fmt.Fprintln(w, t.title)
+		width := make([]int, len(t.header))
+		for _, row := range append([][]string{t.header}, t.rows...) {
+			for j, c := range row {
+				width[j] = max(width[j], len([]rune(c)))
+			}
+		}
+		line := func(row []string) {
+			var sb strings.Builder
+			for j, c := range row {
+				pad := strings.Repeat(" ", width[j]-len([]rune(c)))
+				if j > 0 {
+					sb.WriteString("  ")
+				}
+				if t.right[j] {
+					sb.WriteString(pad + c)
+				} else {
+					sb.WriteString(c + pad)
+				}
+			}
+			fmt.Fprintln(w, strings.TrimRight(sb.String(), " "))
+		}
+		line(t.header)
+		rule := make([]string, len(width))
+		for j := range width {
+			rule[j] = strings.Repeat("-", width[j])
+		}
+		line(rule)
+		for _, row := range t.rows {
+			line(row)
+		}
+		for _, n := range t.notes {
+			fmt.Fprintln(w, n)
+		}
+	}
+}
+
+func (r *report) writeMarkdownFile(name string) error {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "# aps-mcp benchmarks\n\n")
+	fmt.Fprintf(&b, "Measured by `bench/` (one run, numbers as printed). Command:\n\n```sh\n%s\n```\n\n", r.command)
+	fmt.Fprintf(&b, "Machine: %s\n\n", machine())
+	b.WriteString("How: the aps-mcp binary runs as its own process (profile 2lo, streamable HTTP on 127.0.0.1, " +
+		"`--no-reload --log-level warn`) against the APS emulator, which the benchmark process serves over loopback HTTP " +
+		"next to its load generator; server, emulator and clients share the machine's cores. Each worker has its own " +
+		"MCP client: mcp-go's negotiates the stateless 2026-07-28 protocol, the official go-sdk's is pinned to the " +
+		"session-based 2025-11-25 (the protocol column is what each negotiated). The floor is the APS request " +
+		"`list_buckets` makes (`GET /oss/v2/buckets?limit=100` with a bearer token) sent directly with the server's " +
+		"HTTP client settings (`apshttp.NewClient`). Calls per second count the calls that completed inside the " +
+		"measured window; latencies are per call, nearest rank. The large listing's APS bytes and emulator time are " +
+		"counted by a handler in front of the emulator, for the pages the server fetched during the call.\n\n")
+	for _, t := range r.tables() {
+		fmt.Fprintf(&b, "## %s\n\n", t.title)
+		b.WriteString("| " + strings.Join(t.header, " | ") + " |\n|")
+		for _, right := range t.right {
+			if right {
+				b.WriteString(" ---: |")
+			} else {
+				b.WriteString(" --- |")
+			}
+		}
+		b.WriteString("\n")
+		for _, row := range t.rows {
+			cells := make([]string, len(row))
+			for i, c := range row {
+				cells[i] = strings.ReplaceAll(c, "|", `\|`)
+			}
+			b.WriteString("| " + strings.Join(cells, " | ") + " |\n")
+		}
+		if len(t.notes) > 0 {
+			b.WriteString("\n")
+			for _, n := range t.notes {
+				fmt.Fprintf(&b, "- %s\n", n)
+			}
+		}
+		b.WriteString("\n")
+	}
+	return os.WriteFile(name, b.Bytes(), 0o644)
+}
+
+// machine describes where the numbers come from.
+func machine() string {
+	model := "unknown CPU"
+	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for line := range strings.SplitSeq(string(b), "\n") {
+			if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+				model = strings.TrimSpace(v)
+				break
+			}
+		}
+	}
+	nproc := fmt.Sprint(runtime.NumCPU())
+	if out, err := exec.Command("nproc").Output(); err == nil {
+		nproc = strings.TrimSpace(string(out))
+	}
+	kernel := ""
+	if b, err := os.ReadFile("/proc/sys/kernel/osrelease"); err == nil {
+		kernel = ", Linux " + strings.TrimSpace(string(b))
+	}
+	rev := ""
+	if out, err := exec.Command("git", "rev-parse", "--short", "HEAD").Output(); err == nil {
+		rev = "; commit " + strings.TrimSpace(string(out))
+		if st, err := exec.Command("git", "status", "--porcelain").Output(); err == nil && len(st) > 0 {
+			rev += " with uncommitted changes"
+		}
+	}
+	return fmt.Sprintf("nproc %s, %s%s; %s %s/%s; %s%s", nproc, model, kernel,
+		runtime.Version(), runtime.GOOS, runtime.GOARCH, time.Now().UTC().Format("2006-01-02 15:04 MST"), rev)
+}
+
+func ms(d time.Duration) string  { return fmt.Sprintf("%.2f ms", float64(d)/float64(time.Millisecond)) }
+func ms1(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond)) }
+func secs(d time.Duration) string {
+	return fmt.Sprintf("%.2f s", d.Seconds())
+}
+func mib(b int64) string { return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20)) }
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	if len(s) > 200 {
+		s = s[:200] + "…"
+	}
+	return s
+}
