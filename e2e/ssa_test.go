@@ -179,10 +179,3 @@ func TestSSAStartupErrors(t *testing.T) {
 		})
 	}
 }
-
-func errString(err error) string {
-	if err == nil {
-		return ""
-	}
-	return err.Error()
-}
