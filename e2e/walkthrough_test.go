@@ -147,7 +147,7 @@ func TestWalkThroughAndEveryTool(t *testing.T) {
 	w.call(admin, "get_bucket_details", map[string]any{"bucket_key": demoBucket})
 	objects := items(t, w.call(admin, "list_objects", map[string]any{"bucket_key": demoBucket, "begins_with": "site/"}))
 	key := str(objects[0]["object_key"])
-	details := w.call(admin, "get_object_details", map[string]any{"bucket_key": demoBucket, "object_key": key})
+	w.call(admin, "get_object_details", map[string]any{"bucket_key": demoBucket, "object_key": key})
 	download := w.call(admin, "get_object_download_url", map[string]any{"bucket_key": demoBucket, "object_key": key, "minutes_expiration": 5})
 	resp, err := http.Get(str(download.structured["url"]))
 	if err != nil {
@@ -183,7 +183,6 @@ func TestWalkThroughAndEveryTool(t *testing.T) {
 	if translated == "" {
 		t.Error("no object in the demo bucket has a translation")
 	}
-	_ = details
 
 	// Identity, as a signed-in user.
 	threeLegged := httpClient(t, startServer(t, base, serverOptions{profile: "3lo"}))

@@ -1,0 +1,53 @@
+package metrics
+
+import (
+	"errors"
+	"io"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestAPILabel(t *testing.T) {
+	for path, want := range map[string]string{
+		"/oss/v2/buckets/x/objects":                    "oss/v2",
+		"/project/v1/hubs":                             "project/v1",
+		"/data/v1/projects/b.1/folders/f/contents":     "data/v1",
+		"/modelderivative/v2/designdata/dXJu/manifest": "modelderivative/v2",
+		"/construction/issues/v1/projects/1/issues":    "construction/issues",
+		"/userinfo":                "userinfo",
+		"/authentication/v2/token": "authentication/v2",
+	} {
+		if got := API(path); got != want {
+			t.Errorf("API(%q) = %q, want %q", path, got, want)
+		}
+	}
+}
+
+func TestRecordsAndServes(t *testing.T) {
+	var nilMetrics *Metrics
+	nilMetrics.ToolCall("x", "ok", time.Second) // a nil *Metrics records nothing, without panicking
+
+	m := New()
+	m.ToolCall("list_buckets", "ok", 20*time.Millisecond)
+	m.APSRequest("/oss/v2/buckets", 429)
+	m.Retry("/oss/v2/buckets", 2)
+	m.TokenFetch("2lo", nil)
+	m.TokenFetch("2lo", errors.New("refused"))
+	rec := httptest.NewRecorder()
+	m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	body, _ := io.ReadAll(rec.Body)
+	for _, want := range []string{
+		`aps_mcp_tool_calls_total{outcome="ok",tool="list_buckets"} 1`,
+		`aps_mcp_aps_requests_total{api="oss/v2",status="429"} 1`,
+		`aps_mcp_aps_retries_total{api="oss/v2"} 2`,
+		`aps_mcp_token_fetches_total{kind="2lo",outcome="error"} 1`,
+		`aps_mcp_tool_call_duration_seconds_bucket{tool="list_buckets",le="0.025"} 1`,
+		`go_goroutines`,
+	} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+}
