@@ -114,6 +114,10 @@ func (rt *Runtime) call(ctx context.Context, t *Tool, mreq mcp.CallToolRequest, 
 		if !rt.signIn(ctx, t, login) {
 			return loginResult(t, login), nil
 		}
+		// The person took their time to sign in; the call's budget starts now.
+		cancel()
+		callCtx, cancel = context.WithTimeout(ctx, rt.limits(t).CallTimeout)
+		defer cancel()
 		doc, err = rt.fetch(callCtx, t, req, args, resume, progress, stats)
 	}
 	var pending *pendingError
