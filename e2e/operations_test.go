@@ -217,6 +217,11 @@ func TestReplicasBehindRoundRobinProxy(t *testing.T) {
 			r.Out.Host = backends[i].Host
 		},
 		FlushInterval: -1, // stream SSE as it comes
+		// A fresh backend connection per request: with httputil's pooled
+		// keep-alive connections, about one run in fifty under -race had a
+		// session-based POST end in "unexpected EOF" while the proxy read a
+		// reused connection. Not pinned down; see the session's closing note.
+		Transport: &http.Transport{DisableKeepAlives: true},
 	}
 	front := httptest.NewServer(proxy)
 	t.Cleanup(front.Close)
@@ -242,6 +247,9 @@ func TestReplicasBehindRoundRobinProxy(t *testing.T) {
 	}
 }
 
+// replicaLogs collects what replica processes write to stderr, shown when a test fails.
+var replicaLogs syncBuffer
+
 // startProcess runs the binary on a free loopback port against APS at base.
 func startProcess(t *testing.T, base string) *url.URL {
 	t.Helper()
@@ -255,12 +263,19 @@ func startProcess(t *testing.T, base string) *url.URL {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		if t.Failed() {
+			t.Logf("replica logs:\n%s", replicaLogs.String())
+		}
+	})
 	found := make(chan string, 1)
 	go func() {
 		re := regexp.MustCompile(`url=(http://127\.0\.0\.1:\d+)/mcp`)
 		sc := bufio.NewScanner(stderr)
 		for sc.Scan() {
+			replicaLogs.Write([]byte(sc.Text() + "\n"))
 			if m := re.FindStringSubmatch(sc.Text()); m != nil {
 				select {
 				case found <- m[1]:
