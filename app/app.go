@@ -55,13 +55,22 @@ type Loaded struct {
 // Load reads and checks tools.yaml and the profile and selects the tools.
 // All problems come back together.
 func Load(opts Options) (*Loaded, error) {
-	catalog, catErr := registry.Load(opts.ToolsFile, registry.LoadOptions{
-		AuthKinds: authproviders.Kinds(), ValidScope: authproviders.ValidScope,
-	})
+	catalog, catErr := LoadCatalog(opts.ToolsFile)
 	profile, profErr := config.LoadProfile(opts.ProfilesDir, opts.Profile, opts.Env, opts.Overrides, profileLoadOptions())
 	if err := errors.Join(catErr, profErr); err != nil {
 		return nil, err
 	}
+	return selectTools(catalog, profile)
+}
+
+// LoadCatalog reads and checks tools.yaml against the registered auth
+// kinds and APS's scopes.
+func LoadCatalog(file string) (*registry.Catalog, error) {
+	return registry.Load(file, registry.LoadOptions{AuthKinds: authproviders.Kinds(), ValidScope: authproviders.ValidScope})
+}
+
+// selectTools picks the tools profile exposes from catalog.
+func selectTools(catalog *registry.Catalog, profile *config.Profile) (*Loaded, error) {
 	tools, errs := catalog.Select(registry.Selection{
 		Kind:     profile.Auth.Kind,
 		Scopes:   profile.Auth.Scopes,
@@ -80,6 +89,30 @@ func Load(opts Options) (*Loaded, error) {
 			profile.File, profile.Name, catalog.File, profile.Auth.Kind, strings.Join(profile.Auth.Scopes, " "))
 	}
 	return &Loaded{Catalog: catalog, Profile: profile, Tools: tools}, nil
+}
+
+// loadEach reads the catalogue once and then each profile in dir (or just
+// the one named), calling each with the result or the problems found.
+func loadEach(toolsFile, profilesDir, only string, each func(name string, loaded *Loaded, err error)) (*registry.Catalog, error) {
+	catalog, catErr := LoadCatalog(toolsFile)
+	names := []string{only}
+	if only == "" {
+		var err error
+		if names, err = config.ProfileNames(profilesDir); err != nil || len(names) == 0 {
+			return catalog, errors.Join(catErr, fmt.Errorf("%s: no profiles found (want NAME.yaml files)", profilesDir))
+		}
+	}
+	for _, name := range names {
+		profile, err := config.LoadProfile(profilesDir, name, config.Env{}, config.Overrides{}, profileLoadOptions())
+		switch {
+		case err != nil:
+			each(name, nil, err)
+		case catErr == nil:
+			loaded, err := selectTools(catalog, profile)
+			each(name, loaded, err)
+		}
+	}
+	return catalog, catErr
 }
 
 func profileLoadOptions() config.LoadOptions {

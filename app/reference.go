@@ -2,12 +2,12 @@ package app
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
 	"strings"
 
-	"github.com/aps-mcp/aps-mcp/config"
 	"github.com/aps-mcp/aps-mcp/registry"
 )
 
@@ -15,24 +15,19 @@ import (
 // and the profiles: every toolset and tool with its operation, auth kinds,
 // scopes, behaviour, arguments and the shipped profiles that expose it.
 func Reference(toolsFile, profilesDir string) ([]byte, error) {
-	names, err := config.ProfileNames(profilesDir)
-	if err != nil {
-		return nil, err
-	}
 	exposedBy := map[string][]string{}
-	var catalog *registry.Catalog
-	for _, name := range names {
-		loaded, err := Load(Options{ToolsFile: toolsFile, ProfilesDir: profilesDir, Profile: name})
+	var problems []error
+	catalog, err := loadEach(toolsFile, profilesDir, "", func(name string, loaded *Loaded, err error) {
 		if err != nil {
-			return nil, err
+			problems = append(problems, err)
+			return
 		}
-		catalog = loaded.Catalog
 		for _, t := range loaded.Tools {
 			exposedBy[t.Name] = append(exposedBy[t.Name], name)
 		}
-	}
-	if catalog == nil {
-		return nil, fmt.Errorf("%s: no profiles", profilesDir)
+	})
+	if err := errors.Join(append(problems, err)...); err != nil {
+		return nil, err
 	}
 
 	var b bytes.Buffer

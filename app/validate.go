@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/aps-mcp/aps-mcp/config"
 	"github.com/aps-mcp/aps-mcp/internal/strictyaml"
 )
 
@@ -19,34 +18,24 @@ type Report struct {
 // collects every problem rather than stopping at the first.
 func Validate(toolsFile, profilesDir, profile string) Report {
 	var r Report
-	names := []string{profile}
-	if profile == "" {
-		var err error
-		names, err = config.ProfileNames(profilesDir)
-		if err != nil || len(names) == 0 {
-			r.Problems = append(r.Problems, fmt.Sprintf("%s: no profiles found (want NAME.yaml files)", profilesDir))
-		}
-	}
-	catalogChecked := false
-	for _, name := range names {
-		loaded, err := Load(Options{ToolsFile: toolsFile, ProfilesDir: profilesDir, Profile: name})
+	var profiles []string
+	catalog, err := loadEach(toolsFile, profilesDir, profile, func(name string, loaded *Loaded, err error) {
 		if err != nil {
 			r.Problems = append(r.Problems, problemLines(err)...)
-			continue
-		}
-		if !catalogChecked {
-			r.Summary = append(r.Summary, fmt.Sprintf("%s: %d tools in %d toolsets", loaded.Catalog.File,
-				len(loaded.Catalog.Tools), len(loaded.Catalog.Toolsets)))
-			catalogChecked = true
+			return
 		}
 		toolNames := make([]string, len(loaded.Tools))
 		for i, t := range loaded.Tools {
 			toolNames[i] = t.Name
 		}
-		r.Summary = append(r.Summary, fmt.Sprintf("%s: auth %s, %d tools: %s", loaded.Profile.File,
+		profiles = append(profiles, fmt.Sprintf("%s: auth %s, %d tools: %s", loaded.Profile.File,
 			loaded.Profile.Auth.Kind, len(loaded.Tools), strings.Join(toolNames, ", ")))
+	})
+	if err != nil {
+		r.Problems = append(problemLines(err), r.Problems...)
+		return r
 	}
-	r.Problems = dedupe(r.Problems) // a catalogue problem is found once per profile
+	r.Summary = append([]string{fmt.Sprintf("%s: %d tools in %d toolsets", catalog.File, len(catalog.Tools), len(catalog.Toolsets))}, profiles...)
 	return r
 }
 
@@ -71,16 +60,4 @@ func problemLines(err error) []string {
 	}
 	walk(err)
 	return lines
-}
-
-func dedupe(lines []string) []string {
-	seen := map[string]bool{}
-	out := lines[:0]
-	for _, l := range lines {
-		if !seen[l] {
-			seen[l] = true
-			out = append(out, l)
-		}
-	}
-	return out
 }
