@@ -66,6 +66,7 @@ func BenchmarkProjectPage(b *testing.B) {
 // resource.
 func BenchmarkShapeObject(b *testing.B) {
 	tool := &Tool{Result: "{bucket_key:bucketKey,owner:bucketOwner,created_date:createdDate,policy_key:policyKey,permissions}"}
+	tool.projection = compileProjection(tool.Result)
 	body := []byte(`{"bucketKey":"apptestbucket","bucketOwner":"F6Dn8ypem1j8P6sUz8IX3pmSoNA99GUT","createdDate":1463785697512,"permissions":[{"authId":"F6Dn8ypem1j8P6sUz8IX3pmSoNA99GUT","access":"full"}],"policyKey":"transient"}`)
 	b.ReportAllocs()
 	for b.Loop() {

@@ -7,7 +7,8 @@ import (
 	"github.com/tidwall/gjson"
 )
 
-// projection is a result path prepared at load. The common form, an
+// projection is a result path prepared at load, used for single answers
+// and for each listed item alike. The common form, an
 // object of simple fields ("{id,name:attributes.name,size}"), is applied
 // field by field on the raw bytes, skipping gjson's parse of the
 // multipath on every item; any other path goes to gjson as it is. Both

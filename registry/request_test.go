@@ -102,7 +102,7 @@ func TestShape(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := shape(&Tool{Result: tc.result}, []byte(tc.doc))
+			got, err := shape(&Tool{Result: tc.result, projection: compileProjection(tc.result)}, []byte(tc.doc))
 			if err != nil {
 				t.Fatal(err)
 			}

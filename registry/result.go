@@ -19,14 +19,11 @@ func shape(t *Tool, doc []byte) ([]byte, error) {
 	if !gjson.ValidBytes(doc) {
 		return nil, fmt.Errorf("APS answered with a body that is not JSON")
 	}
-	value := gjson.ParseBytes(doc)
 	if t.Result != "" {
-		value = value.Get(t.Result)
+		doc = t.projection.apply(nil, string(doc)) // the same projection listings use
 	}
+	value := gjson.ParseBytes(doc)
 	raw := value.Raw
-	if raw == "" {
-		raw = "null"
-	}
 	switch {
 	case value.IsObject():
 		return compact([]byte(raw)), nil
