@@ -429,7 +429,9 @@ type Emulator struct {
 	metadataReady   bool                          // metadata answers 200 at once, without the 202 phase
 	faults          Faults                        // current fault injection, zero = none
 	faultRand       *mathrand.Rand                // decides which requests fail; reseeded by SetFaults
-	log             []Request
+	log             []Request                     // the most recent requests, at most maxLoggedRequests
+	logDropped      int                           // older requests dropped from the front of log
+	maxLog          int                           // maxLoggedRequests; smaller in tests
 
 	// Written while New seeds the demo data and never changed afterwards,
 	// so they are read without holding mu.
@@ -460,6 +462,7 @@ func New(opts Options) *Emulator {
 		bucketGrants:    make(map[string][]permission),
 		objects:         make(map[string]map[string]Object),
 		sortedObjects:   make(map[string][]Object),
+		maxLog:          maxLoggedRequests,
 		hubs:            make(map[string]Hub),
 		projects:        make(map[string]map[string]Project),
 		issues:          make(map[string][]issueJSON),
@@ -502,7 +505,9 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		status = http.StatusOK // what net/http sends for a handler that wrote nothing
 	}
 	e.mu.Lock()
-	e.log[entry].Status = status
+	if i := entry - e.logDropped; i >= 0 {
+		e.log[i].Status = status
+	}
 	e.mu.Unlock()
 }
 
@@ -548,7 +553,13 @@ func (e *Emulator) TokenRequests() int64 {
 	return e.tokenRequests.Load()
 }
 
-// Requests returns a copy of the log of every request received, in order.
+// maxLoggedRequests bounds the request log, so an emulator serving for
+// hours (aps-mcp emulator, --emulator) or a benchmark does not grow without
+// end; tests stay far below it.
+const maxLoggedRequests = 50000
+
+// Requests returns a copy of the log of the requests received, in order:
+// every request, or the most recent 50,000 once there were more.
 func (e *Emulator) Requests() []Request {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -585,6 +596,11 @@ func (e *Emulator) record(r *http.Request) int {
 	req := Request{Method: r.Method, Path: r.URL.EscapedPath(), RawQuery: r.URL.RawQuery, Header: h, Time: e.now()}
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	if len(e.log) >= e.maxLog {
+		half := e.maxLog / 2
+		e.log = append(e.log[:0], e.log[half:]...)
+		e.logDropped += half
+	}
 	e.log = append(e.log, req)
-	return len(e.log) - 1
+	return e.logDropped + len(e.log) - 1
 }

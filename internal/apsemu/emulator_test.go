@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"reflect"
 	"strconv"
@@ -125,5 +126,30 @@ func TestListenAndServe(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("ListenAndServe did not return after cancel")
+	}
+}
+
+// TestRequestLogIsBounded: past its bound the log keeps the most recent
+// requests, and statuses still land on the right entries.
+func TestRequestLogIsBounded(t *testing.T) {
+	e := New(Options{})
+	e.maxLog = 4
+	srv := httptest.NewServer(e)
+	defer srv.Close()
+	for i := range 7 {
+		resp, err := http.Get(srv.URL + "/nowhere/" + strconv.Itoa(i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	log := e.Requests()
+	if len(log) != 3 || log[0].Path != "/nowhere/4" || log[2].Path != "/nowhere/6" {
+		t.Fatalf("log after 7 requests with a bound of 4: %+v", log)
+	}
+	for _, r := range log {
+		if r.Status != http.StatusNotFound {
+			t.Errorf("%s logged with status %d, want 404", r.Path, r.Status)
+		}
 	}
 }
