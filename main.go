@@ -183,6 +183,21 @@ func options(c commonFlags, stderr io.Writer) (app.Options, int, bool) {
 	}, 0, true
 }
 
+// loadConfig loads the catalogue and profile the flags name, offline; it
+// prints the problems and returns an exit code when they do not load.
+func loadConfig(c commonFlags, stderr io.Writer) (*app.Loaded, int) {
+	opts, code, ok := options(c, stderr)
+	if !ok {
+		return nil, code
+	}
+	loaded, err := app.Load(opts)
+	if err != nil {
+		printProblems(stderr, err)
+		return nil, exitFail
+	}
+	return loaded, exitOK
+}
+
 func validate(args []string, stdout, stderr io.Writer) int {
 	var tools, profiles, profile string
 	fs := newFlagSet("validate", stderr, nil)
@@ -220,14 +235,9 @@ func listTools(args []string, stdout, stderr io.Writer) int {
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
-	opts, code, ok := options(c, stderr)
-	if !ok {
+	loaded, code := loadConfig(c, stderr)
+	if loaded == nil {
 		return code
-	}
-	loaded, err := app.Load(opts)
-	if err != nil {
-		printProblems(stderr, err)
-		return exitFail
 	}
 	if asJSON {
 		defs := make([]any, len(loaded.Tools))
@@ -339,14 +349,9 @@ func clientConfig(args []string, stdout, stderr io.Writer) int {
 	if code, ok := parse(fs, args[1:]); !ok {
 		return code
 	}
-	opts, code, ok := options(c, stderr)
-	if !ok {
+	loaded, code := loadConfig(c, stderr)
+	if loaded == nil {
 		return code
-	}
-	loaded, err := app.Load(opts)
-	if err != nil {
-		printProblems(stderr, err)
-		return exitFail
 	}
 	command, err := os.Executable()
 	if err != nil || strings.Contains(command, "go-build") {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"errors"
 	"os"
 	"time"
 
@@ -113,8 +114,4 @@ func (a *App) checkServerUnchanged(p *config.Profile) error {
 	return nil
 }
 
-var errRestart = restartError("server.transport, server.addr, server.auth_token_env, aps.base_url, auth.kind and auth.redirect_uri change only on a restart; restart the server to apply them")
-
-type restartError string
-
-func (e restartError) Error() string { return string(e) }
+var errRestart = errors.New("server.transport, server.addr, server.auth_token_env, aps.base_url, auth.kind and auth.redirect_uri change only on a restart; restart the server to apply them")

@@ -3,6 +3,7 @@
 package apshttp
 
 import (
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -57,9 +58,11 @@ func NewClient(o ClientOptions) *resty.Client {
 type restyLogger struct{ l *slog.Logger }
 
 func (r restyLogger) Errorf(format string, v ...any) {
-	r.l.Debug("resty", "msg", sprintf(format, v...))
+	r.l.Debug("resty", "msg", fmt.Sprintf(format, v...))
 }
-func (r restyLogger) Warnf(format string, v ...any) { r.l.Debug("resty", "msg", sprintf(format, v...)) }
+func (r restyLogger) Warnf(format string, v ...any) {
+	r.l.Debug("resty", "msg", fmt.Sprintf(format, v...))
+}
 func (r restyLogger) Debugf(format string, v ...any) {
-	r.l.Debug("resty", "msg", sprintf(format, v...))
+	r.l.Debug("resty", "msg", fmt.Sprintf(format, v...))
 }

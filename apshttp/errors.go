@@ -9,8 +9,6 @@ import (
 	"github.com/tidwall/gjson"
 )
 
-func sprintf(format string, v ...any) string { return fmt.Sprintf(format, v...) }
-
 // maxMessage bounds how much of an unrecognised error body is quoted back.
 const maxMessage = 300
 

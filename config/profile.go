@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"maps"
 	"net"
 	"net/url"
 	"os"
@@ -131,7 +132,7 @@ var envKeys = map[string]string{
 
 // EnvOverrides lists the environment variables a profile setting can come
 // from, for --help.
-func EnvOverrides() map[string]string { return envKeys }
+func EnvOverrides() map[string]string { return maps.Clone(envKeys) }
 
 // defaults are the built-in lowest layer.
 func defaults() map[string]any {
