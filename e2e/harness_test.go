@@ -20,7 +20,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -322,10 +321,6 @@ func binaryEnv(vars map[string]string) []string {
 		env = append(env, k+"="+v)
 	}
 	return env
-}
-
-func equalStrings(a, b []string) bool {
-	return strings.Join(a, "\x00") == strings.Join(b, "\x00")
 }
 
 // Test service account: one RSA key for the whole test binary, registered

@@ -39,7 +39,7 @@ func checkDataManagement(t *testing.T, c *client.Client, emu *apsemu.Emulator) {
 	got := field(hubs, "id")
 	slices.Sort(got)
 	slices.Sort(want)
-	if len(want) < 3 || !equalStrings(got, want) {
+	if len(want) < 3 || !slices.Equal(got, want) {
 		t.Errorf("list_hubs ids = %v, want %v", got, want)
 	}
 	for _, h := range hubs {

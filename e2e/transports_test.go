@@ -42,11 +42,11 @@ func checkListings(t *testing.T, c *client.Client, emu *apsemu.Emulator) {
 	if len(want) <= 10 {
 		t.Fatalf("seed has %d US buckets; the test needs more than one default page", len(want))
 	}
-	if got := field(buckets, "bucket_key"); !equalStrings(got, want) {
+	if got := field(buckets, "bucket_key"); !slices.Equal(got, want) {
 		t.Errorf("list_buckets keys:\n got %v\nwant %v", got, want)
 	}
 	emea := items(t, callTool(t, c, "list_buckets", map[string]any{"region": "EMEA"}))
-	if got, want := field(emea, "bucket_key"), bucketKeys(emu, apsemu.DemoClientID, "EMEA"); len(want) == 0 || !equalStrings(got, want) {
+	if got, want := field(emea, "bucket_key"), bucketKeys(emu, apsemu.DemoClientID, "EMEA"); len(want) == 0 || !slices.Equal(got, want) {
 		t.Errorf("list_buckets EMEA = %v, want %v", got, want)
 	}
 
@@ -56,7 +56,7 @@ func checkListings(t *testing.T, c *client.Client, emu *apsemu.Emulator) {
 		t.Fatalf("seed has %d objects; want at least 250", len(wantKeys))
 	}
 	gotKeys := field(objects, "object_key")
-	if !equalStrings(gotKeys, wantKeys) {
+	if !slices.Equal(gotKeys, wantKeys) {
 		t.Errorf("list_objects returned %d keys, want %d", len(gotKeys), len(wantKeys))
 	}
 	for _, k := range oddKeys {
