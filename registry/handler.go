@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -9,7 +10,9 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/go-resty/resty/v2"
 	"github.com/mark3labs/mcp-go/mcp"
@@ -43,6 +46,8 @@ type Runtime struct {
 	Profile   ProfileInfo // for error hints
 	Logger    *slog.Logger
 	Metrics   *metrics.Metrics // nil records nothing
+
+	bodies sync.Pool // *bytes.Buffer that listings read pages into
 }
 
 // Limits bound one tool call; zero fields take the defaults.
@@ -134,8 +139,11 @@ func (rt *Runtime) call(ctx context.Context, t *Tool, mreq mcp.CallToolRequest, 
 	default:
 		return rt.failure(t, req, err), nil
 	}
+	// The text is the same JSON as the structured content (as the MCP spec
+	// asks of tools that return both) and shares its bytes: doc is never
+	// written again.
 	return &mcp.CallToolResult{
-		Content:              []mcp.Content{mcp.NewTextContent(string(doc))},
+		Content:              []mcp.Content{mcp.NewTextContent(view(doc))},
 		RawStructuredContent: doc,
 	}, nil
 }
@@ -144,7 +152,9 @@ func (rt *Runtime) call(ctx context.Context, t *Tool, mreq mcp.CallToolRequest, 
 // returns the shaped result.
 func (rt *Runtime) fetch(ctx context.Context, t *Tool, req apiRequest, args map[string]any, resume *cursor, p *progress, stats *callStats) ([]byte, error) {
 	if t.Paginate == nil {
-		body, err := rt.do(ctx, t, req, stats)
+		into := rt.bodyBuffer()
+		defer rt.putBodyBuffer(into) // shape's result is a copy
+		body, err := rt.do(ctx, t, req, stats, into)
 		if err != nil {
 			return nil, err
 		}
@@ -174,10 +184,12 @@ func (rt *Runtime) limits(t *Tool) Limits {
 	return l
 }
 
-// do sends one request with a token, retrying what the retry policy allows.
-// When APS rejects the token (401) the provider drops it and the request is
+// do sends one request with a token, retrying what the retry policy allows,
+// and reads APS's answer into into (reset first), returning its bytes: the
+// caller owns into, so a listing reads all its pages into one buffer. When
+// APS rejects the token (401) the provider drops it and the request is
 // sent once more with a fresh one.
-func (rt *Runtime) do(ctx context.Context, t *Tool, req apiRequest, stats *callStats) ([]byte, error) {
+func (rt *Runtime) do(ctx context.Context, t *Tool, req apiRequest, stats *callStats, into *bytes.Buffer) ([]byte, error) {
 	retryable := apshttp.RetryTransient
 	if !t.Idempotent() {
 		retryable = apshttp.RetryRateLimited // APS did nothing on a 429; anything else may have run
@@ -194,11 +206,15 @@ func (rt *Runtime) do(ctx context.Context, t *Tool, req apiRequest, stats *callS
 				SetAuthToken(token).
 				SetHeader("Accept", "application/json").
 				SetHeaderMultiValues(req.Header).
-				SetQueryParamsFromValues(req.Query)
+				SetQueryParamsFromValues(req.Query).
+				SetDoNotParseResponse(true) // read below, into the caller's buffer
 			if req.Body != nil {
 				r.SetHeader("Content-Type", "application/json").SetBody(req.Body)
 			}
 			resp, err := r.Execute(req.Method, rt.BaseURL+req.Path)
+			if err == nil {
+				err = readBody(resp, into)
+			}
 			status := 0
 			if err == nil {
 				status = resp.StatusCode()
@@ -222,11 +238,44 @@ func (rt *Runtime) do(ctx context.Context, t *Tool, req apiRequest, stats *callS
 			return nil, &pendingError{message: t.Pending.Message}
 		}
 		if !resp.IsSuccess() {
-			se := apshttp.NewStatusError(resp.StatusCode(), resp.Body())
+			se := apshttp.NewStatusError(resp.StatusCode(), into.Bytes())
 			se.Retries, se.RetryAfter = rs.Retries, rs.RetryAfter
 			return nil, se
 		}
-		return resp.Body(), nil
+		return into.Bytes(), nil
+	}
+}
+
+// readBody reads and closes the body of a response resty left unread,
+// sized up front from Content-Length when APS sends one.
+func readBody(resp *resty.Response, into *bytes.Buffer) error {
+	body := resp.RawBody()
+	defer body.Close()
+	into.Reset()
+	if n := resp.RawResponse.ContentLength; n > 0 && n < 1<<30 {
+		into.Grow(int(n) + bytes.MinRead) // ReadFrom wants MinRead free to try a read
+	}
+	if _, err := into.ReadFrom(body); err != nil {
+		return fmt.Errorf("reading APS's answer: %w", err)
+	}
+	return nil
+}
+
+// bodyBuffer is a buffer to read APS answers into, from rt's pool; give it
+// back with putBodyBuffer once nothing refers to its bytes.
+func (rt *Runtime) bodyBuffer() *bytes.Buffer {
+	if b, ok := rt.bodies.Get().(*bytes.Buffer); ok {
+		return b
+	}
+	return new(bytes.Buffer)
+}
+
+// maxPooledBody keeps one huge answer from pinning its memory in the pool.
+const maxPooledBody = 1 << 20
+
+func (rt *Runtime) putBodyBuffer(b *bytes.Buffer) {
+	if b.Cap() <= maxPooledBody {
+		rt.bodies.Put(b)
 	}
 }
 
@@ -255,6 +304,10 @@ func randomHex(n int) string {
 	_, _ = rand.Read(b) // crypto/rand.Read never fails
 	return hex.EncodeToString(b)
 }
+
+// view is b as a string without a copy, for bytes that are not written
+// again while the string is in use.
+func view(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
 
 func errorResult(format string, args ...any) *mcp.CallToolResult {
 	return mcp.NewToolResultError(fmt.Sprintf(format, args...))

@@ -120,26 +120,33 @@ func (rt *Runtime) list(ctx context.Context, t *Tool, req apiRequest, args map[s
 	if resume != nil {
 		req.Query, skip = resume.query, resume.skip
 	}
+	page := rt.bodyBuffer() // every page is read into it in turn
+	defer rt.putBodyBuffer(page)
 	var (
-		items     bytes.Buffer
-		scratch   []byte // one projected item, reused
+		out       []byte // the result, items written as they are projected
 		warnings  []byte
 		count     int
 		truncated bool
 		next      *cursor // where a truncated listing continues
 	)
-	items.WriteByte('[')
-	for page := 1; ; page++ {
-		body, err := rt.do(ctx, t, req, stats)
+	itemsAt := 0 // where the items array starts in out
+	for n := 1; ; n++ {
+		body, err := rt.do(ctx, t, req, stats, page)
 		if err != nil {
 			return nil, err
 		}
-		arr := gjson.GetBytes(body, pg.Items)
+		if out == nil { // projected items are smaller than the page they came in
+			out = make([]byte, 0, len(body)+256)
+			out = append(out, `{"items":[`...)
+			itemsAt = len(out) - 1
+		}
+		doc := view(body) // read only while body is: items are copied out
+		arr := gjson.Get(doc, pg.Items)
 		if !arr.IsArray() {
 			return nil, fmt.Errorf("APS answered without the %q array this tool lists", pg.Items)
 		}
 		if pg.Warnings != "" {
-			warnings = appendArray(warnings, gjson.GetBytes(body, pg.Warnings))
+			warnings = appendArray(warnings, gjson.Get(doc, pg.Warnings))
 		}
 		inPage := 0
 		arr.ForEach(func(_, item gjson.Result) bool {
@@ -147,22 +154,27 @@ func (rt *Runtime) list(ctx context.Context, t *Tool, req apiRequest, args map[s
 			if inPage <= skip {
 				return true
 			}
-			scratch = project(scratch[:0], t, item)
-			projected := scratch
-			if count == lim.MaxItems || count > 0 && items.Len()+len(projected)+1 > lim.MaxBytes {
+			if count == lim.MaxItems {
 				truncated = true
+			} else {
+				mark := len(out)
+				if count > 0 {
+					out = append(out, ',')
+				}
+				out = project(out, t, item)
+				if count > 0 && len(out)-itemsAt > lim.MaxBytes {
+					out, truncated = out[:mark], true
+				}
+			}
+			if truncated {
 				next = &cursor{query: req.Query, skip: inPage - 1}
 				return false
 			}
-			if count > 0 {
-				items.WriteByte(',')
-			}
-			items.Write(projected)
 			count++
 			return true
 		})
 		skip = 0
-		p.page(page, count, gjson.GetBytes(body, pg.Total))
+		p.page(n, count, gjson.Get(doc, pg.Total))
 		if truncated {
 			break
 		}
@@ -173,18 +185,15 @@ func (rt *Runtime) list(ctx context.Context, t *Tool, req apiRequest, args map[s
 		if nextQuery == nil {
 			break
 		}
-		if count == lim.MaxItems || page == maxPages {
+		if count == lim.MaxItems || n == maxPages {
 			truncated, next = true, &cursor{query: nextQuery}
 			break
 		}
 		req.Query = nextQuery
 	}
-	items.WriteByte(']')
-	stats.items, stats.bytes = count, items.Len()
+	out = append(out, ']')
+	stats.items, stats.bytes = count, len(out)-itemsAt
 
-	out := make([]byte, 0, items.Len()+256)
-	out = append(out, `{"items":`...)
-	out = append(out, items.Bytes()...)
 	out = append(out, `,"count":`...)
 	out = strconv.AppendInt(out, int64(count), 10)
 	if warnings != nil {
@@ -208,14 +217,18 @@ func (rt *Runtime) list(ctx context.Context, t *Tool, req apiRequest, args map[s
 }
 
 // project applies the tool's result path to one listed item, appending
-// to dst (a scratch buffer the caller reuses).
+// it to dst without layout.
 func project(dst []byte, t *Tool, item gjson.Result) []byte {
+	at := len(dst)
 	if t.Result == "" {
 		dst = append(dst, item.Raw...)
 	} else {
 		dst = t.projection.apply(dst, item.Raw)
 	}
-	return compact(dst)
+	if bytes.ContainsAny(dst[at:], "\n\t") {
+		dst = append(dst[:at], pretty.UglyInPlace(dst[at:])...)
+	}
+	return dst
 }
 
 // compact drops the layout of JSON an API sent indented, so it costs the

@@ -11,7 +11,8 @@ import (
 // shape applies a single-resource tool's projection to APS's answer and
 // returns the JSON object the model sees, working on the raw bytes: an
 // object as it is, an array as {"items":[...],"count":N}, anything else as
-// {"result":v}. (Listings are shaped as they are merged, in list.)
+// {"result":v}. The result never shares doc's memory, so the caller may
+// reuse doc. (Listings are shaped as they are merged, in list.)
 func shape(t *Tool, doc []byte) ([]byte, error) {
 	if len(bytes.TrimSpace(doc)) == 0 {
 		doc = []byte("{}")
@@ -20,9 +21,9 @@ func shape(t *Tool, doc []byte) ([]byte, error) {
 		return nil, fmt.Errorf("APS answered with a body that is not JSON")
 	}
 	if t.Result != "" {
-		doc = t.projection.apply(nil, string(doc)) // the same projection listings use
+		doc = t.projection.apply(nil, view(doc)) // the same projection listings use
 	}
-	value := gjson.ParseBytes(doc)
+	value := gjson.Parse(view(doc))
 	raw := value.Raw
 	switch {
 	case value.IsObject():
