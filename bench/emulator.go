@@ -1,42 +1,218 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"encoding/json"
+	"fmt"
+	"io"
 	"net"
 	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"os/signal"
+	"strconv"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"time"
+
+	"github.com/aps-mcp/aps-mcp/internal/apsemu"
 )
 
-// startEmulator serves emu, behind m, on a loopback port until ctx ends;
-// done closes once it has stopped. (apsemu.ListenAndServe takes the
-// emulator itself; serving m instead lets the large listing count the
-// bytes and time of the pages the server fetched.)
-func startEmulator(ctx context.Context, m *meter) (string, <-chan struct{}, error) {
+// The APS emulator runs in a process of its own (this program started
+// again with -serve-emulator), as APS is elsewhere: the server's APS
+// requests and the floor's cross the same process boundary, and the
+// emulator's CPU time is read apart from the load generator's. The parent
+// steers it over a few /_bench/ paths next to the APS API, which the
+// server under test never calls.
+
+// serveEmulatorFlag makes this program the emulator process.
+const serveEmulatorFlag = "serve-emulator"
+
+// emulatorStats is what /_bench/stats reports.
+type emulatorStats struct {
+	TokenRequests int64 `json:"token_requests"`
+	USBuckets     int   `json:"us_buckets"` // the demo client's buckets in the US region
+	// The watched requests (see /_bench/watch): how many, their response
+	// body bytes, and the time the emulator took to answer them.
+	Requests int64 `json:"requests"`
+	Bytes    int64 `json:"bytes"`
+	Nanos    int64 `json:"nanos"`
+}
+
+// serveEmulator is the emulator process: it prints its URL on stdout and
+// serves until stdin closes (the parent went away) or a signal comes.
+func serveEmulator() error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	go func() { // the parent holds stdin open for as long as it wants us
+		_, _ = io.Copy(io.Discard, os.Stdin)
+		stop()
+	}()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return "", nil, err
+		return err
 	}
-	srv := &http.Server{Handler: m, ReadHeaderTimeout: 10 * time.Second}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		served := make(chan struct{})
-		go func() { defer close(served); _ = srv.Serve(ln) }()
-		select {
-		case <-served:
+	emu := apsemu.New(apsemu.Options{})
+	m := &meter{emu: emu}
+	mux := http.NewServeMux()
+	mux.Handle("/", m)
+	mux.HandleFunc("GET /_bench/stats", func(w http.ResponseWriter, _ *http.Request) {
+		s := emulatorStats{TokenRequests: emu.TokenRequests(),
+			Requests: m.requests.Load(), Bytes: m.bytes.Load(), Nanos: m.nanos.Load()}
+		for _, b := range emu.Buckets(apsemu.DemoClientID) {
+			if b.Region == "US" {
+				s.USBuckets++
+			}
+		}
+		_ = json.NewEncoder(w).Encode(s)
+	})
+	mux.HandleFunc("POST /_bench/watch", func(w http.ResponseWriter, r *http.Request) {
+		m.watch(r.FormValue("prefix"))
+	})
+	mux.HandleFunc("POST /_bench/fill", func(w http.ResponseWriter, r *http.Request) {
+		n, err := strconv.Atoi(r.FormValue("n"))
+		if err != nil || n < 1 {
+			http.Error(w, "n must be a positive integer", http.StatusBadRequest)
 			return
-		case <-ctx.Done():
 		}
-		shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		if srv.Shutdown(shutdownCtx) != nil {
-			_ = srv.Close()
-		}
-		<-served
+		fillBucket(emu, r.FormValue("bucket"), n)
+	})
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	fmt.Printf("http://%s\n", ln.Addr())
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if srv.Shutdown(shutdownCtx) != nil {
+		_ = srv.Close()
+	}
+	return nil
+}
+
+// fillBucket creates bucket with n objects of plausible names and sizes.
+func fillBucket(emu *apsemu.Emulator, bucket string, n int) {
+	emu.AddBucket(apsemu.Bucket{Key: bucket})
+	for i := range n {
+		emu.AddObject(apsemu.Object{
+			BucketKey: bucket, Key: fmt.Sprintf("models/level-%02d/part-%06d.ipt", i%20, i),
+			ContentType: "application/octet-stream", Size: int64(i)*37 + 1024,
+		})
+	}
+}
+
+// emulatorProc is the parent's handle on the emulator process.
+type emulatorProc struct {
+	cmd    *exec.Cmd
+	stdin  io.WriteCloser
+	url    string
+	client *http.Client
+	exited chan struct{}
+}
+
+// startEmulatorProcess starts this program as the emulator and waits for
+// its URL.
+func startEmulatorProcess(ctx context.Context) (*emulatorProc, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(self, "-"+serveEmulatorFlag)
+	cmd.Stderr = os.Stderr
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, err
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	e := &emulatorProc{cmd: cmd, stdin: stdin, client: &http.Client{Timeout: 5 * time.Minute}, exited: make(chan struct{})}
+	go func() { _ = cmd.Wait(); close(e.exited) }()
+	lines := make(chan string, 1)
+	go func() {
+		line, _ := bufio.NewReader(stdout).ReadString('\n')
+		lines <- strings.TrimSpace(line)
+		_, _ = io.Copy(io.Discard, stdout)
 	}()
-	return "http://" + ln.Addr().String(), done, nil
+	select {
+	case e.url = <-lines:
+	case <-ctx.Done():
+	case <-time.After(30 * time.Second):
+	}
+	if !strings.HasPrefix(e.url, "http://127.0.0.1:") {
+		e.stop()
+		return nil, fmt.Errorf("the emulator process did not say where it listens (%q)", e.url)
+	}
+	return e, nil
+}
+
+func (e *emulatorProc) pid() int { return e.cmd.Process.Pid }
+
+// stop closes the emulator's stdin, which ends it, and waits a bounded time.
+func (e *emulatorProc) stop() {
+	_ = e.stdin.Close()
+	select {
+	case <-e.exited:
+	case <-time.After(10 * time.Second):
+		_ = e.cmd.Process.Kill()
+		<-e.exited
+	}
+}
+
+func (e *emulatorProc) stats(ctx context.Context) (emulatorStats, error) {
+	var s emulatorStats
+	body, err := e.control(ctx, http.MethodGet, "/_bench/stats", nil)
+	if err == nil {
+		err = json.Unmarshal(body, &s)
+	}
+	return s, err
+}
+
+// watch counts the requests under prefix from zero.
+func (e *emulatorProc) watch(ctx context.Context, prefix string) error {
+	_, err := e.control(ctx, http.MethodPost, "/_bench/watch", map[string]string{"prefix": prefix})
+	return err
+}
+
+func (e *emulatorProc) fill(ctx context.Context, bucket string, n int) error {
+	_, err := e.control(ctx, http.MethodPost, "/_bench/fill", map[string]string{"bucket": bucket, "n": strconv.Itoa(n)})
+	return err
+}
+
+func (e *emulatorProc) control(ctx context.Context, method, path string, form map[string]string) ([]byte, error) {
+	q := url.Values{}
+	for k, v := range form {
+		q.Set(k, v)
+	}
+	u := e.url + path
+	if len(q) > 0 {
+		u += "?" + q.Encode()
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u, nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := e.client.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("emulator %s: %w", path, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err == nil && resp.StatusCode != http.StatusOK {
+		err = fmt.Errorf("emulator %s: HTTP %d: %s", path, resp.StatusCode, body)
+	}
+	return body, err
 }
 
 // meter passes every request to the emulator and, for paths under

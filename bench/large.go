@@ -10,7 +10,6 @@ import (
 
 	"github.com/aps-mcp/aps-mcp/authproviders"
 	"github.com/aps-mcp/aps-mcp/config"
-	"github.com/aps-mcp/aps-mcp/internal/apsemu"
 )
 
 const (
@@ -42,14 +41,10 @@ func (l *largeResult) mbPerSecond() float64 { return float64(l.apsBytes) / 1e6 /
 
 // measureLarge fills a bucket with n objects and lists it in one call
 // through a server whose profile allows that many items.
-func measureLarge(ctx context.Context, env serverEnv, emu *apsemu.Emulator, m *meter, n int) (*largeResult, error) {
+func measureLarge(ctx context.Context, env serverEnv, emu *emulatorProc, n int) (*largeResult, error) {
 	progressf("large listing: adding %d objects to %s", n, largeBucket)
-	emu.AddBucket(apsemu.Bucket{Key: largeBucket})
-	for i := range n {
-		emu.AddObject(apsemu.Object{
-			BucketKey: largeBucket, Key: fmt.Sprintf("models/level-%02d/part-%06d.ipt", i%20, i),
-			ContentType: "application/octet-stream", Size: int64(i)*37 + 1024,
-		})
+	if err := emu.fill(ctx, largeBucket, n); err != nil {
+		return nil, err
 	}
 	profiles, err := raisedProfiles(env)
 	if err != nil {
@@ -72,7 +67,9 @@ func measureLarge(ctx context.Context, env serverEnv, emu *apsemu.Emulator, m *m
 	}
 
 	progressf("large listing: list_objects through the server")
-	m.watch("/oss/v2/buckets/" + largeBucket + "/objects")
+	if err := emu.watch(ctx, "/oss/v2/buckets/"+largeBucket+"/objects"); err != nil {
+		return nil, err
+	}
 	cpu0, err := processCPU(srv.pid())
 	if err != nil {
 		return nil, err
@@ -91,7 +88,11 @@ func measureLarge(ctx context.Context, env serverEnv, emu *apsemu.Emulator, m *m
 	if r.peakRSS, err = procStatus(srv.pid(), "VmHWM"); err != nil {
 		return nil, err
 	}
-	r.pages, r.apsBytes, r.inEmulator = int(m.requests.Load()), m.bytes.Load(), time.Duration(m.nanos.Load())
+	st, err := emu.stats(ctx)
+	if err != nil {
+		return nil, err
+	}
+	r.pages, r.apsBytes, r.inEmulator = int(st.Requests), st.Bytes, time.Duration(st.Nanos)
 	r.listed, r.textBytes = got.items, got.textBytes
 	if got.items != n || got.truncated {
 		return nil, fmt.Errorf("large list_objects returned %d items (truncated=%v), want all %d", got.items, got.truncated, n)

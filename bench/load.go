@@ -9,7 +9,6 @@ import (
 
 	"github.com/go-resty/resty/v2"
 
-	"github.com/aps-mcp/aps-mcp/internal/apsemu"
 )
 
 // callTimeout bounds one measured call, so every load cell ends at most
@@ -27,18 +26,18 @@ type cell struct {
 	errors      int // failed calls, warm-up included
 	firstErr    string
 	// CPU time per completed call inside the window: of the server
-	// process (0 for the floor, which has none) and of this process (the
-	// clients and the emulator).
-	serverCPU, benchCPU time.Duration
+	// process (0 for the floor, which has none), of the emulator process
+	// and of this process (the clients).
+	serverCPU, emulatorCPU, benchCPU time.Duration
 }
 
 func (c cell) perSecond() float64 { return float64(c.calls) / c.elapsed.Seconds() }
 
 // runCell connects n callers, lets them call back to back for warmup, then
-// counts the calls that complete in the next d and their latencies. With
-// serverPID > 0 it also reads that process's CPU time at both ends of the
-// window.
-func runCell(ctx context.Context, p path, n int, warmup, d time.Duration, serverPID int) (cell, error) {
+// counts the calls that complete in the next d and their latencies. It
+// reads the CPU time of the server (serverPID, if > 0), the emulator and
+// this process at both ends of the window.
+func runCell(ctx context.Context, p path, n int, warmup, d time.Duration, serverPID, emulatorPID int) (cell, error) {
 	c := cell{path: p.name, concurrency: n}
 	callers := make([]caller, 0, n)
 	defer func() {
@@ -61,7 +60,7 @@ func runCell(ctx context.Context, p path, n int, warmup, d time.Duration, server
 	errs := make([]int, n)
 	firstErr := make([]error, n)
 	// CPU times at the window's two ends, read on time by their own goroutine.
-	var cpuAt [2]struct{ server, bench time.Duration }
+	var cpuAt [2]struct{ server, emulator, bench time.Duration }
 	cpuRead := make(chan struct{})
 	go func() {
 		defer close(cpuRead)
@@ -76,6 +75,7 @@ func runCell(ctx context.Context, p path, n int, warmup, d time.Duration, server
 			if serverPID > 0 {
 				cpuAt[i].server, _ = processCPU(serverPID)
 			}
+			cpuAt[i].emulator, _ = processCPU(emulatorPID)
 			cpuAt[i].bench = selfCPU()
 		}
 	}()
@@ -115,6 +115,7 @@ func runCell(ctx context.Context, p path, n int, warmup, d time.Duration, server
 	c.p50, c.p99 = percentile(all, 50), percentile(all, 99)
 	if c.calls > 0 {
 		c.serverCPU = (cpuAt[1].server - cpuAt[0].server) / time.Duration(c.calls)
+		c.emulatorCPU = (cpuAt[1].emulator - cpuAt[0].emulator) / time.Duration(c.calls)
 		c.benchCPU = (cpuAt[1].bench - cpuAt[0].bench) / time.Duration(c.calls)
 	}
 	for i := range errs {
@@ -150,7 +151,7 @@ type loadResult struct {
 
 // measureLoad runs one server process and loads it with each path at each
 // concurrency, with the floor measured alongside.
-func measureLoad(ctx context.Context, env serverEnv, emu *apsemu.Emulator, o options, rc *resty.Client, token string) (*loadResult, error) {
+func measureLoad(ctx context.Context, env serverEnv, emu *emulatorProc, o options, rc *resty.Client, token string) (*loadResult, error) {
 	progressf("starting the server (HTTP)")
 	srv, err := startServer(ctx, env, "")
 	if err != nil {
@@ -171,16 +172,18 @@ func measureLoad(ctx context.Context, env serverEnv, emu *apsemu.Emulator, o opt
 		return nil, fmt.Errorf("first %s call: %w", benchTool, err)
 	}
 	res.listed = first.items
-	for _, b := range emu.Buckets(apsemu.DemoClientID) {
-		if b.Region == "US" {
-			res.wantListed++
-		}
+	st, err := emu.stats(ctx)
+	if err != nil {
+		return nil, err
 	}
+	res.wantListed = st.USBuckets
 	if res.idleRSS, err = procStatus(srv.pid(), "VmRSS"); err != nil {
 		return nil, err
 	}
 
-	paths := []path{floorPath(rc, env.baseURL, token), mcpGoPath(srv.url), goSDKPath(srv.url)}
+	paths := []path{floorPath(rc, env.baseURL, token),
+		rawPath(srv.url, modernProtocol, res.listed), rawPath(srv.url, legacyProtocol, res.listed),
+		mcpGoPath(srv.url), goSDKPath(srv.url)}
 	top := slices.Max(o.concurrency)
 	for _, n := range o.concurrency {
 		for i, p := range paths {
@@ -195,7 +198,7 @@ func measureLoad(ctx context.Context, env serverEnv, emu *apsemu.Emulator, o opt
 			if server {
 				pid = srv.pid()
 			}
-			got, err := runCell(ctx, p, n, o.warmup, o.duration, pid)
+			got, err := runCell(ctx, p, n, o.warmup, o.duration, pid, emu.pid())
 			if err != nil {
 				return nil, fmt.Errorf("%s at concurrency %d: %w", p.name, n, err)
 			}

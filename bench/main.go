@@ -1,10 +1,10 @@
 // Command bench measures the aps-mcp server end to end: it builds the
-// binary, runs it as a separate process against the APS emulator (served
-// in this process on loopback) and reports, in one run, tools/call
-// throughput and latency for both MCP protocol generations next to the
-// same APS request made directly (the floor), stdio start-up time, the
-// server's memory, one very large listing, and how many tokens the
-// emulator issued.
+// binary, runs it as a separate process against the APS emulator (this
+// program again, as a third process, on loopback) and reports, in one
+// run, tools/call throughput and latency for both MCP protocol
+// generations next to the same APS request made directly (the floor),
+// stdio start-up time, the server's memory, one very large listing, and
+// how many tokens the emulator issued.
 //
 //	go run ./bench                       # about 2 minutes with the defaults
 //	go run ./bench -duration 1s -large=false
@@ -20,12 +20,12 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
-	"github.com/aps-mcp/aps-mcp/internal/apsemu"
 )
 
 // options are the command line.
@@ -49,7 +49,18 @@ func main() {
 	flag.IntVar(&o.objects, "objects", 100000, "objects in the large listing's bucket (`N`, pages of 100)")
 	flag.IntVar(&o.startupRuns, "startup-runs", 10, "how many times to time stdio start-up (`N`)")
 	flag.StringVar(&o.markdown, "markdown", "", "also write the report as Markdown to `FILE`")
+	serveEmu := flag.Bool(serveEmulatorFlag, false, "internal: be the APS emulator process the benchmark starts")
 	flag.Parse()
+	// This program is the load generator and the emulator, not what is
+	// measured: collecting less often leaves more of the shared cores to
+	// the server, as a load generator written in C would.
+	debug.SetGCPercent(400)
+	if *serveEmu {
+		if err := serveEmulator(); err != nil {
+			fatalf("emulator: %v", err)
+		}
+		return
+	}
 	if flag.NArg() > 0 {
 		fatalf("unexpected argument %q", flag.Arg(0))
 	}
@@ -103,18 +114,13 @@ func run(ctx context.Context, o options) error {
 	}
 	rep.buildTime = time.Since(t0)
 
-	emuCtx, stopEmu := context.WithCancel(context.WithoutCancel(ctx))
-	emu := apsemu.New(apsemu.Options{})
-	m := &meter{emu: emu}
-	base, emuDone, err := startEmulator(emuCtx, m)
+	progressf("starting the APS emulator process")
+	emu, err := startEmulatorProcess(ctx)
 	if err != nil {
-		stopEmu()
 		return err
 	}
-	defer func() {
-		stopEmu()
-		<-emuDone // bounded by the shutdown grace period
-	}()
+	defer emu.stop()
+	base := emu.url
 	env := serverEnv{bin: bin, root: root, baseURL: base, workDir: tmp}
 
 	progressf("timing stdio start-up (%d runs)", o.startupRuns)
@@ -136,12 +142,16 @@ func run(ctx context.Context, o options) error {
 	rep.serverProcs = 1
 
 	if o.large {
-		if rep.large, err = measureLarge(ctx, env, emu, m, o.objects); err != nil {
+		if rep.large, err = measureLarge(ctx, env, emu, o.objects); err != nil {
 			return err
 		}
 		rep.serverProcs++
 	}
-	rep.tokenRequests = emu.TokenRequests()
+	stats, err := emu.stats(ctx)
+	if err != nil {
+		return err
+	}
+	rep.tokenRequests = stats.TokenRequests
 	rep.total = time.Since(began)
 
 	rep.writeText(os.Stdout)

@@ -42,8 +42,8 @@ func (r *report) tables() []table {
 			title: fmt.Sprintf("tools/call %s (one APS page of %d buckets): %v measured per cell after %v warm-up, one client per worker",
 				benchTool, l.listed, r.opts.duration, r.opts.warmup),
 			header: []string{"path", "protocol", "concurrency", "calls/s", "p50", "p99", "÷ floor calls/s",
-				"server CPU/call", "bench CPU/call", "errors"},
-			right: []bool{false, false, true, true, true, true, true, true, true, true},
+				"server CPU/call", "emulator CPU/call", "client CPU/call", "errors"},
+			right: []bool{false, false, true, true, true, true, true, true, true, true, true},
 		}
 		floor := map[int]cell{}
 		for _, c := range l.cells {
@@ -61,7 +61,7 @@ func (r *report) tables() []table {
 				serverCPU = ms(c.serverCPU)
 			}
 			t.rows = append(t.rows, []string{c.path, c.protocol, fmt.Sprint(c.concurrency),
-				fmt.Sprintf("%.0f", c.perSecond()), ms(c.p50), ms(c.p99), ratio, serverCPU, ms(c.benchCPU), fmt.Sprint(c.errors)})
+				fmt.Sprintf("%.0f", c.perSecond()), ms(c.p50), ms(c.p99), ratio, serverCPU, ms(c.emulatorCPU), ms(c.benchCPU), fmt.Sprint(c.errors)})
 		}
 		lowest := slices.Min(r.opts.concurrency)
 		for _, c := range l.cells {
@@ -73,8 +73,8 @@ func (r *report) tables() []table {
 					c.concurrency, c.path, c.protocol, ms(c.p50-f.p50)))
 			}
 		}
-		t.notes = append(t.notes, "CPU/call is CPU time inside the measured window divided by the calls completed in it: "+
-			"server = the aps-mcp process (/proc/PID/stat, 10 ms ticks); bench = this process, i.e. the MCP or HTTP clients plus the APS emulator.")
+		t.notes = append(t.notes, "CPU/call is CPU time inside the measured window divided by the calls completed in it, "+
+			"per process (/proc/PID/stat, 10 ms ticks): server = aps-mcp; emulator = the APS emulator process; client = this process, the load generator.")
 		for _, c := range l.cells {
 			if c.firstErr != "" {
 				t.notes = append(t.notes, fmt.Sprintf("First error, %s at concurrency %d: %s", c.path, c.concurrency, firstLine(c.firstErr)))
@@ -183,15 +183,20 @@ func (r *report) writeMarkdownFile(name string) error {
 	fmt.Fprintf(&b, "# aps-mcp benchmarks\n\n")
 	fmt.Fprintf(&b, "Measured by `bench/` (one run, numbers as printed). Command:\n\n```sh\n%s\n```\n\n", r.command)
 	fmt.Fprintf(&b, "Machine: %s\n\n", machine())
-	b.WriteString("How: the aps-mcp binary runs as its own process (profile 2lo, streamable HTTP on 127.0.0.1, " +
-		"`--no-reload --log-level warn`) against the APS emulator, which the benchmark process serves over loopback HTTP " +
-		"next to its load generator; server, emulator and clients share the machine's cores. Each worker has its own " +
-		"MCP client: mcp-go's negotiates the stateless 2026-07-28 protocol, the official go-sdk's is pinned to the " +
-		"session-based 2025-11-25 (the protocol column is what each negotiated). The floor is the APS request " +
-		"`list_buckets` makes (`GET /oss/v2/buckets?limit=100` with a bearer token) sent directly with the server's " +
-		"HTTP client settings (`apshttp.NewClient`). Calls per second count the calls that completed inside the " +
-		"measured window; latencies are per call, nearest rank. The large listing's APS bytes and emulator time are " +
-		"counted by a handler in front of the emulator, for the pages the server fetched during the call.\n\n")
+	b.WriteString("How: three processes share the machine's cores over loopback HTTP: the aps-mcp binary " +
+		"(profile 2lo, streamable HTTP on 127.0.0.1, `--no-reload --log-level warn`); the APS emulator, which this " +
+		"program starts as a process of its own, as APS is elsewhere; and this program, the load generator. " +
+		"The floor is the APS request `list_buckets` makes (`GET /oss/v2/buckets?limit=100` with a bearer token) " +
+		"sent directly from this program with the server's HTTP client settings (`apshttp.NewClient`), so it crosses " +
+		"the same process boundary as the server's own APS requests. Through the server, each worker has its own " +
+		"client and connection. The raw JSON-RPC rows are the load generator proper: pre-encoded requests, exactly " +
+		"as the SDK clients put them on the wire, over a minimal keep-alive HTTP/1.1 connection, each answer checked " +
+		"(id, no error, every bucket) without decoding, as wrk would load a server; stateless sends the 2026-07-28 " +
+		"headers and `_meta` on every call, session does initialize and carries the session id. The SDK rows use " +
+		"real clients, which cost more CPU than the server and share its cores: mcp-go's negotiates 2026-07-28, " +
+		"the official go-sdk's is pinned to 2025-11-25. Calls per second count the calls that completed inside " +
+		"the measured window; latencies are per call, nearest rank. The large listing's APS bytes and emulator " +
+		"time are counted inside the emulator process, for the pages the server fetched during the call.\n\n")
 	for _, t := range r.tables() {
 		fmt.Fprintf(&b, "## %s\n\n", t.title)
 		b.WriteString("| " + strings.Join(t.header, " | ") + " |\n|")

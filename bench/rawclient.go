@@ -1,0 +1,151 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/url"
+	"strconv"
+
+	"github.com/tidwall/gjson"
+)
+
+// The SDK clients cost more CPU per call than the server under test (they
+// decode every result into typed structs, and go-sdk keeps a GET stream
+// per session), and on a small machine they share its cores. The raw
+// clients below are the load generator for measuring the server itself,
+// as wrk would be: each worker keeps one connection (wireConn), sends
+// JSON-RPC pre-encoded exactly as the SDK clients put it on the wire, and
+// checks each answer without decoding it.
+
+// modernProtocol is the stateless protocol revision.
+const modernProtocol = "2026-07-28"
+
+// rawPath calls through the server with pre-encoded JSON-RPC in the given
+// protocol generation: modernProtocol (no initialize, the version in
+// every request's headers and _meta) or legacyProtocol (initialize, a
+// session id, then calls carrying it). Every answer must list wantItems
+// buckets.
+func rawPath(endpoint, protocol string, wantItems int) path {
+	name := "raw JSON-RPC, stateless"
+	if protocol == legacyProtocol {
+		name = "raw JSON-RPC, session"
+	}
+	return path{name: name, connect: func(ctx context.Context) (caller, string, error) {
+		u, err := url.Parse(endpoint)
+		if err != nil {
+			return nil, "", err
+		}
+		conn, err := dialWire(ctx, u.Host)
+		if err != nil {
+			return nil, "", err
+		}
+		c := &rawCaller{conn: conn, path: u.RequestURI(), protocol: protocol, wantItems: wantItems}
+		if protocol == legacyProtocol {
+			if err := c.initialize(ctx); err != nil {
+				c.close()
+				return nil, "", err
+			}
+		}
+		return c, protocol, nil
+	}}
+}
+
+type rawCaller struct {
+	conn      *wireConn
+	path      string
+	protocol  string
+	session   string // Mcp-Session-Id, legacy protocol only
+	wantItems int
+	id        int
+}
+
+// initialize opens a legacy session as go-sdk's client does.
+func (c *rawCaller) initialize(ctx context.Context) error {
+	body := `{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"clientInfo":{"name":"aps-mcp-bench","version":"1"},"protocolVersion":"` +
+		legacyProtocol + `","capabilities":{}}}`
+	a, err := c.post(ctx, "initialize", "", body)
+	if err != nil {
+		return err
+	}
+	if v := gjson.GetBytes(a.body, "result.protocolVersion").String(); v != legacyProtocol {
+		return fmt.Errorf("initialize negotiated %q, want %s: %s", v, legacyProtocol, firstLine(string(a.body)))
+	}
+	if a.sessionID == "" {
+		return fmt.Errorf("initialize answered without an Mcp-Session-Id")
+	}
+	c.session = a.sessionID
+	_, err = c.post(ctx, "notifications/initialized", "", `{"jsonrpc":"2.0","method":"notifications/initialized"}`)
+	return err
+}
+
+func (c *rawCaller) call(ctx context.Context) error {
+	c.id++
+	var body string
+	if c.protocol == modernProtocol {
+		body = `{"jsonrpc":"2.0","id":` + strconv.Itoa(c.id) + `,"method":"tools/call","params":{"_meta":{"io.modelcontextprotocol/clientCapabilities":{},"io.modelcontextprotocol/protocolVersion":"` +
+			modernProtocol + `"},"name":"` + benchTool + `"}}`
+	} else {
+		body = `{"jsonrpc":"2.0","id":` + strconv.Itoa(c.id) + `,"method":"tools/call","params":{"name":"` + benchTool + `"}}`
+	}
+	a, err := c.post(ctx, "tools/call", benchTool, body)
+	if err != nil {
+		return err
+	}
+	resp := a.body
+	// Checked without decoding, so the checking costs little next to the
+	// server: the answer to this id (gjson stops at it), no error, and
+	// every bucket in the result.
+	if id := gjson.GetBytes(resp, "id"); id.Int() != int64(c.id) {
+		return fmt.Errorf("answer has id %s, want %d", id.Raw, c.id)
+	}
+	if msg := gjson.GetBytes(resp, "error.message"); msg.Exists() {
+		return fmt.Errorf("JSON-RPC error: %s", msg.String())
+	}
+	if bytes.Contains(resp, []byte(`"isError":true`)) {
+		return fmt.Errorf("tool error: %s", firstLine(string(resp)))
+	}
+	// Each listed bucket appears once as JSON in structuredContent (in the
+	// text it is escaped, so it does not match).
+	if n := bytes.Count(resp, []byte(`{"bucket_key":`)); n != c.wantItems {
+		return fmt.Errorf("result lists %d buckets, want %d", n, c.wantItems)
+	}
+	return nil
+}
+
+// post sends one message with the headers the SDK clients send and
+// returns the answer (with an empty body for a notification's 202).
+func (c *rawCaller) post(ctx context.Context, method, name, body string) (wireAnswer, error) {
+	h := []string{"Content-Type", "application/json", "Accept", "application/json, text/event-stream"}
+	if c.protocol == modernProtocol {
+		h = append(h, "Mcp-Protocol-Version", modernProtocol, "Mcp-Method", method)
+		if name != "" {
+			h = append(h, "Mcp-Name", name)
+		}
+	} else if c.session != "" {
+		h = append(h, "Mcp-Protocol-Version", legacyProtocol, "Mcp-Session-Id", c.session)
+	}
+	a, err := c.conn.post(ctx, c.path, h, []byte(body))
+	switch {
+	case err != nil:
+		return a, fmt.Errorf("%s: %w", method, err)
+	case a.status == 202 && len(a.body) == 0:
+		return a, nil
+	case a.status != 200:
+		return a, fmt.Errorf("%s: HTTP %d: %s", method, a.status, firstLine(string(a.body)))
+	case a.contentType != "application/json":
+		// Our server answers single requests with plain JSON; an SSE
+		// stream here would mean notifications the benchmark did not ask for.
+		return a, fmt.Errorf("%s: answer is %s, not application/json", method, a.contentType)
+	}
+	return a, nil
+}
+
+func (c *rawCaller) close() {
+	if c.session != "" {
+		ctx, cancel := context.WithTimeout(context.Background(), connectTimeout)
+		_, _ = c.conn.exchange(ctx, "DELETE", c.path, []string{"Mcp-Session-Id", c.session, "Mcp-Protocol-Version", legacyProtocol}, nil)
+		cancel()
+	}
+	c.conn.close()
+}
