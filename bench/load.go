@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/go-resty/resty/v2"
-
 )
 
 // callTimeout bounds one measured call, so every load cell ends at most

@@ -25,7 +25,6 @@ import (
 	"strings"
 	"syscall"
 	"time"
-
 )
 
 // options are the command line.
