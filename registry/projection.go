@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -8,20 +9,27 @@ import (
 )
 
 // projection is a result path prepared at load, used for single answers
-// and for each listed item alike. The common form, an
-// object of simple fields ("{id,name:attributes.name,size}"), is applied
-// field by field on the raw bytes, skipping gjson's parse of the
-// multipath on every item; any other path goes to gjson as it is. Both
-// give the same JSON: missing fields are left out.
+// and for each listed item alike. The common form, an object of simple
+// fields ("{id,name:attributes.name,size}"), is applied in one pass over
+// the item's keys on the raw bytes, skipping gjson's parse of the
+// multipath and its search from the start for every field; any other
+// path goes to gjson as it is. Both give the same JSON: fields in the
+// path's order, missing ones left out.
 type projection struct {
 	path   string
 	fields []projectedField // nil when the path is not the simple form
+	heads  []string         // the distinct first segments of the fields' paths
 }
 
 type projectedField struct {
 	key  []byte // `"name":`
 	path string
+	head int    // index in heads of the item key the path starts at
+	rest string // the path inside that key's value; "" for the value itself
 }
+
+// maxFastFields bounds the fields apply gathers on the stack.
+const maxFastFields = 32
 
 func compileProjection(path string) projection {
 	p := projection{path: path}
@@ -33,16 +41,26 @@ func compileProjection(path string) projection {
 	if !ok || inner == "" || strings.ContainsAny(inner, "{}[]()#@|\\\"*?!=<>") {
 		return p
 	}
-	for _, part := range strings.Split(inner, ",") {
+	parts := strings.Split(inner, ",")
+	if len(parts) > maxFastFields {
+		return p
+	}
+	for _, part := range parts {
 		key, value, renamed := strings.Cut(part, ":")
 		if !renamed {
 			value = part
 			key = part[strings.LastIndexByte(part, '.')+1:]
 		}
-		if key == "" || value == "" {
+		head, rest, _ := strings.Cut(value, ".")
+		if key == "" || head == "" || strings.HasSuffix(value, ".") {
 			return projection{path: path}
 		}
-		p.fields = append(p.fields, projectedField{key: []byte(strconv.Quote(key) + ":"), path: value})
+		i := slices.Index(p.heads, head)
+		if i < 0 {
+			i = len(p.heads)
+			p.heads = append(p.heads, head)
+		}
+		p.fields = append(p.fields, projectedField{key: []byte(strconv.Quote(key) + ":"), path: value, head: i, rest: rest})
 	}
 	return p
 }
@@ -56,11 +74,42 @@ func (p projection) apply(dst []byte, raw string) []byte {
 		}
 		return append(dst, v.Raw...)
 	}
+	var (
+		values [maxFastFields]string // each field's raw value, "" when missing
+		seen   [maxFastFields]bool   // heads met (the first of duplicate keys counts, as in gjson)
+		left   = len(p.heads)
+	)
+	item := gjson.Parse(raw)
+	if !item.IsObject() {
+		// gjson still answers some paths on arrays ("0"); keep its meaning.
+		for i, f := range p.fields {
+			values[i] = gjson.Get(raw, f.path).Raw
+		}
+	} else {
+		item.ForEach(func(k, v gjson.Result) bool {
+			h := slices.Index(p.heads, k.Str)
+			if h < 0 || seen[h] {
+				return true
+			}
+			seen[h] = true
+			for i, f := range p.fields {
+				if f.head != h {
+					continue
+				}
+				if f.rest == "" {
+					values[i] = v.Raw
+				} else {
+					values[i] = gjson.Get(v.Raw, f.rest).Raw
+				}
+			}
+			left--
+			return left > 0
+		})
+	}
 	dst = append(dst, '{')
 	first := true
-	for _, f := range p.fields {
-		v := gjson.Get(raw, f.path)
-		if !v.Exists() {
+	for i, f := range p.fields {
+		if values[i] == "" {
 			continue
 		}
 		if !first {
@@ -68,7 +117,7 @@ func (p projection) apply(dst []byte, raw string) []byte {
 		}
 		first = false
 		dst = append(dst, f.key...)
-		dst = append(dst, v.Raw...)
+		dst = append(dst, values[i]...)
 	}
 	return append(dst, '}')
 }
