@@ -195,6 +195,11 @@ func TestMetricsAndHealth(t *testing.T) {
 	if !regexp.MustCompile(`aps_mcp_aps_requests_total\{api="oss/v2",status="200"\} [1-9]`).MatchString(body) {
 		t.Error("/metrics counts no successful OSS requests")
 	}
+	// The two listings went through the projection: bytes and time counted.
+	if !regexp.MustCompile(`aps_mcp_shaped_bytes_total\{tool="list_buckets"\} [1-9][0-9]{2,}\n`).MatchString(body) ||
+		!regexp.MustCompile(`aps_mcp_shaping_seconds_total\{tool="list_buckets"\} [0-9.e-]+\n`).MatchString(body) {
+		t.Error("/metrics lacks the projection's bytes and time for list_buckets")
+	}
 }
 
 // TestReplicasBehindRoundRobinProxy runs two server processes behind a

@@ -24,6 +24,8 @@ type Metrics struct {
 	apsRequests  *prometheus.CounterVec
 	retries      *prometheus.CounterVec
 	tokenFetches *prometheus.CounterVec
+	shapedBytes  *prometheus.CounterVec
+	shapingTime  *prometheus.CounterVec
 }
 
 // New registers the collectors (and the Go runtime's) in a new registry.
@@ -47,7 +49,13 @@ func New() *Metrics {
 			Name: "aps_mcp_token_fetches_total", Help: "Token requests to APS by auth kind and outcome.",
 		}, []string{"kind", "outcome"}),
 	}
-	m.registry.MustRegister(m.toolCalls, m.callDuration, m.apsRequests, m.retries, m.tokenFetches,
+	m.shapedBytes = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "aps_mcp_shaped_bytes_total", Help: "Bytes of APS JSON the result projection went through, by tool.",
+	}, []string{"tool"})
+	m.shapingTime = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "aps_mcp_shaping_seconds_total", Help: "Time spent projecting APS JSON into results, by tool.",
+	}, []string{"tool"})
+	m.registry.MustRegister(m.toolCalls, m.callDuration, m.apsRequests, m.retries, m.tokenFetches, m.shapedBytes, m.shapingTime,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -72,6 +80,16 @@ func (m *Metrics) APSRequest(path string, status int) {
 		return
 	}
 	m.apsRequests.WithLabelValues(API(path), strconv.Itoa(status)).Inc()
+}
+
+// Shaped records that a tool's projection went through n bytes of APS
+// JSON in d.
+func (m *Metrics) Shaped(tool string, n int, d time.Duration) {
+	if m == nil {
+		return
+	}
+	m.shapedBytes.WithLabelValues(tool).Add(float64(n))
+	m.shapingTime.WithLabelValues(tool).Add(d.Seconds())
 }
 
 // Retry records a retried APS request at path.

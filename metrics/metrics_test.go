@@ -35,6 +35,7 @@ func TestRecordsAndServes(t *testing.T) {
 	m.Retry("/oss/v2/buckets", 2)
 	m.TokenFetch("2lo", nil)
 	m.TokenFetch("2lo", errors.New("refused"))
+	m.Shaped("list_buckets", 4096, 2*time.Millisecond)
 	rec := httptest.NewRecorder()
 	m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
 	body, _ := io.ReadAll(rec.Body)
@@ -44,6 +45,8 @@ func TestRecordsAndServes(t *testing.T) {
 		`aps_mcp_aps_retries_total{api="oss/v2"} 2`,
 		`aps_mcp_token_fetches_total{kind="2lo",outcome="error"} 1`,
 		`aps_mcp_tool_call_duration_seconds_bucket{tool="list_buckets",le="0.025"} 1`,
+		`aps_mcp_shaped_bytes_total{tool="list_buckets"} 4096`,
+		`aps_mcp_shaping_seconds_total{tool="list_buckets"} 0.002`,
 		`go_goroutines`,
 	} {
 		if !strings.Contains(string(body), want) {

@@ -158,7 +158,10 @@ func (rt *Runtime) fetch(ctx context.Context, t *Tool, req apiRequest, args map[
 		if err != nil {
 			return nil, err
 		}
-		return shape(t, body)
+		start := time.Now()
+		doc, err := shape(t, body)
+		rt.Metrics.Shaped(t.Name, len(body), time.Since(start))
+		return doc, err
 	}
 	return rt.list(ctx, t, req, args, resume, p, stats)
 }

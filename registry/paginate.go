@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/tidwall/gjson"
 	"github.com/tidwall/pretty"
@@ -140,6 +141,7 @@ func (rt *Runtime) list(ctx context.Context, t *Tool, req apiRequest, args map[s
 			out = append(out, `{"items":[`...)
 			itemsAt = len(out) - 1
 		}
+		shapeStart := time.Now()
 		doc := view(body) // read only while body is: items are copied out
 		arr := gjson.Get(doc, pg.Items)
 		if !arr.IsArray() {
@@ -174,6 +176,7 @@ func (rt *Runtime) list(ctx context.Context, t *Tool, req apiRequest, args map[s
 			return true
 		})
 		skip = 0
+		rt.Metrics.Shaped(t.Name, len(body), time.Since(shapeStart))
 		p.page(n, count, gjson.Get(doc, pg.Total))
 		if truncated {
 			break
