@@ -32,7 +32,16 @@ const (
 	exitUsage = 2 // the command line itself is wrong
 )
 
+// defaultMemoryLimit is the Go runtime's soft memory limit unless
+// GOMEMLIMIT sets one. Results are built and encoded in memory, several
+// copies at once; near the limit the runtime collects harder rather than
+// taking more from the machine the server shares with its client.
+const defaultMemoryLimit = 256 << 20
+
 func main() {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(defaultMemoryLimit)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
