@@ -3,7 +3,10 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
+	"strconv"
 	"path/filepath"
 	"strings"
 	"time"
@@ -23,24 +26,34 @@ const (
 
 // largeResult is part 5 of the report.
 type largeResult struct {
-	objects   int
-	listed    int           // items the call returned
-	wall      time.Duration // the list_objects call, as the client saw it
-	pages     int           // APS pages behind it
-	apsBytes  int64         // bytes of those pages' JSON
-	textBytes int           // the result's text content
-	idleRSS   int64         // before the call
-	peakRSS   int64         // VmHWM after it
+	objects int
+	listed  int           // items the call returned
+	wall    time.Duration // the list_objects call, as the raw client saw it
+	pages   int           // APS pages behind it
+	// apsBytes is the bytes of those pages' JSON; shapedBytes and
+	// shapingTime are what the server's own metrics say its projection
+	// went through and how long that took.
+	apsBytes    int64
+	shapedBytes float64
+	shapingTime time.Duration
+	answerBytes int   // the whole JSON-RPC answer
+	idleRSS     int64 // before the call
+	peakRSS     int64 // VmHWM after it
 	// inEmulator is the time the emulator took to answer those pages,
 	// summed: the part of the wall time that is not the server's.
 	inEmulator time.Duration
 	serverCPU  time.Duration // CPU time of the server process during the call
+	// The same call with mcp-go's client, which decodes the answer into
+	// Go values: its wall time and the server's peak RSS for it.
+	sdkWall    time.Duration
+	sdkPeakRSS int64
 }
 
 func (l *largeResult) mbPerSecond() float64 { return float64(l.apsBytes) / 1e6 / l.wall.Seconds() }
 
 // measureLarge fills a bucket with n objects and lists it in one call
-// through a server whose profile allows that many items.
+// through a server whose profile allows that many items: once with the
+// raw client (the server's own figures), once with mcp-go's client.
 func measureLarge(ctx context.Context, env serverEnv, emu *emulatorProc, n int) (*largeResult, error) {
 	progressf("large listing: adding %d objects to %s", n, largeBucket)
 	if err := emu.fill(ctx, largeBucket, n); err != nil {
@@ -56,27 +69,33 @@ func measureLarge(ctx context.Context, env serverEnv, emu *emulatorProc, n int) 
 	}
 	defer srv.stop()
 	r := &largeResult{objects: n}
-	c, _, hc, err := dialMCPGo(ctx, srv.url)
-	if err != nil {
-		return nil, err
-	}
-	defer hc.CloseIdleConnections()
-	defer c.Close()
 	if r.idleRSS, err = procStatus(srv.pid(), "VmRSS"); err != nil {
 		return nil, err
 	}
+	call := rawCall{tool: "list_objects", args: `{"bucket_key":"` + largeBucket + `"}`, marker: `{"object_key":`, want: n}
+	raw, _, err := rawPath(srv.url, modernProtocol, call).connect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer raw.close()
 
-	progressf("large listing: list_objects through the server")
+	progressf("large listing: list_objects through the server, raw client")
 	if err := emu.watch(ctx, "/oss/v2/buckets/"+largeBucket+"/objects"); err != nil {
+		return nil, err
+	}
+	shaped0, err := scrapeShaping(ctx, srv.url, "list_objects")
+	if err != nil {
 		return nil, err
 	}
 	cpu0, err := processCPU(srv.pid())
 	if err != nil {
 		return nil, err
 	}
+	callCtx, cancel := context.WithTimeout(ctx, largeTimeout)
 	t0 := time.Now()
-	got, err := listCall(ctx, c, "list_objects", map[string]any{"bucket_key": largeBucket}, largeTimeout)
+	err = raw.call(callCtx)
 	r.wall = time.Since(t0)
+	cancel()
 	if err != nil {
 		return nil, fmt.Errorf("large list_objects: %w", err)
 	}
@@ -88,19 +107,84 @@ func measureLarge(ctx context.Context, env serverEnv, emu *emulatorProc, n int) 
 	if r.peakRSS, err = procStatus(srv.pid(), "VmHWM"); err != nil {
 		return nil, err
 	}
+	shaped1, err := scrapeShaping(ctx, srv.url, "list_objects")
+	if err != nil {
+		return nil, err
+	}
+	r.shapedBytes, r.shapingTime = shaped1.bytes-shaped0.bytes, time.Duration((shaped1.seconds-shaped0.seconds)*1e9)
 	st, err := emu.stats(ctx)
 	if err != nil {
 		return nil, err
 	}
 	r.pages, r.apsBytes, r.inEmulator = int(st.Requests), st.Bytes, time.Duration(st.Nanos)
-	r.listed, r.textBytes = got.items, got.textBytes
-	if got.items != n || got.truncated {
-		return nil, fmt.Errorf("large list_objects returned %d items (truncated=%v), want all %d", got.items, got.truncated, n)
-	}
+	r.listed, r.answerBytes = n, raw.(*rawCaller).lastBytes // the raw call checked all n are there
 	if want := (n + ossPageSize - 1) / ossPageSize; r.pages != want {
 		return nil, fmt.Errorf("large list_objects took %d APS pages, want %d", r.pages, want)
 	}
+
+	progressf("large listing: list_objects through the server, mcp-go client")
+	c, _, hc, err := dialMCPGo(ctx, srv.url)
+	if err != nil {
+		return nil, err
+	}
+	defer hc.CloseIdleConnections()
+	defer c.Close()
+	if err := resetPeakRSS(srv.pid()); err != nil {
+		return nil, err
+	}
+	t0 = time.Now()
+	got, err := listCall(ctx, c, "list_objects", map[string]any{"bucket_key": largeBucket}, largeTimeout)
+	r.sdkWall = time.Since(t0)
+	if err != nil {
+		return nil, fmt.Errorf("large list_objects (mcp-go client): %w", err)
+	}
+	if got.items != n || got.truncated {
+		return nil, fmt.Errorf("large list_objects returned %d items (truncated=%v), want all %d", got.items, got.truncated, n)
+	}
+	if r.sdkPeakRSS, err = procStatus(srv.pid(), "VmHWM"); err != nil {
+		return nil, err
+	}
 	return r, nil
+}
+
+// shaping is the server's projection counters for one tool.
+type shaping struct{ bytes, seconds float64 }
+
+// scrapeShaping reads tool's aps_mcp_shaped_bytes_total and
+// aps_mcp_shaping_seconds_total from the server's /metrics.
+func scrapeShaping(ctx context.Context, mcpURL, tool string) (shaping, error) {
+	var s shaping
+	u := strings.TrimSuffix(mcpURL, "/mcp") + "/metrics"
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return s, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return s, fmt.Errorf("metrics: %w", err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		return s, fmt.Errorf("metrics: HTTP %d %v", resp.StatusCode, err)
+	}
+	for line := range strings.SplitSeq(string(body), "\n") {
+		name, value, ok := strings.Cut(line, "{tool=\""+tool+"\"} ")
+		if !ok {
+			continue
+		}
+		v, err := strconv.ParseFloat(value, 64)
+		if err != nil {
+			return s, fmt.Errorf("metrics: %q: %w", line, err)
+		}
+		switch name {
+		case "aps_mcp_shaped_bytes_total":
+			s.bytes = v
+		case "aps_mcp_shaping_seconds_total":
+			s.seconds = v
+		}
+	}
+	return s, nil
 }
 
 // raisedProfiles copies the shipped profiles into a directory of their

@@ -181,7 +181,7 @@ func measureLoad(ctx context.Context, env serverEnv, emu *emulatorProc, o option
 	}
 
 	paths := []path{floorPath(rc, env.baseURL, token),
-		rawPath(srv.url, modernProtocol, res.listed), rawPath(srv.url, legacyProtocol, res.listed),
+		rawPath(srv.url, modernProtocol, bucketsCall(res.listed)), rawPath(srv.url, legacyProtocol, bucketsCall(res.listed)),
 		mcpGoPath(srv.url), goSDKPath(srv.url)}
 	top := slices.Max(o.concurrency)
 	for _, n := range o.concurrency {

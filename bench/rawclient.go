@@ -21,12 +21,25 @@ import (
 // modernProtocol is the stateless protocol revision.
 const modernProtocol = "2026-07-28"
 
+// rawCall is the tool call a raw client repeats and what its answers must
+// hold: want items, each found by marker (the start of a projected item,
+// which the escaped text content does not match).
+type rawCall struct {
+	tool, args string // args: a JSON object
+	marker     string
+	want       int
+}
+
+// bucketsCall is benchTool's call, listing want buckets.
+func bucketsCall(want int) rawCall {
+	return rawCall{tool: benchTool, args: `{}`, marker: `{"bucket_key":`, want: want}
+}
+
 // rawPath calls through the server with pre-encoded JSON-RPC in the given
 // protocol generation: modernProtocol (no initialize, the version in
 // every request's headers and _meta) or legacyProtocol (initialize, a
-// session id, then calls carrying it). Every answer must list wantItems
-// buckets.
-func rawPath(endpoint, protocol string, wantItems int) path {
+// session id, then calls carrying it).
+func rawPath(endpoint, protocol string, call rawCall) path {
 	name := "raw JSON-RPC, stateless"
 	if protocol == legacyProtocol {
 		name = "raw JSON-RPC, session"
@@ -40,7 +53,7 @@ func rawPath(endpoint, protocol string, wantItems int) path {
 		if err != nil {
 			return nil, "", err
 		}
-		c := &rawCaller{conn: conn, path: u.RequestURI(), protocol: protocol, wantItems: wantItems}
+		c := &rawCaller{conn: conn, path: u.RequestURI(), protocol: protocol, rc: call}
 		if protocol == legacyProtocol {
 			if err := c.initialize(ctx); err != nil {
 				c.close()
@@ -56,8 +69,9 @@ type rawCaller struct {
 	path      string
 	protocol  string
 	session   string // Mcp-Session-Id, legacy protocol only
-	wantItems int
+	rc        rawCall
 	id        int
+	lastBytes int // size of the last answer's body
 }
 
 // initialize opens a legacy session as go-sdk's client does.
@@ -81,21 +95,21 @@ func (c *rawCaller) initialize(ctx context.Context) error {
 
 func (c *rawCaller) call(ctx context.Context) error {
 	c.id++
-	var body string
+	meta := ""
 	if c.protocol == modernProtocol {
-		body = `{"jsonrpc":"2.0","id":` + strconv.Itoa(c.id) + `,"method":"tools/call","params":{"_meta":{"io.modelcontextprotocol/clientCapabilities":{},"io.modelcontextprotocol/protocolVersion":"` +
-			modernProtocol + `"},"name":"` + benchTool + `"}}`
-	} else {
-		body = `{"jsonrpc":"2.0","id":` + strconv.Itoa(c.id) + `,"method":"tools/call","params":{"name":"` + benchTool + `"}}`
+		meta = `"_meta":{"io.modelcontextprotocol/clientCapabilities":{},"io.modelcontextprotocol/protocolVersion":"` + modernProtocol + `"},`
 	}
-	a, err := c.post(ctx, "tools/call", benchTool, body)
+	body := `{"jsonrpc":"2.0","id":` + strconv.Itoa(c.id) + `,"method":"tools/call","params":{` + meta +
+		`"name":"` + c.rc.tool + `","arguments":` + c.rc.args + `}}`
+	a, err := c.post(ctx, "tools/call", c.rc.tool, body)
 	if err != nil {
 		return err
 	}
 	resp := a.body
+	c.lastBytes = len(resp)
 	// Checked without decoding, so the checking costs little next to the
 	// server: the answer to this id (gjson stops at it), no error, and
-	// every bucket in the result.
+	// every item in the result.
 	if id := gjson.GetBytes(resp, "id"); id.Int() != int64(c.id) {
 		return fmt.Errorf("answer has id %s, want %d", id.Raw, c.id)
 	}
@@ -105,10 +119,10 @@ func (c *rawCaller) call(ctx context.Context) error {
 	if bytes.Contains(resp, []byte(`"isError":true`)) {
 		return fmt.Errorf("tool error: %s", firstLine(string(resp)))
 	}
-	// Each listed bucket appears once as JSON in structuredContent (in the
+	// Each listed item appears once as JSON in structuredContent (in the
 	// text it is escaped, so it does not match).
-	if n := bytes.Count(resp, []byte(`{"bucket_key":`)); n != c.wantItems {
-		return fmt.Errorf("result lists %d buckets, want %d", n, c.wantItems)
+	if n := bytes.Count(resp, []byte(c.rc.marker)); n != c.rc.want {
+		return fmt.Errorf("result lists %d items, want %d", n, c.rc.want)
 	}
 	return nil
 }
