@@ -2,7 +2,9 @@ package registry
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 
@@ -76,14 +78,17 @@ func BenchmarkShapeObject(b *testing.B) {
 	}
 }
 
-// BenchmarkResultEncoding: a tool result as MCP sends it.
+// BenchmarkResultEncoding: a tool result as it goes on the wire: the
+// handler's result in mcp-go's JSON-RPC response, encoded as mcp-go's
+// streamable HTTP transport does (json.Encoder; the result's own
+// MarshalJSON, then the encoder compacts its output once more).
 func BenchmarkResultEncoding(b *testing.B) {
 	out := objectsPage(100)
 	b.SetBytes(int64(len(out)))
 	b.ReportAllocs()
 	for b.Loop() {
-		res := &mcp.CallToolResult{Content: []mcp.Content{mcp.NewTextContent(string(out))}, RawStructuredContent: out}
-		if _, err := res.MarshalJSON(); err != nil {
+		resp := mcp.NewJSONRPCResultResponse(mcp.NewRequestId(7), toolResult(out))
+		if err := json.NewEncoder(io.Discard).Encode(resp); err != nil {
 			b.Fatal(err)
 		}
 	}

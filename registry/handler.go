@@ -139,13 +139,17 @@ func (rt *Runtime) call(ctx context.Context, t *Tool, mreq mcp.CallToolRequest, 
 	default:
 		return rt.failure(t, req, err), nil
 	}
-	// The text is the same JSON as the structured content (as the MCP spec
-	// asks of tools that return both) and shares its bytes: doc is never
-	// written again.
+	return toolResult(doc), nil
+}
+
+// toolResult is a successful call's result: doc as structured content
+// and, as the MCP spec asks of tools that return structured content, the
+// same JSON as text, sharing doc's bytes (doc is never written again).
+func toolResult(doc []byte) *mcp.CallToolResult {
 	return &mcp.CallToolResult{
 		Content:              []mcp.Content{mcp.NewTextContent(view(doc))},
 		RawStructuredContent: doc,
-	}, nil
+	}
 }
 
 // fetch makes the tool's request, following pagination when declared, and
