@@ -36,7 +36,7 @@ const (
 // GOMEMLIMIT sets one. Results are built and encoded in memory, several
 // copies at once; near the limit the runtime collects harder rather than
 // taking more from the machine the server shares with its client.
-const defaultMemoryLimit = 256 << 20
+const defaultMemoryLimit = 200 << 20
 
 func main() {
 	if os.Getenv("GOMEMLIMIT") == "" {
@@ -439,6 +439,7 @@ Environment (a .env file in the working directory is read too; it never override
 	for _, v := range names {
 		fmt.Fprintf(w, "  %-34s overrides the profile's %s\n", v, overrides[v])
 	}
+	fmt.Fprintf(w, "  %-34s the Go runtime's soft memory limit (default here %d MiB; off removes it)\n", "GOMEMLIMIT", defaultMemoryLimit>>20)
 	fmt.Fprintf(w, `
 Settings are layered: built-in defaults < profile file < environment < flags.
 APS_BASE_URL defaults to %s and is used for token and API calls alike.

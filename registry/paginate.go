@@ -140,6 +140,10 @@ func (rt *Runtime) list(ctx context.Context, t *Tool, req apiRequest, args map[s
 			out = make([]byte, 0, len(body)+256)
 			out = append(out, `{"items":[`...)
 			itemsAt = len(out) - 1
+		} else if cap(out)-len(out) < len(body) {
+			// Double rather than let append grow a large result by a
+			// quarter at a time, copying it over and over.
+			out = slices.Grow(out, max(len(body), cap(out)))
 		}
 		shapeStart := time.Now()
 		doc := view(body) // read only while body is: items are copied out
@@ -196,6 +200,11 @@ func (rt *Runtime) list(ctx context.Context, t *Tool, req apiRequest, args map[s
 	}
 	out = append(out, ']')
 	stats.items, stats.bytes = count, len(out)-itemsAt
+	if spare := cap(out) - len(out); spare > 1<<20 && spare > len(out)/4 {
+		// The result lives on while it is encoded, in several copies; do
+		// not keep doubling's spare room with it.
+		out = bytes.Clone(out)
+	}
 
 	out = append(out, `,"count":`...)
 	out = strconv.AppendInt(out, int64(count), 10)
