@@ -124,12 +124,13 @@ func parse(fs *flag.FlagSet, args []string) (int, bool) {
 
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var c commonFlags
-	var transport, addr string
+	var transport, addr, pprofAddr string
 	var version bool
 	fs := newFlagSet("aps-mcp", stderr, usage)
 	c.register(fs)
 	fs.StringVar(&transport, "transport", "", "MCP `TRANSPORT`: http (streamable HTTP at /mcp) or stdio; default from the profile")
 	fs.StringVar(&addr, "addr", "", "`HOST:PORT` to listen on with http; default from the profile")
+	fs.StringVar(&pprofAddr, "pprof", "", "also serve Go's profiling endpoints (/debug/pprof/) on `HOST:PORT`, a loopback address")
 	fs.BoolVar(&version, "version", false, "print the version and exit")
 	if code, ok := parse(fs, args); !ok {
 		return code
@@ -147,6 +148,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	defer a.Close()
+	if pprofAddr != "" {
+		if _, err := a.ServePprof(ctx, pprofAddr); err != nil {
+			fmt.Fprintln(stderr, "aps-mcp:", err)
+			return exitUsage
+		}
+	}
 	if err := a.Serve(ctx); err != nil {
 		fmt.Fprintln(stderr, "aps-mcp:", err)
 		return exitFail
