@@ -63,7 +63,7 @@ func measureLarge(ctx context.Context, env serverEnv, emu *emulatorProc, n int) 
 	if err != nil {
 		return nil, err
 	}
-	srv, err := startServer(ctx, env, profiles)
+	srv, err := startServer(ctx, env, profiles, false)
 	if err != nil {
 		return nil, err
 	}

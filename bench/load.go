@@ -3,7 +3,12 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -35,8 +40,10 @@ func (c cell) perSecond() float64 { return float64(c.calls) / c.elapsed.Seconds(
 // runCell connects n callers, lets them call back to back for warmup, then
 // counts the calls that complete in the next d and their latencies. It
 // reads the CPU time of the server (serverPID, if > 0), the emulator and
-// this process at both ends of the window.
-func runCell(ctx context.Context, p path, n int, warmup, d time.Duration, serverPID, emulatorPID int) (cell, error) {
+// this process at both ends of the window; with a profile file it also
+// records the server's CPU profile over the window there.
+func runCell(ctx context.Context, p path, n int, warmup, d time.Duration, procs cellProcs) (cell, error) {
+	serverPID, emulatorPID := procs.serverPID, procs.emulatorPID
 	c := cell{path: p.name, concurrency: n}
 	callers := make([]caller, 0, n)
 	defer func() {
@@ -60,6 +67,12 @@ func runCell(ctx context.Context, p path, n int, warmup, d time.Duration, server
 	firstErr := make([]error, n)
 	// CPU times at the window's two ends, read on time by their own goroutine.
 	var cpuAt [2]struct{ server, emulator, bench time.Duration }
+	profiled := make(chan error, 1)
+	if procs.profileFile != "" {
+		go func() { profiled <- recordProfile(ctx, procs.pprofURL, procs.profileFile, measureFrom, d) }()
+	} else {
+		profiled <- nil
+	}
 	cpuRead := make(chan struct{})
 	go func() {
 		defer close(cpuRead)
@@ -108,6 +121,9 @@ func runCell(ctx context.Context, p path, n int, warmup, d time.Duration, server
 	if err := ctx.Err(); err != nil {
 		return c, err
 	}
+	if err := <-profiled; err != nil {
+		return c, err
+	}
 	all := slices.Concat(lat...)
 	slices.Sort(all)
 	c.calls, c.elapsed = len(all), d
@@ -124,6 +140,47 @@ func runCell(ctx context.Context, p path, n int, warmup, d time.Duration, server
 		}
 	}
 	return c, nil
+}
+
+// cellProcs are the processes a cell reads the CPU time of, and where
+// the server's CPU profile goes (none without profileFile).
+type cellProcs struct {
+	serverPID, emulatorPID int // serverPID 0: no server (the floor)
+	pprofURL, profileFile  string
+}
+
+// recordProfile saves the CPU profile of the server at pprofURL for d
+// from the time from to file.
+func recordProfile(ctx context.Context, pprofURL, file string, from time.Time, d time.Duration) error {
+	t := time.NewTimer(time.Until(from))
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+		t.Stop()
+		return ctx.Err()
+	}
+	seconds := max(1, int(d.Round(time.Second)/time.Second))
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, fmt.Sprintf("%s/profile?seconds=%d", pprofURL, seconds), nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("server CPU profile: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("server CPU profile: HTTP %d", resp.StatusCode)
+	}
+	f, err := os.Create(file)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(f, resp.Body); err != nil {
+		f.Close()
+		return fmt.Errorf("server CPU profile: %w", err)
+	}
+	return f.Close()
 }
 
 // percentile is the nearest-rank percentile of sorted durations.
@@ -152,7 +209,7 @@ type loadResult struct {
 // concurrency, with the floor measured alongside.
 func measureLoad(ctx context.Context, env serverEnv, emu *emulatorProc, o options, rc *resty.Client, token string) (*loadResult, error) {
 	progressf("starting the server (HTTP)")
-	srv, err := startServer(ctx, env, "")
+	srv, err := startServer(ctx, env, "", o.profileDir != "")
 	if err != nil {
 		return nil, err
 	}
@@ -193,11 +250,15 @@ func measureLoad(ctx context.Context, env serverEnv, emu *emulatorProc, o option
 					res.peakReset = false // then VmHWM is the peak since start
 				}
 			}
-			pid := 0
+			procs := cellProcs{emulatorPID: emu.pid()}
 			if server {
-				pid = srv.pid()
+				procs.serverPID = srv.pid()
+				if o.profileDir != "" {
+					procs.pprofURL = srv.pprofURL
+					procs.profileFile = filepath.Join(o.profileDir, fmt.Sprintf("%s-c%d.pprof", slug(p.name), n))
+				}
 			}
-			got, err := runCell(ctx, p, n, o.warmup, o.duration, pid, emu.pid())
+			got, err := runCell(ctx, p, n, o.warmup, o.duration, procs)
 			if err != nil {
 				return nil, fmt.Errorf("%s at concurrency %d: %w", p.name, n, err)
 			}
@@ -215,4 +276,21 @@ func measureLoad(ctx context.Context, env serverEnv, emu *emulatorProc, o option
 	default:
 	}
 	return res, nil
+}
+
+// slug is a path's name as a file name: "raw JSON-RPC, stateless" becomes
+// "raw-json-rpc-stateless".
+func slug(name string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(name) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			b.WriteRune(r)
+			dash = false
+		} else if !dash && b.Len() > 0 {
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	return strings.TrimSuffix(b.String(), "-")
 }

@@ -36,6 +36,7 @@ type options struct {
 	objects     int
 	startupRuns int
 	markdown    string
+	profileDir  string // server CPU profiles, one per load cell through it
 }
 
 func main() {
@@ -48,6 +49,7 @@ func main() {
 	flag.IntVar(&o.objects, "objects", 100000, "objects in the large listing's bucket (`N`, pages of 100)")
 	flag.IntVar(&o.startupRuns, "startup-runs", 10, "how many times to time stdio start-up (`N`)")
 	flag.StringVar(&o.markdown, "markdown", "", "also write the report as Markdown to `FILE`")
+	flag.StringVar(&o.profileDir, "cpuprofile", "", "also save the server's CPU profile during each load cell through it in `DIR` (go tool pprof DIR/raw-json-rpc-stateless-c16.pprof); profiling costs the server some CPU, so take the figures from a run without it")
 	serveEmu := flag.Bool(serveEmulatorFlag, false, "internal: be the APS emulator process the benchmark starts")
 	flag.Parse()
 	// This program is the load generator and the emulator, not what is
@@ -72,6 +74,11 @@ func main() {
 	}
 	if o.duration <= 0 || o.warmup < 0 || o.objects < 1 || o.startupRuns < 1 {
 		fatalf("-duration must be positive, -warmup not negative, -objects and -startup-runs at least 1")
+	}
+	if o.profileDir != "" {
+		if err := os.MkdirAll(o.profileDir, 0o755); err != nil {
+			fatalf("-cpuprofile: %v", err)
+		}
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, o)

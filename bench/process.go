@@ -90,29 +90,43 @@ func (e serverEnv) command(profilesDir string, extra ...string) (*exec.Cmd, erro
 
 // serverProc is one aps-mcp process serving streamable HTTP.
 type serverProc struct {
-	cmd    *exec.Cmd
-	url    string // the MCP endpoint
-	stderr *syncBuffer
-	exited chan struct{}
-	err    error // Wait's result, once exited is closed
+	cmd *exec.Cmd
+	url string // the MCP endpoint
+	// pprofURL is where the server's /debug/pprof endpoints are, when
+	// asked for.
+	pprofURL string
+	stderr   *syncBuffer
+	exited   chan struct{}
+	err      error // Wait's result, once exited is closed
 }
 
 // startServer runs aps-mcp over HTTP on a free loopback port and waits
 // until it answers /healthz. At --log-level warn the server does not log
 // its URL, so the port is chosen here: a listener on 127.0.0.1:0 tells a
 // free one, closed just before the server binds it.
-func startServer(ctx context.Context, env serverEnv, profilesDir string) (*serverProc, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+// With withPprof the server also serves its profiling endpoints
+// (pprofURL) on another such port.
+func startServer(ctx context.Context, env serverEnv, profilesDir string, withPprof bool) (*serverProc, error) {
+	addr, err := freeLoopbackPort()
 	if err != nil {
 		return nil, err
 	}
-	addr := ln.Addr().String()
-	ln.Close()
-	cmd, err := env.command(profilesDir, "--transport", "http", "--addr", addr)
+	args := []string{"--transport", "http", "--addr", addr}
+	pprofAddr := ""
+	if withPprof {
+		if pprofAddr, err = freeLoopbackPort(); err != nil {
+			return nil, err
+		}
+		args = append(args, "--pprof", pprofAddr)
+	}
+	cmd, err := env.command(profilesDir, args...)
 	if err != nil {
 		return nil, err
 	}
 	p := &serverProc{cmd: cmd, url: "http://" + addr + "/mcp", stderr: &syncBuffer{}, exited: make(chan struct{})}
+	if withPprof {
+		p.pprofURL = "http://" + pprofAddr + "/debug/pprof"
+	}
 	cmd.Stderr = p.stderr
 	if err := cmd.Start(); err != nil {
 		return nil, err
@@ -146,6 +160,16 @@ func startServer(ctx context.Context, env serverEnv, profilesDir string) (*serve
 }
 
 func (p *serverProc) pid() int { return p.cmd.Process.Pid }
+
+// freeLoopbackPort is a 127.0.0.1 port nothing listens on just now.
+func freeLoopbackPort() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	addr := ln.Addr().String()
+	return addr, ln.Close()
+}
 
 // stop asks the server to shut down and kills it if it does not.
 func (p *serverProc) stop() {

@@ -155,3 +155,15 @@ func TestRawCallerChecksAnswers(t *testing.T) {
 		c.close()
 	}
 }
+
+func TestSlug(t *testing.T) {
+	for in, want := range map[string]string{
+		"raw JSON-RPC, stateless":    "raw-json-rpc-stateless",
+		"go-sdk client":              "go-sdk-client",
+		"direct APS request (floor)": "direct-aps-request-floor",
+	} {
+		if got := slug(in); got != want {
+			t.Errorf("slug(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
