@@ -223,7 +223,7 @@ var errNoItems = errors.New("result has no items array")
 // listing is what one listing call returned.
 type listing struct {
 	items     int
-	textBytes int  // size of the result's text content (the JSON a model reads)
+	text      string // the result's text content (the JSON a model reads)
 	truncated bool // the server stopped at a cap
 }
 
@@ -248,5 +248,5 @@ func listCall(ctx context.Context, c *client.Client, tool string, args map[strin
 		return listing{}, errNoItems
 	}
 	truncated, _ := m["truncated"].(bool)
-	return listing{items: len(items), textBytes: len(text), truncated: truncated}, nil
+	return listing{items: len(items), text: text, truncated: truncated}, nil
 }

@@ -42,19 +42,8 @@ type emulatorStats struct {
 	Nanos    int64 `json:"nanos"`
 }
 
-// serveEmulator is the emulator process: it prints its URL on stdout and
-// serves until stdin closes (the parent went away) or a signal comes.
+// serveEmulator is the emulator process.
 func serveEmulator() error {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	go func() { // the parent holds stdin open for as long as it wants us
-		_, _ = io.Copy(io.Discard, os.Stdin)
-		stop()
-	}()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return err
-	}
 	emu := apsemu.New(apsemu.Options{})
 	m := &meter{emu: emu}
 	mux := http.NewServeMux()
@@ -80,7 +69,24 @@ func serveEmulator() error {
 		}
 		fillBucket(emu, r.FormValue("bucket"), n)
 	})
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	return serveChild(mux)
+}
+
+// serveChild is the serving side of a child process (see startChild): it
+// serves h on a loopback port, prints its URL on stdout and serves until
+// stdin closes (the parent went away) or a signal comes.
+func serveChild(h http.Handler) error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	go func() { // the parent holds stdin open for as long as it wants us
+		_, _ = io.Copy(io.Discard, os.Stdin)
+		stop()
+	}()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	fmt.Printf("http://%s\n", ln.Addr())
@@ -108,23 +114,22 @@ func fillBucket(emu *apsemu.Emulator, bucket string, n int) {
 	}
 }
 
-// emulatorProc is the parent's handle on the emulator process.
-type emulatorProc struct {
+// child is a process of this program serving HTTP on loopback (see
+// serveChild), started with one of its internal flags.
+type child struct {
 	cmd    *exec.Cmd
 	stdin  io.WriteCloser
 	url    string
-	client *http.Client
 	exited chan struct{}
 }
 
-// startEmulatorProcess starts this program as the emulator and waits for
-// its URL.
-func startEmulatorProcess(ctx context.Context) (*emulatorProc, error) {
+// startChild starts this program with args and waits for its URL.
+func startChild(ctx context.Context, args ...string) (*child, error) {
 	self, err := os.Executable()
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(self, "-"+serveEmulatorFlag)
+	cmd := exec.Command(self, args...)
 	cmd.Stderr = os.Stderr
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
@@ -137,8 +142,8 @@ func startEmulatorProcess(ctx context.Context) (*emulatorProc, error) {
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
-	e := &emulatorProc{cmd: cmd, stdin: stdin, client: &http.Client{Timeout: 5 * time.Minute}, exited: make(chan struct{})}
-	go func() { _ = cmd.Wait(); close(e.exited) }()
+	c := &child{cmd: cmd, stdin: stdin, exited: make(chan struct{})}
+	go func() { _ = cmd.Wait(); close(c.exited) }()
 	lines := make(chan string, 1)
 	go func() {
 		line, _ := bufio.NewReader(stdout).ReadString('\n')
@@ -146,28 +151,43 @@ func startEmulatorProcess(ctx context.Context) (*emulatorProc, error) {
 		_, _ = io.Copy(io.Discard, stdout)
 	}()
 	select {
-	case e.url = <-lines:
+	case c.url = <-lines:
 	case <-ctx.Done():
 	case <-time.After(30 * time.Second):
 	}
-	if !strings.HasPrefix(e.url, "http://127.0.0.1:") {
-		e.stop()
-		return nil, fmt.Errorf("the emulator process did not say where it listens (%q)", e.url)
+	if !strings.HasPrefix(c.url, "http://127.0.0.1:") {
+		c.stop()
+		return nil, fmt.Errorf("%s did not say where it listens (%q)", strings.Join(args, " "), c.url)
 	}
-	return e, nil
+	return c, nil
 }
 
-func (e *emulatorProc) pid() int { return e.cmd.Process.Pid }
+func (c *child) pid() int { return c.cmd.Process.Pid }
 
-// stop closes the emulator's stdin, which ends it, and waits a bounded time.
-func (e *emulatorProc) stop() {
-	_ = e.stdin.Close()
+// stop closes the child's stdin, which ends it, and waits a bounded time.
+func (c *child) stop() {
+	_ = c.stdin.Close()
 	select {
-	case <-e.exited:
+	case <-c.exited:
 	case <-time.After(10 * time.Second):
-		_ = e.cmd.Process.Kill()
-		<-e.exited
+		_ = c.cmd.Process.Kill()
+		<-c.exited
 	}
+}
+
+// emulatorProc is the parent's handle on the emulator process.
+type emulatorProc struct {
+	*child
+	client *http.Client
+}
+
+// startEmulatorProcess starts this program as the emulator.
+func startEmulatorProcess(ctx context.Context) (*emulatorProc, error) {
+	c, err := startChild(ctx, "-"+serveEmulatorFlag)
+	if err != nil {
+		return nil, err
+	}
+	return &emulatorProc{child: c, client: &http.Client{Timeout: 5 * time.Minute}}, nil
 }
 
 func (e *emulatorProc) stats(ctx context.Context) (emulatorStats, error) {

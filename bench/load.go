@@ -237,33 +237,53 @@ func measureLoad(ctx context.Context, env serverEnv, emu *emulatorProc, o option
 		return nil, err
 	}
 
-	paths := []path{floorPath(rc, env.baseURL, token),
-		rawPath(srv.url, modernProtocol, bucketsCall(res.listed)), rawPath(srv.url, legacyProtocol, bucketsCall(res.listed)),
-		mcpGoPath(srv.url), goSDKPath(srv.url)}
+	progressf("starting the mcp-go stub (the MCP layer alone)")
+	stub, err := startStubProcess(ctx, env.workDir, first.text)
+	if err != nil {
+		return nil, err
+	}
+	defer stub.stop()
+	stubStateless := rawPath(stub.url, modernProtocol, bucketsCall(res.listed))
+	stubStateless.name = stubName + ", stateless"
+	stubSession := rawPath(stub.url, legacyProtocol, bucketsCall(res.listed))
+	stubSession.name = stubName + ", session"
+
+	// What answers each path: 0 for the floor (no server), the stub's
+	// process for the stub, aps-mcp for the rest.
+	type target struct {
+		p      path
+		pid    int
+		server bool // aps-mcp: peak memory and profiles are its
+	}
+	targets := []target{{p: floorPath(rc, env.baseURL, token)},
+		{p: rawPath(srv.url, modernProtocol, bucketsCall(res.listed)), pid: srv.pid(), server: true},
+		{p: rawPath(srv.url, legacyProtocol, bucketsCall(res.listed)), pid: srv.pid(), server: true},
+		{p: mcpGoPath(srv.url), pid: srv.pid(), server: true},
+		{p: goSDKPath(srv.url), pid: srv.pid(), server: true},
+		{p: stubStateless, pid: stub.pid()},
+		{p: stubSession, pid: stub.pid()},
+	}
 	top := slices.Max(o.concurrency)
 	for _, n := range o.concurrency {
-		for i, p := range paths {
+		for _, tg := range targets {
+			p := tg.p
 			progressf("load: %s at concurrency %d (%v + %v warm-up)", p.name, n, o.duration, o.warmup)
-			server := i > 0
-			if server && n == top {
+			if tg.server && n == top {
 				if resetPeakRSS(srv.pid()) != nil {
 					res.peakReset = false // then VmHWM is the peak since start
 				}
 			}
-			procs := cellProcs{emulatorPID: emu.pid()}
-			if server {
-				procs.serverPID = srv.pid()
-				if o.profileDir != "" {
-					procs.pprofURL = srv.pprofURL
-					procs.profileFile = filepath.Join(o.profileDir, fmt.Sprintf("%s-c%d.pprof", slug(p.name), n))
-				}
+			procs := cellProcs{serverPID: tg.pid, emulatorPID: emu.pid()}
+			if tg.server && o.profileDir != "" {
+				procs.pprofURL = srv.pprofURL
+				procs.profileFile = filepath.Join(o.profileDir, fmt.Sprintf("%s-c%d.pprof", slug(p.name), n))
 			}
 			got, err := runCell(ctx, p, n, o.warmup, o.duration, procs)
 			if err != nil {
 				return nil, fmt.Errorf("%s at concurrency %d: %w", p.name, n, err)
 			}
 			res.cells = append(res.cells, got)
-			if server && n == top {
+			if tg.server && n == top {
 				if res.peakRSS[p.name], err = procStatus(srv.pid(), "VmHWM"); err != nil {
 					return nil, err
 				}

@@ -51,6 +51,7 @@ func main() {
 	flag.StringVar(&o.markdown, "markdown", "", "also write the report as Markdown to `FILE`")
 	flag.StringVar(&o.profileDir, "cpuprofile", "", "also save the server's CPU profile during each load cell through it in `DIR` (go tool pprof DIR/raw-json-rpc-stateless-c16.pprof); profiling costs the server some CPU, so take the figures from a run without it")
 	serveEmu := flag.Bool(serveEmulatorFlag, false, "internal: be the APS emulator process the benchmark starts")
+	serveStub := flag.String(serveStubFlag, "", "internal: be the mcp-go stub process, answering with the JSON in `FILE`")
 	flag.Parse()
 	// This program is the load generator and the emulator, not what is
 	// measured: collecting less often leaves more of the shared cores to
@@ -59,6 +60,12 @@ func main() {
 	if *serveEmu {
 		if err := serveEmulator(); err != nil {
 			fatalf("emulator: %v", err)
+		}
+		return
+	}
+	if *serveStub != "" {
+		if err := serveMCPStub(*serveStub); err != nil {
+			fatalf("mcp-go stub: %v", err)
 		}
 		return
 	}

@@ -65,7 +65,7 @@ func (r *report) tables() []table {
 		}
 		lowest := slices.Min(r.opts.concurrency)
 		for _, c := range l.cells {
-			if c.path == floorName || c.concurrency != lowest {
+			if c.path == floorName || strings.HasPrefix(c.path, stubName) || c.concurrency != lowest {
 				continue
 			}
 			if f, ok := floor[c.concurrency]; ok {
@@ -74,7 +74,11 @@ func (r *report) tables() []table {
 			}
 		}
 		t.notes = append(t.notes, "CPU/call is CPU time inside the measured window divided by the calls completed in it, "+
-			"per process (/proc/PID/stat, 10 ms ticks): server = aps-mcp; emulator = the APS emulator process; client = this process, the load generator.")
+			"per process (/proc/PID/stat, 10 ms ticks): server = aps-mcp (on the "+stubName+" rows, the stub); "+
+			"emulator = the APS emulator process; client = this process, the load generator.")
+		t.notes = append(t.notes, "The "+stubName+" rows are an mcp-go server configured as aps-mcp's, whose "+benchTool+
+			" answers with the result aps-mcp returned, making no APS request: the MCP layer's own cost for this result, "+
+			"loaded by the same raw client. Their ratio is to the same floor, for scale.")
 		for _, c := range l.cells {
 			if c.firstErr != "" {
 				t.notes = append(t.notes, fmt.Sprintf("First error, %s at concurrency %d: %s", c.path, c.concurrency, firstLine(c.firstErr)))
@@ -99,7 +103,7 @@ func (r *report) tables() []table {
 			what = "since start, through"
 		}
 		for _, c := range l.cells {
-			if c.path != floorName && c.concurrency == top {
+			if _, ok := l.peakRSS[c.path]; ok && c.concurrency == top {
 				add(fmt.Sprintf("server peak RSS %s the %d-way load, %s (VmHWM)", what, top, c.path), mib(l.peakRSS[c.path]))
 			}
 		}
