@@ -224,7 +224,7 @@ var errNoItems = errors.New("result has no items array")
 type listing struct {
 	items     int
 	text      string // the result's text content (the JSON a model reads)
-	truncated bool // the server stopped at a cap
+	truncated bool   // the server stopped at a cap
 }
 
 // listCall calls a listing tool once through an mcp-go client.
