@@ -237,17 +237,15 @@ func project(dst []byte, t *Tool, item gjson.Result) []byte {
 	} else {
 		dst = t.projection.apply(dst, item.Raw)
 	}
-	if bytes.ContainsAny(dst[at:], "\n\t") {
-		dst = append(dst[:at], pretty.UglyInPlace(dst[at:])...)
-	}
-	return dst
+	return dst[:at+len(compact(dst[at:]))]
 }
 
-// compact drops the layout of JSON an API sent indented, so it costs the
-// model no tokens and the byte caps count content.
+// compact drops, in place, the layout of JSON an API sent indented, so it
+// costs the model no tokens and the byte caps count content. It returns
+// the start of raw, shortened.
 func compact(raw []byte) []byte {
 	if bytes.ContainsAny(raw, "\n\t") {
-		return pretty.Ugly(raw)
+		return pretty.UglyInPlace(raw)
 	}
 	return raw
 }

@@ -46,3 +46,22 @@ func TestCompiledProjectionMatchesGJSON(t *testing.T) {
 		t.Error("wrong choice of fast path")
 	}
 }
+
+// TestProjectDropsLayout: items APS sent indented are appended without
+// their layout, with or without a projection, and what dst already held
+// stays as it was.
+func TestProjectDropsLayout(t *testing.T) {
+	item := gjson.Parse("{\n\t\"id\": \"x\",\n\t\"attrs\": {\n\t\t\"name\": \"N y\",\n\t\t\"tags\": [1,\n\t\t\t2]\n\t}\n}")
+	for _, tc := range []struct{ result, want string }{
+		{"", `{"id":"x","attrs":{"name":"N y","tags":[1,2]}}`},
+		{"{id,attrs}", `{"id":"x","attrs":{"name":"N y","tags":[1,2]}}`},
+		{"{name:attrs.name,tags:attrs.tags}", `{"name":"N y","tags":[1,2]}`},
+	} {
+		tool := &Tool{Result: tc.result}
+		tool.projection = compileProjection(tc.result)
+		got := project([]byte("[\n{\"kept\": 1},"), tool, item)
+		if want := "[\n{\"kept\": 1}," + tc.want; string(got) != want {
+			t.Errorf("%q: %s, want %s", tc.result, got, want)
+		}
+	}
+}
