@@ -73,7 +73,7 @@ func TestTruncatedAnswersAreRetried(t *testing.T) {
 		_, res := callList(t, rt, c.Tools["list_next"], nil)
 		if res.IsError {
 			failed = true
-			if text := resultText(res); !strings.Contains(text, "EOF") {
+			if text := res.Content[0].(mcp.TextContent).Text; !strings.Contains(text, "EOF") {
 				t.Errorf("the failure does not say the answer was cut short: %s", text)
 			}
 			break
@@ -82,14 +82,4 @@ func TestTruncatedAnswersAreRetried(t *testing.T) {
 	if !failed {
 		t.Error("without retries, cut answers still made complete listings")
 	}
-}
-
-func resultText(res *mcp.CallToolResult) string {
-	var sb strings.Builder
-	for _, c := range res.Content {
-		if tc, ok := c.(mcp.TextContent); ok {
-			sb.WriteString(tc.Text)
-		}
-	}
-	return sb.String()
 }
