@@ -73,7 +73,7 @@ func measureLarge(ctx context.Context, env serverEnv, emu *emulatorProc, n int) 
 		return nil, err
 	}
 	call := rawCall{tool: "list_objects", args: `{"bucket_key":"` + largeBucket + `"}`, marker: `{"object_key":`, want: n}
-	raw, _, err := rawPath(srv.url, modernProtocol, call).connect(ctx)
+	raw, err := dialRaw(ctx, srv.url, modernProtocol, call)
 	if err != nil {
 		return nil, err
 	}
@@ -117,7 +117,7 @@ func measureLarge(ctx context.Context, env serverEnv, emu *emulatorProc, n int) 
 		return nil, err
 	}
 	r.pages, r.apsBytes, r.inEmulator = int(st.Requests), st.Bytes, time.Duration(st.Nanos)
-	r.listed, r.answerBytes = n, raw.(*rawCaller).lastBytes // the raw call checked all n are there
+	r.listed, r.answerBytes = n, raw.lastBytes // the raw call checked all n are there
 	if want := (n + ossPageSize - 1) / ossPageSize; r.pages != want {
 		return nil, fmt.Errorf("large list_objects took %d APS pages, want %d", r.pages, want)
 	}

@@ -45,23 +45,33 @@ func rawPath(endpoint, protocol string, call rawCall) path {
 		name = "raw JSON-RPC, session"
 	}
 	return path{name: name, connect: func(ctx context.Context) (caller, string, error) {
-		u, err := url.Parse(endpoint)
+		c, err := dialRaw(ctx, endpoint, protocol, call)
 		if err != nil {
 			return nil, "", err
-		}
-		conn, err := dialWire(ctx, u.Host)
-		if err != nil {
-			return nil, "", err
-		}
-		c := &rawCaller{conn: conn, path: u.RequestURI(), protocol: protocol, rc: call}
-		if protocol == legacyProtocol {
-			if err := c.initialize(ctx); err != nil {
-				c.close()
-				return nil, "", err
-			}
 		}
 		return c, protocol, nil
 	}}
+}
+
+// dialRaw connects one raw client to the MCP endpoint and, for the
+// session protocol, initializes its session.
+func dialRaw(ctx context.Context, endpoint, protocol string, call rawCall) (*rawCaller, error) {
+	u, err := url.Parse(endpoint)
+	if err != nil {
+		return nil, err
+	}
+	conn, err := dialWire(ctx, u.Host)
+	if err != nil {
+		return nil, err
+	}
+	c := &rawCaller{conn: conn, path: u.RequestURI(), protocol: protocol, rc: call}
+	if protocol == legacyProtocol {
+		if err := c.initialize(ctx); err != nil {
+			c.close()
+			return nil, err
+		}
+	}
+	return c, nil
 }
 
 type rawCaller struct {
@@ -139,7 +149,7 @@ func (c *rawCaller) post(ctx context.Context, method, name, body string) (wireAn
 	} else if c.session != "" {
 		h = append(h, "Mcp-Protocol-Version", legacyProtocol, "Mcp-Session-Id", c.session)
 	}
-	a, err := c.conn.post(ctx, c.path, h, []byte(body))
+	a, err := c.conn.exchange(ctx, "POST", c.path, h, []byte(body))
 	switch {
 	case err != nil:
 		return a, fmt.Errorf("%s: %w", method, err)

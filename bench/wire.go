@@ -43,12 +43,8 @@ func dialWire(ctx context.Context, hostPort string) (*wireConn, error) {
 	return &wireConn{conn: conn, r: bufio.NewReaderSize(conn, 64<<10), host: hostPort}, nil
 }
 
-// post sends one POST to path with the given extra headers (name, value
-// pairs) and body, and reads the whole answer.
-func (w *wireConn) post(ctx context.Context, path string, headers []string, body []byte) (wireAnswer, error) {
-	return w.exchange(ctx, "POST", path, headers, body)
-}
-
+// exchange sends one request to path with the given extra headers (name,
+// value pairs) and body, and reads the whole answer.
 func (w *wireConn) exchange(ctx context.Context, method, path string, headers []string, body []byte) (wireAnswer, error) {
 	deadline, ok := ctx.Deadline()
 	if !ok {

@@ -51,16 +51,16 @@ func TestWireConnReadsEveryFraming(t *testing.T) {
 	}
 	defer w.close()
 
-	a, err := w.post(ctx, "/length", []string{"X-Test", "v"}, []byte("hello"))
+	a, err := w.exchange(ctx, "POST", "/length", []string{"X-Test", "v"}, []byte("hello"))
 	if err != nil || a.status != 200 || string(a.body) != `{"echo":"hello","h":"v"}` ||
 		a.contentType != "application/json" || a.sessionID != "s-1" {
 		t.Fatalf("length: %+v %q, %v", a, a.body, err)
 	}
-	a, err = w.post(ctx, "/chunked", nil, nil)
+	a, err = w.exchange(ctx, "POST", "/chunked", nil, nil)
 	if err != nil || a.status != 200 || string(a.body) != "part0;part1;part2;" {
 		t.Fatalf("chunked: %+v %q, %v", a, a.body, err)
 	}
-	a, err = w.post(ctx, "/empty", nil, nil)
+	a, err = w.exchange(ctx, "POST", "/empty", nil, nil)
 	if err != nil || a.status != 202 || len(a.body) != 0 {
 		t.Fatalf("empty: %+v %q, %v", a, a.body, err)
 	}
