@@ -53,9 +53,10 @@ func main() {
 	serveEmu := flag.Bool(serveEmulatorFlag, false, "internal: be the APS emulator process the benchmark starts")
 	serveStub := flag.String(serveStubFlag, "", "internal: be the mcp-go stub process, answering with the JSON in `FILE`")
 	flag.Parse()
-	// This program is the load generator and the emulator, not what is
-	// measured: collecting less often leaves more of the shared cores to
-	// the server, as a load generator written in C would.
+	// This program is the load generator, the emulator and the mcp-go
+	// stub. The first two are not what is measured: collecting less often
+	// leaves more of the shared cores to the server, as a load generator
+	// written in C would. The stub so runs at the GOGC aps-mcp defaults to.
 	debug.SetGCPercent(400)
 	if *serveEmu {
 		if err := serveEmulator(); err != nil {
