@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -74,7 +73,8 @@ func serveEmulator() error {
 
 // serveChild is the serving side of a child process (see startChild): it
 // serves h on a loopback port, prints its URL on stdout and serves until
-// stdin closes (the parent went away) or a signal comes.
+// stdin closes (the parent went away) or a signal comes. The emulator's
+// own serving loop serves any handler.
 func serveChild(h http.Handler) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -82,25 +82,7 @@ func serveChild(h http.Handler) error {
 		_, _ = io.Copy(io.Discard, os.Stdin)
 		stop()
 	}()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return err
-	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
-	fmt.Printf("http://%s\n", ln.Addr())
-	select {
-	case err := <-served:
-		return err
-	case <-ctx.Done():
-	}
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if srv.Shutdown(shutdownCtx) != nil {
-		_ = srv.Close()
-	}
-	return nil
+	return apsemu.ListenAndServe(ctx, "127.0.0.1:0", h, func(url string) { fmt.Println(url) })
 }
 
 // fillBucket creates bucket with n objects of plausible names and sizes.

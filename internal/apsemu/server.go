@@ -12,14 +12,15 @@ import (
 const shutdownGrace = 5 * time.Second
 
 // ListenAndServe binds addr (e.g. "127.0.0.1:0"), calls ready (if not nil)
-// with the base URL "http://HOST:PORT", serves e until ctx is done, then
-// shuts down gracefully. It returns nil after a clean shutdown.
-func ListenAndServe(ctx context.Context, addr string, e *Emulator, ready func(baseURL string)) error {
+// with the base URL "http://HOST:PORT", serves h (an Emulator, or a
+// handler in front of one) until ctx is done, then shuts down gracefully.
+// It returns nil after a clean shutdown.
+func ListenAndServe(ctx context.Context, addr string, h http.Handler, ready func(baseURL string)) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	if ready != nil {
