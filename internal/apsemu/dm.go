@@ -421,13 +421,8 @@ func (e *Emulator) listProjects(w http.ResponseWriter, r *http.Request, call dmC
 
 // getProject serves GET /project/v1/hubs/{hub_id}/projects/{project_id}.
 func (e *Emulator) getProject(w http.ResponseWriter, r *http.Request, call dmCall) {
-	h, ok := e.dmHub(w, call)
+	h, p, ok := e.dmProject(w, call)
 	if !ok {
-		return
-	}
-	p, ok := e.project(h.ID, call.projectID)
-	if !ok {
-		writeDMNotFound(w)
 		return
 	}
 	base := baseURL(r)
@@ -452,6 +447,21 @@ func (e *Emulator) dmHub(w http.ResponseWriter, call dmCall) (Hub, bool) {
 		return Hub{}, false
 	}
 	return h, true
+}
+
+// dmProject resolves the call's hub (as dmHub) and the project in it,
+// answering 404 itself when the project is not there.
+func (e *Emulator) dmProject(w http.ResponseWriter, call dmCall) (Hub, Project, bool) {
+	h, ok := e.dmHub(w, call)
+	if !ok {
+		return Hub{}, Project{}, false
+	}
+	p, ok := e.project(h.ID, call.projectID)
+	if !ok {
+		writeDMNotFound(w)
+		return Hub{}, Project{}, false
+	}
+	return h, p, true
 }
 
 // unreachableTitle is the observed title of a region's hub failure.

@@ -553,13 +553,8 @@ func writeBadInput(w http.ResponseWriter, detail string) {
 // out (by default they are listed, as the spec says); projectFilesOnly=true
 // keeps only "Project Files".
 func (e *Emulator) listTopFolders(w http.ResponseWriter, r *http.Request, call dmCall) {
-	h, ok := e.dmHub(w, call)
+	h, p, ok := e.dmProject(w, call)
 	if !ok {
-		return
-	}
-	p, ok := e.project(h.ID, call.projectID)
-	if !ok {
-		writeDMNotFound(w)
 		return
 	}
 	q := r.URL.Query()
