@@ -56,7 +56,7 @@ type Loaded struct {
 // All problems come back together.
 func Load(opts Options) (*Loaded, error) {
 	catalog, catErr := LoadCatalog(opts.ToolsFile)
-	profile, profErr := config.LoadProfile(opts.ProfilesDir, opts.Profile, opts.Env, opts.Overrides, profileLoadOptions())
+	profile, profErr := config.LoadProfile(opts.ProfilesDir, opts.Profile, opts.Env, opts.Overrides)
 	if err := errors.Join(catErr, profErr); err != nil {
 		return nil, err
 	}
@@ -91,9 +91,9 @@ func selectTools(catalog *registry.Catalog, profile *config.Profile) (*Loaded, e
 	return &Loaded{Catalog: catalog, Profile: profile, Tools: tools}, nil
 }
 
-// loadEach reads the catalogue once and then each profile in dir (or just
+// LoadEach reads the catalogue once and then each profile in dir (or just
 // the one named), calling each with the result or the problems found.
-func loadEach(toolsFile, profilesDir, only string, each func(name string, loaded *Loaded, err error)) (*registry.Catalog, error) {
+func LoadEach(toolsFile, profilesDir, only string, each func(name string, loaded *Loaded, err error)) (*registry.Catalog, error) {
 	catalog, catErr := LoadCatalog(toolsFile)
 	names := []string{only}
 	if only == "" {
@@ -103,7 +103,7 @@ func loadEach(toolsFile, profilesDir, only string, each func(name string, loaded
 		}
 	}
 	for _, name := range names {
-		profile, err := config.LoadProfile(profilesDir, name, config.Env{}, config.Overrides{}, profileLoadOptions())
+		profile, err := config.LoadProfile(profilesDir, name, config.Env{}, config.Overrides{})
 		switch {
 		case err != nil:
 			each(name, nil, err)
@@ -113,10 +113,6 @@ func loadEach(toolsFile, profilesDir, only string, each func(name string, loaded
 		}
 	}
 	return catalog, catErr
-}
-
-func profileLoadOptions() config.LoadOptions {
-	return config.LoadOptions{AuthKinds: authproviders.Kinds(), ValidScope: authproviders.ValidScope}
 }
 
 // App is a ready-to-serve MCP server.
@@ -153,7 +149,8 @@ func New(ctx context.Context, opts Options) (*App, error) {
 	}
 	a := &App{opts: opts, env: opts.Env, BaseURL: loaded.Profile.APS.BaseURL, Metrics: metrics.New()}
 	if opts.Emulator {
-		url, creds, stop, err := startEmulator(ctx, loaded.Profile.Auth.Kind, opts.Logger)
+		kind, _ := authproviders.Lookup(loaded.Profile.Auth.Kind) // validated by Load
+		url, creds, stop, err := startEmulator(ctx, kind, opts.Logger)
 		if err != nil {
 			return nil, err
 		}
@@ -170,8 +167,11 @@ func New(ctx context.Context, opts Options) (*App, error) {
 	}
 	// From here on every log line goes through redaction of the secrets
 	// this server holds, whatever level or component writes it.
-	a.logger = slog.New(logging.NewHandler(opts.Logger.Handler(),
-		a.env.Get("APS_CLIENT_SECRET"), a.env.Get("APS_SSA_KEY_BASE64"), a.bearerToken))
+	secrets := []string{a.bearerToken}
+	for _, name := range authproviders.SecretEnvOfAllKinds() {
+		secrets = append(secrets, a.env.Get(name))
+	}
+	a.logger = slog.New(logging.NewHandler(opts.Logger.Handler(), secrets...))
 	a.httpClient = apshttp.NewClient(apshttp.ClientOptions{Logger: a.logger, Timeout: loaded.Profile.Limits.RequestTimeout})
 	version := opts.Version
 	if version == "" {
@@ -218,7 +218,7 @@ func (a *App) apply(loaded *Loaded) error {
 	provider, key := a.provider, authKey(prof)
 	a.mu.Unlock()
 	if provider == nil || key != a.authKey {
-		if missing := missingEnv(a.env, kind.RequiredEnv); len(missing) > 0 {
+		if missing := missingEnv(a.env, kind.RequiredEnv()); len(missing) > 0 {
 			return fmt.Errorf("profile %s (auth %s) needs %s: set them in the environment or in .env (see .env.example), or run with --emulator to use the built-in APS emulator",
 				prof.Name, kind.Name, strings.Join(missing, " and "))
 		}
@@ -234,12 +234,14 @@ func (a *App) apply(loaded *Loaded) error {
 			Retry:        retry,
 			Logger:       a.logger,
 			Env:          a.env.Get,
-			RedirectURI:  prof.Auth.RedirectURI,
-			TokenStore:   prof.Auth.TokenStore,
+			Section:      prof.Auth.Section,
 			OnTokenFetch: a.Metrics.TokenFetch,
 		})
 		if err != nil {
 			return fmt.Errorf("auth %s: %w", kind.Name, err)
+		}
+		if a.provider != nil && callbackURL(provider) != callbackURL(a.provider) {
+			return errRestart // the callback is mounted when serving starts
 		}
 	}
 	rt := &registry.Runtime{
@@ -269,7 +271,16 @@ func (a *App) apply(loaded *Loaded) error {
 // authKey is what a provider is built from; a reload that leaves it alone
 // keeps the provider and its cached tokens.
 func authKey(p *config.Profile) string {
-	return strings.Join([]string{p.Auth.Kind, strings.Join(p.Auth.Scopes, " "), p.Auth.RedirectURI, p.Auth.TokenStore}, "\x00")
+	return strings.Join([]string{p.Auth.Kind, strings.Join(p.Auth.Scopes, " "), fmt.Sprintf("%+v", p.Auth.Section)}, "\x00")
+}
+
+// callbackURL is where provider receives the browser's OAuth redirect, or
+// "" when it has no callback.
+func callbackURL(provider authproviders.Provider) string {
+	if cb, ok := provider.(authproviders.CallbackServer); ok {
+		return cb.RedirectURI()
+	}
+	return ""
 }
 
 // Close stops what New started (the in-process emulator).

@@ -2,40 +2,34 @@ package app
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/rsa"
-	"crypto/x509"
-	"encoding/base64"
-	"encoding/pem"
 	"fmt"
 	"log/slog"
 
+	"github.com/aps-mcp/aps-mcp/authproviders"
 	"github.com/aps-mcp/aps-mcp/internal/apsemu"
 )
 
-// emulatorServiceAccount is the service account --emulator registers.
-const emulatorServiceAccount = "apsemu-demo-service-account"
+// emulatorHost lets an auth kind set up the emulator it will talk to.
+type emulatorHost struct{ emu *apsemu.Emulator }
+
+func (h emulatorHost) DemoCredentials() (string, string) {
+	return apsemu.DemoClientID, apsemu.DemoClientSecret
+}
+
+func (h emulatorHost) AddServiceAccount(id, keyID string, key *rsa.PublicKey) {
+	h.emu.AddServiceAccount(apsemu.ServiceAccount{ID: id, KeyID: keyID, Key: key})
+}
 
 // startEmulator serves the APS emulator on a free loopback port and
 // returns its URL and the environment that authenticates against it for
-// the given auth kind: the demo client, and for ssa a freshly generated key
-// pair whose public half the emulator now trusts.
-func startEmulator(ctx context.Context, kind string, logger *slog.Logger) (string, map[string]string, func(), error) {
+// the given auth kind (the kind sets the emulator up as it needs).
+func startEmulator(ctx context.Context, kind authproviders.Kind, logger *slog.Logger) (string, map[string]string, func(), error) {
 	emu := apsemu.New(apsemu.Options{})
-	creds := map[string]string{"APS_CLIENT_ID": apsemu.DemoClientID, "APS_CLIENT_SECRET": apsemu.DemoClientSecret}
-	if kind == "ssa" {
-		key, err := rsa.GenerateKey(rand.Reader, 2048)
-		if err != nil {
-			return "", nil, nil, fmt.Errorf("generating the emulator's service account key: %w", err)
-		}
-		keyID := "apsemu-demo-key"
-		emu.AddServiceAccount(apsemu.ServiceAccount{ID: emulatorServiceAccount, KeyID: keyID, Key: &key.PublicKey})
-		pemKey := pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)})
-		creds["APS_SSA_ID"] = emulatorServiceAccount
-		creds["APS_SSA_KEY_ID"] = keyID
-		creds["APS_SSA_KEY_BASE64"] = base64.StdEncoding.EncodeToString(pemKey)
+	creds, err := kind.EmulatorEnv(emulatorHost{emu})
+	if err != nil {
+		return "", nil, nil, err
 	}
-
 	ctx, cancel := context.WithCancel(ctx)
 	urls := make(chan string, 1)
 	done := make(chan error, 1)

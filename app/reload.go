@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/aps-mcp/aps-mcp/config"
+	"github.com/aps-mcp/aps-mcp/internal/strictyaml"
 )
 
 // Reload timing: files are read this often, and a change must hold still
@@ -92,7 +93,7 @@ func (a *App) Reload() error {
 	a.mu.Unlock()
 	if err != nil {
 		if !repeated {
-			for _, line := range problemLines(err) {
+			for _, line := range strictyaml.Lines(err) {
 				a.logger.Error("reload refused; still serving the previous configuration", "problem", line)
 			}
 		}
@@ -108,10 +109,10 @@ func (a *App) checkServerUnchanged(p *config.Profile) error {
 	cur := a.Current().Profile
 	if p.Server.Transport != cur.Server.Transport || p.Server.Addr != cur.Server.Addr ||
 		p.Server.AuthTokenEnv != cur.Server.AuthTokenEnv || p.APS.BaseURL != cur.APS.BaseURL ||
-		p.Auth.Kind != cur.Auth.Kind || p.Auth.RedirectURI != cur.Auth.RedirectURI {
+		p.Auth.Kind != cur.Auth.Kind {
 		return errRestart
 	}
 	return nil
 }
 
-var errRestart = errors.New("server.transport, server.addr, server.auth_token_env, aps.base_url, auth.kind and auth.redirect_uri change only on a restart; restart the server to apply them")
+var errRestart = errors.New("server.transport, server.addr, server.auth_token_env, aps.base_url, auth.kind and the sign-in callback URL change only on a restart; restart the server to apply them")

@@ -14,7 +14,6 @@ import (
 
 	"github.com/mark3labs/mcp-go/server"
 
-	"github.com/aps-mcp/aps-mcp/authproviders"
 	"github.com/aps-mcp/aps-mcp/config"
 	"github.com/aps-mcp/aps-mcp/httpguard"
 )
@@ -57,10 +56,10 @@ func (a *App) HTTPHandler() (http.Handler, func(context.Context) error) {
 	open.Token = ""
 	mux := http.NewServeMux()
 	mux.Handle(MCPPath, guard.Wrap(streamable))
-	if _, ok := a.currentProvider().(authproviders.CallbackServer); ok {
+	if cb := callbackURL(a.currentProvider()); cb != "" {
 		// The browser that comes back from APS has no bearer token; the
 		// single-use state protects the callback instead.
-		mux.Handle("GET "+callbackPath(cur.Profile.Auth.RedirectURI), open.Wrap(http.HandlerFunc(a.serveCallbackRequest)))
+		mux.Handle("GET "+callbackPath(cb), open.Wrap(http.HandlerFunc(a.serveCallbackRequest)))
 	}
 	mux.Handle("GET /healthz", open.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.WriteString(w, "ok\n")

@@ -2,6 +2,7 @@ package authproviders
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/base64"
@@ -31,9 +32,35 @@ func init() {
 	Register(Kind{
 		Name:        "ssa",
 		Description: "Secure Service Account: a signed JWT assertion is exchanged for a user-context token",
-		RequiredEnv: []string{"APS_CLIENT_ID", "APS_CLIENT_SECRET", "APS_SSA_ID", "APS_SSA_KEY_ID"},
-		New:         newSSA,
+		Env: withAppCredentials(
+			EnvVar{Name: "APS_SSA_ID", Meaning: "the Secure Service Account's id", Required: true, Placeholder: "<APS_SSA_ID>"},
+			EnvVar{Name: "APS_SSA_KEY_ID", Meaning: "the id of the service account's key", Required: true, Placeholder: "<APS_SSA_KEY_ID>"},
+			EnvVar{Name: "APS_SSA_KEY_BASE64", Meaning: "base64 of the service account's PEM private key, or", Secret: true},
+			EnvVar{Name: "APS_SSA_KEY_FILE", Meaning: "the path of that PEM file", Placeholder: "<path of the service account's PEM key>"},
+		),
+		Emulate: emulateSSA,
+		New:     newSSA,
 	})
+}
+
+// emulatorServiceAccount is the service account the emulator gets.
+const emulatorServiceAccount = "apsemu-demo-service-account"
+
+// emulateSSA generates a key pair, registers its public half with the
+// emulator and returns the variables that sign assertions with it.
+func emulateSSA(host EmulatorHost) (map[string]string, error) {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		return nil, fmt.Errorf("generating the emulator's service account key: %w", err)
+	}
+	const keyID = "apsemu-demo-key"
+	host.AddServiceAccount(emulatorServiceAccount, keyID, &key.PublicKey)
+	pemKey := pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)})
+	return map[string]string{
+		"APS_SSA_ID":         emulatorServiceAccount,
+		"APS_SSA_KEY_ID":     keyID,
+		"APS_SSA_KEY_BASE64": base64.StdEncoding.EncodeToString(pemKey),
+	}, nil
 }
 
 // ssa obtains service-account tokens with the JWT-bearer grant. There is

@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aps-mcp/aps-mcp/authproviders"
 	"github.com/aps-mcp/aps-mcp/config"
 )
 
@@ -215,8 +214,7 @@ func raisedProfiles(env serverEnv) (string, error) {
 			return "", err
 		}
 	}
-	p, err := config.LoadProfile(dir, "2lo", config.EnvFromMap(nil), config.Overrides{},
-		config.LoadOptions{AuthKinds: authproviders.Kinds(), ValidScope: authproviders.ValidScope})
+	p, err := config.LoadProfile(dir, "2lo", config.EnvFromMap(nil), config.Overrides{})
 	if err != nil {
 		return "", fmt.Errorf("the raised 2lo profile: %w", err)
 	}

@@ -9,11 +9,6 @@ import (
 	"github.com/aps-mcp/aps-mcp/internal/strictyaml"
 )
 
-var testOptions = LoadOptions{
-	AuthKinds:  []string{"2lo"},
-	ValidScope: func(s string) bool { return s == "data:read" || s == "bucket:read" },
-}
-
 func writeProfile(t *testing.T, body string) string {
 	t.Helper()
 	dir := t.TempDir()
@@ -43,7 +38,7 @@ func TestLayering(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			p, err := LoadProfile(dir, "team", EnvFromMap(tc.env), tc.ov, testOptions)
+			p, err := LoadProfile(dir, "team", EnvFromMap(tc.env), tc.ov)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -73,7 +68,7 @@ func TestProfileProblems(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := writeProfile(t, tc.body)
-			_, err := LoadProfile(dir, "team", EnvFromMap(tc.env), Overrides{}, testOptions)
+			_, err := LoadProfile(dir, "team", EnvFromMap(tc.env), Overrides{})
 			ps, ok := strictyaml.AsProblems(err)
 			if !ok {
 				t.Fatalf("want Problems, got %v", err)
@@ -85,7 +80,7 @@ func TestProfileProblems(t *testing.T) {
 			}
 		})
 	}
-	if _, err := LoadProfile(writeProfile(t, teamProfile), "nope", Env{}, Overrides{}, testOptions); err == nil || !strings.Contains(err.Error(), "no such profile (profiles in") {
+	if _, err := LoadProfile(writeProfile(t, teamProfile), "nope", Env{}, Overrides{}); err == nil || !strings.Contains(err.Error(), "no such profile (profiles in") {
 		t.Errorf("missing profile: %v", err)
 	}
 }
@@ -117,5 +112,55 @@ func TestDotenv(t *testing.T) {
 	}
 	if _, err := LoadEnv(filepath.Join(dir, "absent.env")); err != nil {
 		t.Errorf("a missing .env must be fine: %v", err)
+	}
+}
+
+// TestKindOwnsItsSection: the auth section's keys beyond kind and scopes
+// are the kind's, decoded, layered and validated by it.
+func TestKindOwnsItsSection(t *testing.T) {
+	tests := []struct {
+		name, body string
+		env        map[string]string
+		want       []string // problems; none means it must load
+		redirect   string   // the 3lo redirect URI it must end with
+	}{
+		{"3lo default redirect", "auth: {kind: 3lo, scopes: [data:read]}\n", nil, nil, "http://localhost:5002/callback"},
+		{"3lo redirect from the file", "auth:\n  kind: 3lo\n  scopes: [data:read]\n  redirect_uri: http://localhost:7000/cb\n", nil, nil, "http://localhost:7000/cb"},
+		{"3lo redirect from the environment", "auth:\n  kind: 3lo\n  scopes: [data:read]\n  redirect_uri: http://localhost:7000/cb\n",
+			map[string]string{"APS_CALLBACK_URL": "http://127.0.0.1:7001/callback"}, nil, "http://127.0.0.1:7001/callback"},
+		{"3lo bad redirect names its line", "auth:\n  kind: 3lo\n  scopes: [data:read]\n  redirect_uri: 'not a url#frag'\n", nil,
+			[]string{"team.yaml:4: profile team: field auth.redirect_uri: must be an absolute http(s) URL"}, ""},
+		{"2lo has no redirect", "auth:\n  kind: 2lo\n  scopes: [data:read]\n  redirect_uri: http://localhost:7000/cb\n", nil,
+			[]string{`team.yaml:4: profile team: field auth.redirect_uri: unknown key "redirect_uri" (known: kind, scopes)`}, ""},
+		{"3lo unknown key lists the kind's", "auth:\n  kind: 3lo\n  scopes: [data:read]\n  redirect: x\n", nil,
+			[]string{`field auth.redirect: unknown key "redirect" (known: kind, redirect_uri, scopes, token_store)`}, ""},
+		{"3lo type error names its line", "auth:\n  kind: 3lo\n  scopes: [data:read]\n  token_store: [a, b]\n", nil,
+			[]string{"team.yaml:4: profile team: field auth.token_store: cannot unmarshal"}, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := LoadProfile(writeProfile(t, tc.body), "team", EnvFromMap(tc.env), Overrides{})
+			if len(tc.want) == 0 {
+				if err != nil {
+					t.Fatal(err)
+				}
+				sec, ok := p.Auth.Section.(interface{ RedirectURI() string })
+				if !ok {
+					t.Fatalf("section %T has no redirect URI", p.Auth.Section)
+				}
+				if got := sec.RedirectURI(); got != tc.redirect {
+					t.Errorf("redirect URI = %q, want %q", got, tc.redirect)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatal("loaded; want problems")
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("problems lack %q:\n%v", w, err)
+				}
+			}
+		})
 	}
 }

@@ -219,8 +219,10 @@ func callToolErr(c *client.Client, name string, args map[string]any) (toolResult
 
 func decodeResult(res *mcp.CallToolResult) (toolResult, error) {
 	out := toolResult{isError: res.IsError}
-	for _, text := range app.ResultTexts(res) {
-		out.text += text
+	for _, c := range res.Content {
+		if t, ok := mcp.AsTextContent(c); ok {
+			out.text += t.Text
+		}
 	}
 	if !res.IsError {
 		if res.StructuredContent == nil {

@@ -13,75 +13,13 @@ import (
 	"os"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
 )
-
-// Problem is one thing wrong with a configuration file.
-type Problem struct {
-	File    string // path of the file as given
-	Line    int    // 1-based; 0 when unknown
-	Subject string // what it is about, e.g. "tool list_objects" or "profile 2lo"
-	Field   string // dotted field path inside the subject, e.g. "params.bucket_key.pattern"
-	Message string
-}
-
-// String formats the problem as "file:line: subject: field F: message".
-func (p Problem) String() string {
-	var b strings.Builder
-	b.WriteString(p.File)
-	if p.Line > 0 {
-		b.WriteString(":")
-		b.WriteString(strconv.Itoa(p.Line))
-	}
-	b.WriteString(": ")
-	if p.Subject != "" {
-		b.WriteString(p.Subject)
-		b.WriteString(": ")
-	}
-	if p.Field != "" {
-		b.WriteString("field ")
-		b.WriteString(p.Field)
-		b.WriteString(": ")
-	}
-	b.WriteString(p.Message)
-	return b.String()
-}
-
-// Problems is a list of problems that is also an error. Load functions return
-// it so a caller can print every problem at once.
-type Problems []Problem
-
-// Error joins every problem on its own line.
-func (ps Problems) Error() string {
-	lines := make([]string, len(ps))
-	for i, p := range ps {
-		lines[i] = p.String()
-	}
-	return strings.Join(lines, "\n")
-}
-
-// Sort orders problems by file and line, so output is stable.
-func (ps Problems) Sort() {
-	sort.SliceStable(ps, func(i, j int) bool {
-		if ps[i].File != ps[j].File {
-			return ps[i].File < ps[j].File
-		}
-		return ps[i].Line < ps[j].Line
-	})
-}
-
-// AsProblems returns the problems inside err, if it holds any.
-func AsProblems(err error) (Problems, bool) {
-	var ps Problems
-	if errors.As(err, &ps) {
-		return ps, true
-	}
-	return nil, false
-}
 
 // Document is a parsed file: its root node and the line of every key path.
 type Document struct {
@@ -171,38 +109,100 @@ func Parse(file string, data []byte) (*Document, error) {
 // unknown keys, duplicate keys and type mismatches as problems. subject
 // names what the file describes; subjectOf, when not nil, maps a key path to
 // a better subject (for example "tools.list_objects.path" → "tool
-// list_objects", "path").
-func (d *Document) Decode(out any, subject string, subjectOf func(path string) (string, string)) Problems {
+// list_objects", "path"). Mappings at the open paths may hold keys out's
+// type does not know: DecodeAt checks them against another value later.
+func (d *Document) Decode(out any, subject string, subjectOf func(path string) (string, string), open ...string) Problems {
 	if d.Root.Kind == 0 { // empty file
 		return Problems{{File: d.File, Subject: subject, Message: "file is empty"}}
 	}
-	var ps Problems
-	report := func(line int, path, msg string) {
-		subj, field := subject, path
-		if subjectOf != nil {
-			if s, f := subjectOf(path); s != "" {
-				subj, field = s, f
+	r := d.reporter(subject, subjectOf)
+	w := walker{doc: d, report: r.add, open: open}
+	w.walk(d.Root, reflect.TypeOf(out).Elem(), "")
+	d.decodeNode(d.Root, out, r.add)
+	return r.ps
+}
+
+// DecodeAt decodes the mapping at the dotted path (left open by Decode)
+// into out, a pointer to a struct: keys neither out's type nor also names
+// are reported as unknown, with their lines. A missing path decodes
+// nothing and is not a problem.
+func (d *Document) DecodeAt(path string, out any, subject string, also ...string) Problems {
+	n := d.node(path)
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	r := d.reporter(subject, nil)
+	w := walker{doc: d, report: r.add, also: also}
+	w.walk(n, reflect.TypeOf(out).Elem(), path)
+	d.decodeNode(n, out, r.add)
+	return r.ps
+}
+
+// node finds the node at a dotted path of mapping keys, or nil.
+func (d *Document) node(path string) *yaml.Node {
+	n := d.Root
+	for _, key := range strings.Split(path, ".") {
+		if n.Kind == yaml.AliasNode {
+			n = n.Alias
+		}
+		if n.Kind != yaml.MappingNode {
+			return nil
+		}
+		var next *yaml.Node
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == key {
+				next = n.Content[i+1]
 			}
 		}
-		ps = append(ps, Problem{File: d.File, Line: line, Subject: subj, Field: field, Message: msg})
+		if next == nil {
+			return nil
+		}
+		n = next
 	}
-	d.walk(d.Root, reflect.TypeOf(out).Elem(), "", report)
-	if err := d.Root.Decode(out); err != nil {
-		var te *yaml.TypeError
-		if errors.As(err, &te) {
-			for _, e := range te.Errors {
-				line := 0
-				if m := yamlLine.FindStringSubmatch(e); m != nil {
-					line, _ = strconv.Atoi(m[1])
-					e = m[2]
-				}
-				report(line, d.pathAtLine(line), e)
-			}
-		} else {
-			report(0, "", err.Error())
+	return n
+}
+
+// reporter collects problems about one subject.
+type reporter struct {
+	file      string
+	subject   string
+	subjectOf func(string) (string, string)
+	ps        Problems
+}
+
+func (d *Document) reporter(subject string, subjectOf func(string) (string, string)) *reporter {
+	return &reporter{file: d.File, subject: subject, subjectOf: subjectOf}
+}
+
+func (r *reporter) add(line int, path, msg string) {
+	subj, field := r.subject, path
+	if r.subjectOf != nil {
+		if s, f := r.subjectOf(path); s != "" {
+			subj, field = s, f
 		}
 	}
-	return ps
+	r.ps = append(r.ps, Problem{File: r.file, Line: line, Subject: subj, Field: field, Message: msg})
+}
+
+// decodeNode decodes n into out, reporting type mismatches at their lines.
+func (d *Document) decodeNode(n *yaml.Node, out any, report func(int, string, string)) {
+	err := n.Decode(out)
+	if err == nil {
+		return
+	}
+	var te *yaml.TypeError
+	if !errors.As(err, &te) {
+		report(0, "", err.Error())
+		return
+	}
+	for _, e := range te.Errors {
+		line := 0
+		if m := yamlLine.FindStringSubmatch(e); m != nil {
+			line, _ = strconv.Atoi(m[1])
+			e = m[2]
+		}
+		report(line, d.pathAtLine(line), e)
+	}
 }
 
 // pathAtLine names the field a type error from the YAML library is about.
@@ -231,9 +231,16 @@ func (d *Document) pathAtLine(line int) string {
 	return strings.Join(first[:n], ".")
 }
 
-// walk checks keys against the yaml tags of t, records key lines and
-// reports unknown and duplicate keys.
-func (d *Document) walk(n *yaml.Node, t reflect.Type, path string, report func(int, string, string)) {
+// walker checks keys against the yaml tags of a type, records key lines
+// and reports unknown and duplicate keys.
+type walker struct {
+	doc    *Document
+	report func(line int, path, msg string)
+	open   []string // paths whose mappings may hold keys the type lacks
+	also   []string // keys the top mapping may hold besides the type's
+}
+
+func (w walker) walk(n *yaml.Node, t reflect.Type, path string) {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
@@ -245,29 +252,17 @@ func (d *Document) walk(n *yaml.Node, t reflect.Type, path string, report func(i
 		if n.Kind != yaml.MappingNode {
 			return // the decoder reports the type mismatch
 		}
-		fields := yamlFields(t)
-		d.dropDuplicates(n, path, "duplicate key", report)
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k, v := n.Content[i], n.Content[i+1]
-			kp := join(path, k.Value)
-			d.lines[kp] = k.Line
-			ft, ok := fields[k.Value]
-			if !ok {
-				report(k.Line, kp, fmt.Sprintf("unknown key %q (known: %s)", k.Value, knownKeys(fields)))
-				continue
-			}
-			d.walk(v, ft, kp, report)
-		}
+		w.walkStruct(n, t, path)
 	case reflect.Map:
 		if n.Kind != yaml.MappingNode {
 			return
 		}
-		d.dropDuplicates(n, path, "duplicate", report)
+		w.doc.dropDuplicates(n, path, "duplicate", w.report)
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, v := n.Content[i], n.Content[i+1]
 			kp := join(path, k.Value)
-			d.lines[kp] = k.Line
-			d.walk(v, t.Elem(), kp, report)
+			w.doc.lines[kp] = k.Line
+			w.walk(v, t.Elem(), kp)
 		}
 	case reflect.Slice:
 		if n.Kind != yaml.SequenceNode {
@@ -275,8 +270,29 @@ func (d *Document) walk(n *yaml.Node, t reflect.Type, path string, report func(i
 		}
 		for i, item := range n.Content {
 			ip := join(path, strconv.Itoa(i))
-			d.lines[ip] = item.Line
-			d.walk(item, t.Elem(), ip, report)
+			w.doc.lines[ip] = item.Line
+			w.walk(item, t.Elem(), ip)
+		}
+	}
+}
+
+func (w walker) walkStruct(n *yaml.Node, t reflect.Type, path string) {
+	fields := yamlFields(t)
+	open := slices.Contains(w.open, path)
+	also := w.also
+	w.also = nil // only the top mapping takes them
+	w.doc.dropDuplicates(n, path, "duplicate key", w.report)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		kp := join(path, k.Value)
+		w.doc.lines[kp] = k.Line
+		ft, ok := fields[k.Value]
+		switch {
+		case ok:
+			w.walk(v, ft, kp)
+		case open || slices.Contains(also, k.Value):
+		default:
+			w.report(k.Line, kp, fmt.Sprintf("unknown key %q (known: %s)", k.Value, knownKeys(fields, also)))
 		}
 	}
 }
@@ -334,8 +350,8 @@ func yamlFields(t reflect.Type) map[string]reflect.Type {
 	return out
 }
 
-func knownKeys(fields map[string]reflect.Type) string {
-	keys := make([]string, 0, len(fields))
+func knownKeys(fields map[string]reflect.Type, also []string) string {
+	keys := slices.Clone(also)
 	for k := range fields {
 		keys = append(keys, k)
 	}

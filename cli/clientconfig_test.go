@@ -1,17 +1,19 @@
-package app
+package cli
 
 import (
 	"encoding/json"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/aps-mcp/aps-mcp/app"
 )
 
 // TestClientConfigShapes checks each client's snippet against the shape
 // that client documents for its MCP configuration file.
 func TestClientConfigShapes(t *testing.T) {
 	for _, profile := range []string{"2lo", "ssa"} {
-		loaded, err := Load(Options{ToolsFile: filepath.Join("..", "tools.yaml"), ProfilesDir: filepath.Join("..", "profiles"), Profile: profile})
+		loaded, err := app.Load(app.Options{ToolsFile: filepath.Join("..", "tools.yaml"), ProfilesDir: filepath.Join("..", "profiles"), Profile: profile})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -41,7 +43,7 @@ func TestClientConfigShapes(t *testing.T) {
 			}},
 		} {
 			t.Run(profile+"/"+tc.client+"/"+tc.transport, func(t *testing.T) {
-				out, err := ClientConfig(ClientConfigOptions{Client: tc.client, Transport: tc.transport, Command: "/usr/local/bin/aps-mcp",
+				out, err := clientConfigFor(clientConfigOptions{Client: tc.client, Transport: tc.transport, Command: "/usr/local/bin/aps-mcp",
 					ToolsFile: "tools.yaml", ProfilesDir: "profiles", Profile: loaded.Profile})
 				if err != nil {
 					t.Fatal(err)
@@ -57,8 +59,8 @@ func TestClientConfigShapes(t *testing.T) {
 			})
 		}
 	}
-	loaded, _ := Load(Options{ToolsFile: filepath.Join("..", "tools.yaml"), ProfilesDir: filepath.Join("..", "profiles"), Profile: "2lo"})
-	if _, err := ClientConfig(ClientConfigOptions{Client: "emacs", Transport: "stdio", Profile: loaded.Profile}); err == nil {
+	loaded, _ := app.Load(app.Options{ToolsFile: filepath.Join("..", "tools.yaml"), ProfilesDir: filepath.Join("..", "profiles"), Profile: "2lo"})
+	if _, err := clientConfigFor(clientConfigOptions{Client: "emacs", Transport: "stdio", Profile: loaded.Profile}); err == nil {
 		t.Error("an unknown client must be an error")
 	}
 }

@@ -1,4 +1,4 @@
-package app
+package cli
 
 import (
 	"bytes"
@@ -7,8 +7,8 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 )
 
-// ResultTexts returns the text parts of a tool result.
-func ResultTexts(res *mcp.CallToolResult) []string {
+// resultTexts returns the text parts of a tool result.
+func resultTexts(res *mcp.CallToolResult) []string {
 	var out []string
 	for _, c := range res.Content {
 		if t, ok := mcp.AsTextContent(c); ok {
@@ -18,9 +18,9 @@ func ResultTexts(res *mcp.CallToolResult) []string {
 	return out
 }
 
-// Indent pretty-prints text when it is JSON and returns it unchanged
+// indent pretty-prints text when it is JSON and returns it unchanged
 // otherwise.
-func Indent(text string) string {
+func indent(text string) string {
 	var buf bytes.Buffer
 	if err := json.Indent(&buf, []byte(text), "", "  "); err != nil {
 		return text

@@ -1,4 +1,4 @@
-package app
+package cli
 
 import (
 	"bytes"
@@ -6,15 +6,16 @@ import (
 	"fmt"
 	"path/filepath"
 
+	"github.com/aps-mcp/aps-mcp/app"
 	"github.com/aps-mcp/aps-mcp/authproviders"
 	"github.com/aps-mcp/aps-mcp/config"
 )
 
-// Clients are the MCP clients ClientConfig knows the configuration shape of.
-var Clients = []string{"claude", "cursor", "vscode"}
+// clients are the MCP clients ClientConfig knows the configuration shape of.
+const clients = "claude, cursor, vscode"
 
-// ClientConfigOptions describe the server a client should start or reach.
-type ClientConfigOptions struct {
+// clientConfigOptions describe the server a client should start or reach.
+type clientConfigOptions struct {
 	Client      string // claude, cursor or vscode
 	Transport   string // stdio or http
 	Command     string // the aps-mcp executable, absolute
@@ -23,14 +24,14 @@ type ClientConfigOptions struct {
 	Profile     *config.Profile
 }
 
-// ClientConfig renders the JSON a client's MCP configuration file needs to
+// clientConfigFor renders the JSON a client's MCP configuration file needs to
 // use this server, in the shape that client documents: Claude Desktop's
 // claude_desktop_config.json and Cursor's mcp.json ("mcpServers", with
 // "command"/"args"/"env" or, for Cursor, "url"), VS Code's .vscode/mcp.json
 // ("servers", with "type"). Secrets appear only as placeholders.
-func ClientConfig(o ClientConfigOptions) ([]byte, error) {
+func clientConfigFor(o clientConfigOptions) ([]byte, error) {
 	name := "aps-" + o.Profile.Name
-	url := "http://" + o.Profile.Server.Addr + MCPPath
+	url := "http://" + o.Profile.Server.Addr + app.MCPPath
 	stdio := map[string]any{
 		"command": o.Command,
 		"args":    []string{"--profile", o.Profile.Name, "--transport", "stdio", "--tools", abs(o.ToolsFile), "--profiles", abs(o.ProfilesDir)},
@@ -54,7 +55,7 @@ func ClientConfig(o ClientConfigOptions) ([]byte, error) {
 		key = "servers"
 		entry = map[string]any{"type": "http", "url": url}
 	default:
-		return nil, fmt.Errorf("unknown client %q or transport %q (clients: %v; transports: stdio, http)", o.Client, o.Transport, Clients)
+		return nil, fmt.Errorf("unknown client %q or transport %q (clients: %s; transports: stdio, http)", o.Client, o.Transport, clients)
 	}
 	if o.Transport == "http" && o.Profile.Server.AuthTokenEnv != "" {
 		header := map[string]string{"Authorization": "Bearer <the token in " + o.Profile.Server.AuthTokenEnv + ">"}
@@ -79,12 +80,11 @@ func ClientConfig(o ClientConfigOptions) ([]byte, error) {
 func envPlaceholders(p *config.Profile) map[string]string {
 	env := map[string]string{}
 	if kind, ok := authproviders.Lookup(p.Auth.Kind); ok {
-		for _, v := range kind.RequiredEnv {
-			env[v] = "<" + v + ">"
+		for _, v := range kind.Env {
+			if v.Placeholder != "" {
+				env[v.Name] = v.Placeholder
+			}
 		}
-	}
-	if p.Auth.Kind == "ssa" {
-		env["APS_SSA_KEY_FILE"] = "<path of the service account's PEM key>"
 	}
 	return env // encoding/json writes map keys sorted
 }

@@ -27,14 +27,43 @@ const (
 	maxPendingLogins = 64
 )
 
+// DefaultRedirectURI is the OAuth callback a 3lo profile uses unless it
+// names another.
+const DefaultRedirectURI = "http://localhost:5002/callback"
+
 func init() {
 	Register(Kind{
-		Name:           "3lo",
-		Description:    "three-legged OAuth (authorization code with PKCE): a person signs in and the server acts as them",
-		RequiredEnv:    []string{"APS_CLIENT_ID", "APS_CLIENT_SECRET"},
+		Name:        "3lo",
+		Description: "three-legged OAuth (authorization code with PKCE): a person signs in and the server acts as them",
+		Env: withAppCredentials(
+			EnvVar{Name: "APS_CALLBACK_URL", Meaning: "the OAuth callback URL registered with the APS app", Setting: "redirect_uri"},
+			EnvVar{Name: "APS_MCP_TOKEN_STORE", Meaning: "a file that keeps the signed-in user's tokens across restarts", Setting: "token_store"},
+		),
+		NewSection:     func() Section { return &threeLeggedSection{CallbackURL: DefaultRedirectURI} },
 		New:            newThreeLegged,
 		ActsForOneUser: true,
 	})
+}
+
+// threeLeggedSection is the 3lo part of a profile's auth section.
+type threeLeggedSection struct {
+	// RedirectURI is where APS sends the browser after a user signs in;
+	// it must be registered as the app's callback URL.
+	CallbackURL string `yaml:"redirect_uri"`
+	// TokenStore is a file that keeps a user's tokens across restarts;
+	// empty keeps them in memory only.
+	TokenStore string `yaml:"token_store"`
+}
+
+// RedirectURI is the OAuth callback the section names.
+func (s *threeLeggedSection) RedirectURI() string { return s.CallbackURL }
+
+// Validate implements Section.
+func (s *threeLeggedSection) Validate() []FieldProblem {
+	if u, err := url.Parse(s.CallbackURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Fragment != "" {
+		return []FieldProblem{{Field: "redirect_uri", Message: fmt.Sprintf("must be an absolute http(s) URL without a fragment, got %q", s.CallbackURL)}}
+	}
+	return nil
 }
 
 // threeLegged acts for one signed-in person. A sign-in is an authorization
@@ -61,20 +90,23 @@ type pendingLogin struct {
 }
 
 func newThreeLegged(s Settings) (Provider, error) {
-	u, err := url.Parse(s.RedirectURI)
-	if err != nil || u.Host == "" {
-		return nil, fmt.Errorf("redirect URI %q is not an absolute URL", s.RedirectURI)
+	sec, ok := s.Section.(*threeLeggedSection)
+	if !ok {
+		return nil, fmt.Errorf("3lo needs its own settings, got %T", s.Section)
+	}
+	if ps := sec.Validate(); len(ps) > 0 {
+		return nil, fmt.Errorf("%s: %s", ps[0].Field, ps[0].Message)
 	}
 	p := &threeLegged{
 		settings:    s,
-		redirectURI: s.RedirectURI,
+		redirectURI: sec.CallbackURL,
 		store:       &memoryStore{},
 		now:         time.Now,
 		pending:     map[string]pendingLogin{},
 		signedIn:    make(chan struct{}),
 	}
-	if s.TokenStore != "" {
-		p.store = &fileStore{path: s.TokenStore}
+	if sec.TokenStore != "" {
+		p.store = &fileStore{path: sec.TokenStore}
 	}
 	p.cache = newTokenCache(p.fetch)
 	stored, err := p.store.Load()
@@ -87,9 +119,9 @@ func newThreeLegged(s Settings) (Provider, error) {
 			if left := stored.ExpiresAt.Sub(p.now()); left > 0 && stored.AccessToken != "" {
 				p.cache.Set(Token{Value: stored.AccessToken, ExpiresIn: left}, p.now())
 			}
-			s.Logger.Info("signed-in user's tokens loaded from the token store", "file", s.TokenStore)
+			s.Logger.Info("signed-in user's tokens loaded from the token store", "file", sec.TokenStore)
 		} else {
-			s.Logger.Info("stored tokens are for another app or other scopes; a new sign-in is needed", "file", s.TokenStore)
+			s.Logger.Info("stored tokens are for another app or other scopes; a new sign-in is needed", "file", sec.TokenStore)
 		}
 	}
 	return p, nil

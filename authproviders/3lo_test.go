@@ -186,7 +186,7 @@ func newTestThreeLeggedAt(t *testing.T, store string, fake *fakeAuthServer) (*th
 		BaseURL: srv.URL, Scopes: []string{"data:read"},
 		Credentials: Credentials{ClientID: "client-1", ClientSecret: "very-secret-value"},
 		HTTP:        apshttp.NewClient(apshttp.ClientOptions{}),
-		RedirectURI: "http://localhost:5002/callback", TokenStore: store,
+		Section:     &threeLeggedSection{CallbackURL: "http://localhost:5002/callback", TokenStore: store},
 	})
 	if err != nil {
 		t.Fatal(err)

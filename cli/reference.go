@@ -1,4 +1,4 @@
-package app
+package cli
 
 import (
 	"bytes"
@@ -8,16 +8,17 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/aps-mcp/aps-mcp/app"
 	"github.com/aps-mcp/aps-mcp/registry"
 )
 
-// Reference renders the tool reference (docs/tools.md) from the catalogue
+// reference renders the tool reference (docs/tools.md) from the catalogue
 // and the profiles: every toolset and tool with its operation, auth kinds,
 // scopes, behaviour, arguments and the shipped profiles that expose it.
-func Reference(toolsFile, profilesDir string) ([]byte, error) {
+func reference(toolsFile, profilesDir string) ([]byte, error) {
 	exposedBy := map[string][]string{}
 	var problems []error
-	catalog, err := loadEach(toolsFile, profilesDir, "", func(name string, loaded *Loaded, err error) {
+	catalog, err := app.LoadEach(toolsFile, profilesDir, "", func(name string, loaded *app.Loaded, err error) {
 		if err != nil {
 			problems = append(problems, err)
 			return

@@ -9,7 +9,7 @@ func init() {
 	Register(Kind{
 		Name:        "2lo",
 		Description: "two-legged OAuth (client credentials): the application acts as itself",
-		RequiredEnv: []string{"APS_CLIENT_ID", "APS_CLIENT_SECRET"},
+		Env:         withAppCredentials(),
 		New:         newTwoLegged,
 	})
 }

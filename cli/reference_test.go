@@ -1,4 +1,4 @@
-package app
+package cli
 
 import (
 	"bytes"
@@ -10,7 +10,7 @@ import (
 // TestReferenceIsFresh fails when docs/tools.md no longer matches
 // tools.yaml and the profiles. APS_MCP_UPDATE_DOCS=1 rewrites it.
 func TestReferenceIsFresh(t *testing.T) {
-	got, err := Reference(filepath.Join("..", "tools.yaml"), filepath.Join("..", "profiles"))
+	got, err := reference(filepath.Join("..", "tools.yaml"), filepath.Join("..", "profiles"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,124 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+)
+
+func validate(args []string, stdout, stderr io.Writer) int {
+	var tools, profiles, profile string
+	fs := newFlagSet("validate", stderr, nil)
+	fs.StringVar(&tools, "tools", "tools.yaml", "tool catalogue `FILE`")
+	fs.StringVar(&profiles, "profiles", "profiles", "profiles `DIR`")
+	fs.StringVar(&profile, "profile", "", "check only profile `NAME` (default: every profile)")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, "Usage: aps-mcp validate [--tools FILE] [--profiles DIR] [--profile NAME]\n\n"+
+			"Checks tools.yaml and the profiles offline and prints every problem; exits 1 if there is any.\n\n")
+		fs.PrintDefaults()
+	}
+	if code, ok := parse(fs, args); !ok {
+		return code
+	}
+	report := validateFiles(tools, profiles, profile)
+	if len(report.Problems) > 0 {
+		for _, p := range report.Problems {
+			fmt.Fprintln(stderr, p)
+		}
+		fmt.Fprintf(stderr, "%d problem(s) found\n", len(report.Problems))
+		return exitFail
+	}
+	for _, line := range report.Summary {
+		fmt.Fprintln(stdout, line)
+	}
+	return exitOK
+}
+
+func listTools(args []string, stdout, stderr io.Writer) int {
+	var c commonFlags
+	var asJSON bool
+	fs := newFlagSet("tools", stderr, nil)
+	c.register(fs)
+	fs.BoolVar(&asJSON, "json", false, "print the MCP tool definitions (as in tools/list) as JSON")
+	if code, ok := parse(fs, args); !ok {
+		return code
+	}
+	loaded, code := loadConfig(c, stderr)
+	if loaded == nil {
+		return code
+	}
+	if asJSON {
+		defs := make([]any, len(loaded.Tools))
+		for i, t := range loaded.Tools {
+			defs[i] = t.MCPTool()
+		}
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(map[string]any{"tools": defs}); err != nil {
+			fmt.Fprintln(stderr, "aps-mcp:", err)
+			return exitFail
+		}
+		return exitOK
+	}
+	fmt.Fprintf(stdout, "profile %s (auth %s, scopes %s): %d tools\n", loaded.Profile.Name, loaded.Profile.Auth.Kind,
+		strings.Join(loaded.Profile.Auth.Scopes, " "), len(loaded.Tools))
+	for _, t := range loaded.Tools {
+		fmt.Fprintf(stdout, "  %-28s %-8s %-22s %s\n", t.Name, t.Toolset, strings.Join(t.Scopes, " "), firstLine(t.Title, t.Description))
+	}
+	return exitOK
+}
+
+func docs(args []string, stdout, stderr io.Writer) int {
+	var tools, profiles string
+	fs := newFlagSet("docs", stderr, nil)
+	fs.StringVar(&tools, "tools", "tools.yaml", "tool catalogue `FILE`")
+	fs.StringVar(&profiles, "profiles", "profiles", "profiles `DIR`")
+	if code, ok := parse(fs, args); !ok {
+		return code
+	}
+	ref, err := reference(tools, profiles)
+	if err != nil {
+		printProblems(stderr, err)
+		return exitFail
+	}
+	if _, err := stdout.Write(ref); err != nil {
+		return exitFail
+	}
+	return exitOK
+}
+
+func clientConfig(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		fmt.Fprintf(stderr, "Usage: aps-mcp config %s [--profile NAME] [--transport stdio|http]\n", strings.ReplaceAll(clients, ", ", "|"))
+		return exitUsage
+	}
+	client := args[0]
+	var c commonFlags
+	var transport string
+	fs := newFlagSet("config", stderr, nil)
+	c.register(fs)
+	fs.StringVar(&transport, "transport", "stdio", "`TRANSPORT` the client uses: stdio (the client starts the server) or http (it connects to a running one)")
+	if code, ok := parse(fs, args[1:]); !ok {
+		return code
+	}
+	loaded, code := loadConfig(c, stderr)
+	if loaded == nil {
+		return code
+	}
+	command, err := os.Executable()
+	if err != nil || strings.Contains(command, "go-build") {
+		command = "aps-mcp" // under go run: assume the installed binary (go install)
+	}
+	out, err := clientConfigFor(clientConfigOptions{
+		Client: client, Transport: transport, Command: command,
+		ToolsFile: c.tools, ProfilesDir: c.profiles, Profile: loaded.Profile,
+	})
+	if err != nil {
+		fmt.Fprintln(stderr, "aps-mcp config:", err)
+		return exitUsage
+	}
+	_, _ = stdout.Write(out)
+	return exitOK
+}

@@ -1,0 +1,41 @@
+package cli
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/aps-mcp/aps-mcp/app"
+	"github.com/aps-mcp/aps-mcp/internal/strictyaml"
+)
+
+// report is the outcome of validateFiles.
+type report struct {
+	Problems []string // one line per problem, each naming file, line and field
+	Summary  []string // what was checked, when there are no problems
+}
+
+// validateFiles checks the catalogue and the named profile (every profile in
+// profilesDir when profile is "") offline, without credentials, and
+// collects every problem rather than stopping at the first.
+func validateFiles(toolsFile, profilesDir, profile string) report {
+	var r report
+	var profiles []string
+	catalog, err := app.LoadEach(toolsFile, profilesDir, profile, func(name string, loaded *app.Loaded, err error) {
+		if err != nil {
+			r.Problems = append(r.Problems, strictyaml.Lines(err)...)
+			return
+		}
+		toolNames := make([]string, len(loaded.Tools))
+		for i, t := range loaded.Tools {
+			toolNames[i] = t.Name
+		}
+		profiles = append(profiles, fmt.Sprintf("%s: auth %s, %d tools: %s", loaded.Profile.File,
+			loaded.Profile.Auth.Kind, len(loaded.Tools), strings.Join(toolNames, ", ")))
+	})
+	if err != nil {
+		r.Problems = append(strictyaml.Lines(err), r.Problems...)
+		return r
+	}
+	r.Summary = append([]string{fmt.Sprintf("%s: %d tools in %d toolsets", catalog.File, len(catalog.Tools), len(catalog.Toolsets))}, profiles...)
+	return r
+}

@@ -1,0 +1,74 @@
+package config
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/aps-mcp/aps-mcp/authproviders"
+	"github.com/aps-mcp/aps-mcp/internal/strictyaml"
+)
+
+// validate checks the layered values; a problem points at the file's line
+// when the value came from the file.
+func (p *Profile) validate(doc *strictyaml.Document) strictyaml.Problems {
+	var ps strictyaml.Problems
+	add := func(field, format string, args ...any) {
+		ps = append(ps, strictyaml.Problem{File: p.File, Line: doc.Line(field), Subject: "profile " + p.Name,
+			Field: field, Message: fmt.Sprintf(format, args...)})
+	}
+	p.validateAuth(add)
+	if p.Server.Transport != TransportHTTP && p.Server.Transport != TransportStdio {
+		add("server.transport", "must be http or stdio, got %q", p.Server.Transport)
+	}
+	if _, port, err := net.SplitHostPort(p.Server.Addr); err != nil || port == "" {
+		add("server.addr", "must be HOST:PORT, got %q", p.Server.Addr)
+	}
+	if u, err := url.Parse(p.APS.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
+		add("aps.base_url", "must be an http(s) URL with a host and no path, got %q", p.APS.BaseURL)
+	}
+	p.APS.BaseURL = strings.TrimRight(p.APS.BaseURL, "/")
+	for field, v := range map[string]int64{
+		"limits.max_items": int64(p.Limits.MaxItems), "limits.max_bytes": int64(p.Limits.MaxBytes),
+		"limits.call_timeout": int64(p.Limits.CallTimeout), "limits.request_timeout": int64(p.Limits.RequestTimeout),
+		"retry.max_attempts": int64(p.Retry.MaxAttempts), "server.max_body_bytes": p.Server.MaxBodyBytes,
+	} {
+		if v <= 0 {
+			add(field, "must be positive")
+		}
+	}
+	for field, v := range map[string]time.Duration{"retry.base_delay": p.Retry.BaseDelay, "retry.max_delay": p.Retry.MaxDelay, "retry.max_wait": p.Retry.MaxWait} {
+		if v < 0 {
+			add(field, "must not be negative")
+		}
+	}
+	return ps
+}
+
+// validateAuth checks the kind and scopes, and asks the kind to check its
+// own keys.
+func (p *Profile) validateAuth(add func(field, format string, args ...any)) {
+	kinds := authproviders.Kinds()
+	switch {
+	case p.Auth.Kind == "":
+		add("auth.kind", "missing (known: %s)", strings.Join(kinds, ", "))
+	case !slices.Contains(kinds, p.Auth.Kind):
+		add("auth.kind", "unknown auth kind %q (known: %s)", p.Auth.Kind, strings.Join(kinds, ", "))
+	}
+	if len(p.Auth.Scopes) == 0 {
+		add("auth.scopes", "missing: list the APS scopes the profile's tokens carry")
+	}
+	for i, s := range p.Auth.Scopes {
+		if !authproviders.ValidScope(s) {
+			add(fmt.Sprintf("auth.scopes.%d", i), "unknown APS scope %q", s)
+		}
+	}
+	if p.Auth.Section != nil {
+		for _, fp := range p.Auth.Section.Validate() {
+			add("auth."+fp.Field, "%s", fp.Message)
+		}
+	}
+}
