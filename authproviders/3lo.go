@@ -2,22 +2,13 @@ package authproviders
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"net/url"
 	"slices"
-	"strings"
 	"sync"
 	"time"
-
-	"github.com/aps-mcp/aps-mcp/apshttp"
 )
-
-// AuthorizePath is APS's OAuth 2.0 authorization endpoint.
-const AuthorizePath = "/authentication/v2/authorize"
 
 const (
 	// stateLifetime bounds how long a sign-in link works.
@@ -73,6 +64,7 @@ func (s *threeLeggedSection) Validate() []FieldProblem {
 type threeLegged struct {
 	settings    Settings
 	redirectURI string
+	signIn      *SignIn
 	store       tokenStore
 	cache       *tokenCache
 	now         func() time.Time
@@ -100,6 +92,7 @@ func newThreeLegged(s Settings) (Provider, error) {
 	p := &threeLegged{
 		settings:    s,
 		redirectURI: sec.CallbackURL,
+		signIn:      NewSignIn(s, sec.CallbackURL),
 		store:       &memoryStore{},
 		now:         time.Now,
 		pending:     map[string]pendingLogin{},
@@ -145,31 +138,25 @@ func (p *threeLegged) fetch(ctx context.Context) (Token, error) {
 	if refresh == "" {
 		return Token{}, p.loginRequired()
 	}
-	tr, err := requestToken(ctx, p.settings, map[string]string{
-		"grant_type":    "refresh_token",
-		"refresh_token": refresh,
-		"scope":         strings.Join(p.settings.Scopes, " "),
-	})
-	var se *apshttp.StatusError
-	if errors.As(err, &se) && se.Code == "invalid_grant" {
+	g, err := p.signIn.Refresh(ctx, refresh)
+	if errors.Is(err, ErrSignInEnded) {
 		// Used, expired or revoked: only a new sign-in helps.
-		p.settings.Logger.Info("refresh token refused; a new sign-in is needed", "reason", se.Message)
+		p.settings.Logger.Info("refresh token refused; a new sign-in is needed", "reason", err)
 		p.forget()
 		return Token{}, p.loginRequired()
 	}
 	if err != nil {
 		return Token{}, err
 	}
-	p.remember(tr)
-	p.settings.Logger.Debug("token refreshed", "kind", "3lo", "expires_in", tr.ExpiresIn)
-	return tr.token(), nil
+	p.remember(g)
+	p.settings.Logger.Debug("token refreshed", "kind", "3lo", "expires_in", g.ExpiresIn)
+	return g.token(), nil
 }
 
 // loginRequired opens a sign-in: a fresh state and PKCE verifier, and the
 // authorization URL that carries the state and the verifier's challenge.
 func (p *threeLegged) loginRequired() error {
-	state, verifier := randomToken(), randomToken()
-	sum := sha256.Sum256([]byte(verifier))
+	state, verifier := RandomToken(), RandomToken()
 	now := p.now()
 
 	p.mu.Lock()
@@ -191,17 +178,8 @@ func (p *threeLegged) loginRequired() error {
 	seen := p.signIns
 	p.mu.Unlock()
 
-	q := url.Values{
-		"response_type":         {"code"},
-		"client_id":             {p.settings.Credentials.ClientID},
-		"redirect_uri":          {p.redirectURI},
-		"scope":                 {strings.Join(p.settings.Scopes, " ")},
-		"state":                 {state},
-		"code_challenge":        {base64.RawURLEncoding.EncodeToString(sum[:])},
-		"code_challenge_method": {"S256"},
-	}
 	return &LoginRequiredError{
-		URL:  strings.TrimRight(p.settings.BaseURL, "/") + AuthorizePath + "?" + q.Encode(),
+		URL:  p.signIn.AuthorizeURL(state, verifier),
 		Wait: func(ctx context.Context) error { return p.waitForSignIn(ctx, seen) },
 	}
 }
@@ -220,17 +198,12 @@ func (p *threeLegged) takeState(state string) (pendingLogin, bool) {
 
 // exchangeCode finishes a sign-in.
 func (p *threeLegged) exchangeCode(ctx context.Context, code string, pl pendingLogin) error {
-	tr, err := requestToken(ctx, p.settings, map[string]string{
-		"grant_type":    "authorization_code",
-		"code":          code,
-		"redirect_uri":  p.redirectURI,
-		"code_verifier": pl.verifier,
-	})
+	g, err := p.signIn.Exchange(ctx, code, pl.verifier)
 	if err != nil {
 		return err
 	}
-	p.remember(tr)
-	p.cache.Set(tr.token(), p.now())
+	p.remember(g)
+	p.cache.Set(g.token(), p.now())
 	p.mu.Lock()
 	p.signIns++
 	close(p.signedIn)
@@ -259,16 +232,16 @@ func (p *threeLegged) waitForSignIn(ctx context.Context, seen int) error {
 }
 
 // remember keeps the tokens of a grant, rotating the refresh token.
-func (p *threeLegged) remember(tr tokenResponse) {
+func (p *threeLegged) remember(g Grant) {
 	p.mu.Lock()
-	if tr.RefreshToken != "" {
-		p.refresh = tr.RefreshToken
+	if g.RefreshToken != "" {
+		p.refresh = g.RefreshToken
 	}
 	t := &userTokens{
 		ClientID:     p.settings.Credentials.ClientID,
 		Scopes:       p.settings.Scopes,
-		AccessToken:  tr.AccessToken,
-		ExpiresAt:    p.now().Add(time.Duration(tr.ExpiresIn) * time.Second),
+		AccessToken:  g.AccessToken,
+		ExpiresAt:    p.now().Add(g.ExpiresIn),
 		RefreshToken: p.refresh,
 	}
 	p.mu.Unlock()
@@ -285,12 +258,4 @@ func (p *threeLegged) forget() {
 	if err := p.store.Clear(); err != nil {
 		p.settings.Logger.Warn("could not clear the token store", "error", err)
 	}
-}
-
-// randomToken is 32 random bytes, base64url: a state or a PKCE verifier
-// (43 characters, within both alphabets).
-func randomToken() string {
-	b := make([]byte, 32)
-	_, _ = rand.Read(b) // crypto/rand.Read never fails
-	return base64.RawURLEncoding.EncodeToString(b)
 }

@@ -55,15 +55,29 @@ func New(name string, s Settings) (Provider, error) {
 	if !ok {
 		return nil, fmt.Errorf("unknown auth kind %q (known: %v)", name, Kinds())
 	}
+	s = withDefaults(s)
+	if s.Section == nil {
+		s.Section = k.Section()
+	}
+	s.kind = name
+	return k.New(s)
+}
+
+// withDefaults fills what a caller may leave unset.
+func withDefaults(s Settings) Settings {
 	if s.Logger == nil {
 		s.Logger = slog.New(slog.DiscardHandler)
 	}
 	if s.Env == nil {
 		s.Env = func(string) string { return "" }
 	}
-	if s.Section == nil {
-		s.Section = k.Section()
+	return s
+}
+
+// retry is the retry policy of token and sign-in requests.
+func (s Settings) retry() apshttp.RetryPolicy {
+	if s.Retry.MaxAttempts == 0 {
+		return apshttp.DefaultRetryPolicy
 	}
-	s.kind = name
-	return k.New(s)
+	return s.Retry
 }

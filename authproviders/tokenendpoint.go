@@ -33,11 +33,7 @@ func requestToken(ctx context.Context, s Settings, form map[string]string) (toke
 	if grant := form["grant_type"]; grant == "authorization_code" || grant == "refresh_token" {
 		retryable = apshttp.RetryRateLimited // codes and refresh tokens are single use
 	}
-	policy := s.Retry
-	if policy.MaxAttempts == 0 {
-		policy = apshttp.DefaultRetryPolicy
-	}
-	resp, _, err := policy.Do(ctx, func() (*resty.Response, error) {
+	resp, _, err := s.retry().Do(ctx, func() (*resty.Response, error) {
 		return s.HTTP.R().
 			SetContext(ctx).
 			SetBasicAuth(s.Credentials.ClientID, s.Credentials.ClientSecret).
@@ -71,6 +67,10 @@ func requestToken(ctx context.Context, s Settings, form map[string]string) (toke
 	return tr, nil
 }
 
-func (tr tokenResponse) token() Token {
-	return Token{Value: tr.AccessToken, ExpiresIn: time.Duration(tr.ExpiresIn) * time.Second}
+func (tr tokenResponse) grant() Grant {
+	return Grant{AccessToken: tr.AccessToken, RefreshToken: tr.RefreshToken, ExpiresIn: time.Duration(tr.ExpiresIn) * time.Second}
 }
+
+func (tr tokenResponse) token() Token { return tr.grant().token() }
+
+func (g Grant) token() Token { return Token{Value: g.AccessToken, ExpiresIn: g.ExpiresIn} }
