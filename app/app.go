@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 
@@ -42,6 +44,10 @@ type Options struct {
 	Version  string
 	// NoReload turns off watching tools.yaml and the profile.
 	NoReload bool
+	// MetadataClient, when set, fetches a team server's client metadata
+	// documents instead of the default client that reaches only public
+	// addresses (tests serve them on loopback).
+	MetadataClient *http.Client
 }
 
 // Loaded is the offline part of a server: the catalogue, the profile and
@@ -130,6 +136,7 @@ type App struct {
 
 	mu       sync.Mutex // guards what a reload swaps
 	loaded   *Loaded
+	team     *team // the team server's sign-in, when the profile has a public URL
 	kind     authproviders.Kind
 	provider authproviders.Provider
 	authKey  string // the settings the provider was built from
@@ -167,7 +174,7 @@ func New(ctx context.Context, opts Options) (*App, error) {
 	}
 	// From here on every log line goes through redaction of the secrets
 	// this server holds, whatever level or component writes it.
-	secrets := []string{a.bearerToken}
+	secrets := []string{a.bearerToken, a.env.Get(StoreKeyEnv), storePassword(loaded.Profile.Server.Store)}
 	for _, name := range authproviders.SecretEnvOfAllKinds() {
 		secrets = append(secrets, a.env.Get(name))
 	}
@@ -183,6 +190,14 @@ func New(ctx context.Context, opts Options) (*App, error) {
 		server.WithElicitation(), // URL-mode elicitation opens the 3lo sign-in page
 		server.WithInstructions(instructions(loaded.Profile)),
 	)
+	if loaded.Profile.Team() {
+		kind, _ := authproviders.Lookup(loaded.Profile.Auth.Kind)
+		if a.team, err = a.startTeam(ctx, loaded.Profile, kind); err != nil {
+			a.Close()
+			return nil, err
+		}
+		a.closers = append(a.closers, a.team.close)
+	}
 	if err := a.apply(loaded); err != nil {
 		a.Close()
 		return nil, err
@@ -210,40 +225,16 @@ func (a *App) Current() *Loaded {
 func (a *App) apply(loaded *Loaded) error {
 	prof := loaded.Profile
 	kind, _ := authproviders.Lookup(prof.Auth.Kind)
-	retry := apshttp.RetryPolicy{
-		MaxAttempts: prof.Retry.MaxAttempts, BaseDelay: prof.Retry.BaseDelay,
-		MaxDelay: prof.Retry.MaxDelay, MaxWait: prof.Retry.MaxWait,
-	}
 	a.mu.Lock()
 	provider, key := a.provider, authKey(prof)
 	a.mu.Unlock()
 	if provider == nil || key != a.authKey {
-		if missing := missingEnv(a.env, kind.RequiredEnv()); len(missing) > 0 {
-			return fmt.Errorf("profile %s (auth %s) needs %s: set them in the environment or in .env (see .env.example), or run with --emulator to use the built-in APS emulator",
-				prof.Name, kind.Name, strings.Join(missing, " and "))
-		}
 		var err error
-		provider, err = authproviders.New(kind.Name, authproviders.Settings{
-			BaseURL: a.BaseURL,
-			Scopes:  prof.Auth.Scopes,
-			Credentials: authproviders.Credentials{
-				ClientID:     a.env.Get("APS_CLIENT_ID"),
-				ClientSecret: a.env.Get("APS_CLIENT_SECRET"),
-			},
-			HTTP:         a.httpClient,
-			Retry:        retry,
-			Logger:       a.logger,
-			Env:          a.env.Get,
-			Section:      prof.Auth.Section,
-			OnTokenFetch: a.Metrics.TokenFetch,
-		})
-		if err != nil {
-			return fmt.Errorf("auth %s: %w", kind.Name, err)
-		}
-		if a.provider != nil && callbackURL(provider) != callbackURL(a.provider) {
-			return errRestart // the callback is mounted when serving starts
+		if provider, err = a.newProvider(prof, kind, provider); err != nil {
+			return err
 		}
 	}
+	retry := retryPolicy(prof)
 	rt := &registry.Runtime{
 		BaseURL: a.BaseURL,
 		HTTP:    a.httpClient,
@@ -268,6 +259,55 @@ func (a *App) apply(loaded *Loaded) error {
 	return nil
 }
 
+// newProvider builds the provider that serves the profile's tool calls
+// in place of current (nil at start): the team's per-person provider when
+// a team server's kind acts as a person, else the kind's own.
+func (a *App) newProvider(prof *config.Profile, kind authproviders.Kind, current authproviders.Provider) (authproviders.Provider, error) {
+	if current != nil && a.team != nil {
+		return nil, errRestart // the team's sign-in was built from the old settings
+	}
+	if missing := missingEnv(a.env, kind.RequiredEnv()); len(missing) > 0 {
+		return nil, fmt.Errorf("profile %s (auth %s) needs %s: set them in the environment or in .env (see .env.example), or run with --emulator to use the built-in APS emulator",
+			prof.Name, kind.Name, strings.Join(missing, " and "))
+	}
+	if a.team != nil && a.team.perUser != nil {
+		return a.team.perUser, nil
+	}
+	provider, err := authproviders.New(kind.Name, a.providerSettings(prof))
+	if err != nil {
+		return nil, fmt.Errorf("auth %s: %w", kind.Name, err)
+	}
+	if current != nil && callbackURL(provider) != callbackURL(current) {
+		return nil, errRestart // the callback is mounted when serving starts
+	}
+	return provider, nil
+}
+
+// providerSettings are what the profile's auth provider is built from.
+func (a *App) providerSettings(prof *config.Profile) authproviders.Settings {
+	return authproviders.Settings{
+		BaseURL: a.BaseURL,
+		Scopes:  prof.Auth.Scopes,
+		Credentials: authproviders.Credentials{
+			ClientID:     a.env.Get("APS_CLIENT_ID"),
+			ClientSecret: a.env.Get("APS_CLIENT_SECRET"),
+		},
+		HTTP:         a.httpClient,
+		Retry:        retryPolicy(prof),
+		Logger:       a.logger,
+		Env:          a.env.Get,
+		Section:      prof.Auth.Section,
+		OnTokenFetch: a.Metrics.TokenFetch,
+	}
+}
+
+func retryPolicy(prof *config.Profile) apshttp.RetryPolicy {
+	return apshttp.RetryPolicy{
+		MaxAttempts: prof.Retry.MaxAttempts, BaseDelay: prof.Retry.BaseDelay,
+		MaxDelay: prof.Retry.MaxDelay, MaxWait: prof.Retry.MaxWait,
+	}
+}
+
 // authKey is what a provider is built from; a reload that leaves it alone
 // keeps the provider and its cached tokens.
 func authKey(p *config.Profile) string {
@@ -289,6 +329,16 @@ func (a *App) Close() {
 		a.closers[i]()
 	}
 	a.closers = nil
+}
+
+// storePassword is the password a store URL carries, a secret to redact.
+func storePassword(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil {
+		return ""
+	}
+	p, _ := u.User.Password()
+	return p
 }
 
 func missingEnv(env config.Env, names []string) []string {

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/aps-mcp/aps-mcp/config"
@@ -109,10 +110,12 @@ func (a *App) checkServerUnchanged(p *config.Profile) error {
 	cur := a.Current().Profile
 	if p.Server.Transport != cur.Server.Transport || p.Server.Addr != cur.Server.Addr ||
 		p.Server.AuthTokenEnv != cur.Server.AuthTokenEnv || p.APS.BaseURL != cur.APS.BaseURL ||
-		p.Auth.Kind != cur.Auth.Kind {
+		p.Auth.Kind != cur.Auth.Kind || p.Server.PublicURL != cur.Server.PublicURL || p.Server.Store != cur.Server.Store ||
+		!slices.Equal(p.Server.SignIn.AllowedEmails, cur.Server.SignIn.AllowedEmails) ||
+		!slices.Equal(p.Server.SignIn.AllowedDomains, cur.Server.SignIn.AllowedDomains) {
 		return errRestart
 	}
 	return nil
 }
 
-var errRestart = errors.New("server.transport, server.addr, server.auth_token_env, aps.base_url, auth.kind and the sign-in callback URL change only on a restart; restart the server to apply them")
+var errRestart = errors.New("server.transport, server.addr, server.auth_token_env, server.public_url, server.store, server.sign_in, aps.base_url, auth.kind, the sign-in callback URL and a team server's auth settings change only on a restart; restart the server to apply them")

@@ -9,7 +9,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/mark3labs/mcp-go/server"
@@ -51,11 +53,21 @@ func (a *App) HTTPHandler() (http.Handler, func(context.Context) error) {
 	)
 	cur := a.Current()
 	srv := cur.Profile.Server
-	guard := httpguard.Guard{AllowedHosts: srv.AllowedHosts, Token: a.bearerToken, MaxBody: srv.MaxBodyBytes}
+	guard := httpguard.Guard{AllowedHosts: allowedHosts(cur.Profile), Token: a.bearerToken, MaxBody: srv.MaxBodyBytes}
 	open := guard // for what has no bearer token to send
 	open.Token = ""
 	mux := http.NewServeMux()
-	mux.Handle(MCPPath, guard.Wrap(streamable))
+	if a.team != nil {
+		// Every person signs in through the server's own OAuth
+		// authorization server; its pages and endpoints answer on the
+		// public URL's host.
+		teamMux := http.NewServeMux()
+		a.team.oauth.Routes(teamMux)
+		mux.Handle("/", open.Wrap(teamMux))
+		mux.Handle(MCPPath, guard.Wrap(a.team.oauth.Protect(MCPPath, streamable)))
+	} else {
+		mux.Handle(MCPPath, guard.Wrap(streamable))
+	}
 	if cb := callbackURL(a.currentProvider()); cb != "" {
 		// The browser that comes back from APS has no bearer token; the
 		// single-use state protects the callback instead.
@@ -88,7 +100,10 @@ func (a *App) checkExposure(addr string) error {
 	a.mu.Lock()
 	kind := a.kind
 	a.mu.Unlock()
-	if kind.ActsForOneUser && !srv.AllowNonLoopback {
+	if a.team != nil {
+		return nil // every caller signs in and acts as themselves
+	}
+	if kind.ActsAsUser && !srv.AllowNonLoopback {
 		return fmt.Errorf("profile %s: auth %s acts as the signed-in person, so anyone who reaches %s would act as them; "+
 			"listen on a loopback address, or set server.allow_non_loopback: true in %s if that is intended",
 			cur.Profile.Name, kind.Name, addr, cur.Profile.File)
@@ -102,6 +117,16 @@ func (a *App) checkExposure(addr string) error {
 		a.logger.Warn("listening on a non-loopback address without a bearer token: anyone who can reach it can use this server's APS access", "addr", addr)
 	}
 	return nil
+}
+
+// allowedHosts are the host names Host and Origin may carry: the
+// profile's, and a team server's public host.
+func allowedHosts(p *config.Profile) []string {
+	hosts := p.Server.AllowedHosts
+	if u, err := url.Parse(p.Server.PublicURL); err == nil && u.Hostname() != "" {
+		hosts = append(slices.Clone(hosts), u.Hostname())
+	}
+	return hosts
 }
 
 // ServeListener serves MCP over streamable HTTP on ln until ctx is done.

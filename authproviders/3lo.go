@@ -30,9 +30,9 @@ func init() {
 			EnvVar{Name: "APS_CALLBACK_URL", Meaning: "the OAuth callback URL registered with the APS app", Setting: "redirect_uri"},
 			EnvVar{Name: "APS_MCP_TOKEN_STORE", Meaning: "a file that keeps the signed-in user's tokens across restarts", Setting: "token_store"},
 		),
-		NewSection:     func() Section { return &threeLeggedSection{CallbackURL: DefaultRedirectURI} },
+		NewSection:     func() Section { return &threeLeggedSection{} },
 		New:            newThreeLegged,
-		ActsForOneUser: true,
+		ActsAsUser: true,
 	})
 }
 
@@ -46,11 +46,23 @@ type threeLeggedSection struct {
 	TokenStore string `yaml:"token_store"`
 }
 
-// RedirectURI is the OAuth callback the section names.
-func (s *threeLeggedSection) RedirectURI() string { return s.CallbackURL }
+// RedirectURI is the OAuth callback of a single-user server: the one the
+// section names, or DefaultRedirectURI.
+func (s *threeLeggedSection) RedirectURI() string {
+	if s.CallbackURL == "" {
+		return DefaultRedirectURI
+	}
+	return s.CallbackURL
+}
+
+// ExplicitCallback implements CallbackSection.
+func (s *threeLeggedSection) ExplicitCallback() string { return s.CallbackURL }
 
 // Validate implements Section.
 func (s *threeLeggedSection) Validate() []FieldProblem {
+	if s.CallbackURL == "" {
+		return nil
+	}
 	if u, err := url.Parse(s.CallbackURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Fragment != "" {
 		return []FieldProblem{{Field: "redirect_uri", Message: fmt.Sprintf("must be an absolute http(s) URL without a fragment, got %q", s.CallbackURL)}}
 	}
@@ -91,8 +103,8 @@ func newThreeLegged(s Settings) (Provider, error) {
 	}
 	p := &threeLegged{
 		settings:    s,
-		redirectURI: sec.CallbackURL,
-		signIn:      NewSignIn(s, sec.CallbackURL),
+		redirectURI: sec.RedirectURI(),
+		signIn:      NewSignIn(s, sec.RedirectURI()),
 		store:       &memoryStore{},
 		now:         time.Now,
 		pending:     map[string]pendingLogin{},

@@ -29,9 +29,10 @@ type Kind struct {
 	Emulate func(EmulatorHost) (map[string]string, error)
 	// New builds the provider; it must not contact APS.
 	New func(Settings) (Provider, error)
-	// ActsForOneUser is true when tokens belong to one signed-in person:
-	// whoever reaches the server then acts as that person.
-	ActsForOneUser bool
+	// ActsAsUser is true when tokens belong to a signed-in person. A
+	// single-user server then acts as that one person for whoever reaches
+	// it; a team server acts as each caller with their own tokens.
+	ActsAsUser bool
 }
 
 // EnvVar is an environment variable an auth kind reads.
@@ -58,6 +59,15 @@ type EnvVar struct {
 type Section interface {
 	// Validate reports what is wrong, each problem naming its key.
 	Validate() []FieldProblem
+}
+
+// CallbackSection is a Section that may name the sign-in callback URL
+// (the URL registered with the APS app) explicitly.
+type CallbackSection interface {
+	Section
+	// ExplicitCallback is the callback URL the profile or environment
+	// sets, or "" for the default.
+	ExplicitCallback() string
 }
 
 // FieldProblem is one thing wrong with a key of a kind's section.

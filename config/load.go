@@ -33,9 +33,11 @@ func (ov Overrides) layer() map[string]any {
 // envKeys maps the environment variables that override profile settings
 // to their keys; auth kinds add their own (authproviders.EnvVar.Setting).
 var envKeys = map[string]string{
-	"APS_BASE_URL":      "aps.base_url",
-	"APS_MCP_TRANSPORT": "server.transport",
-	"APS_MCP_ADDR":      "server.addr",
+	"APS_BASE_URL":       "aps.base_url",
+	"APS_MCP_TRANSPORT":  "server.transport",
+	"APS_MCP_ADDR":       "server.addr",
+	"APS_MCP_PUBLIC_URL": "server.public_url",
+	"APS_MCP_STORE":      "server.store",
 }
 
 // EnvOverrides lists the environment variables a profile setting can come

@@ -65,7 +65,27 @@ type ServerConfig struct {
 	// Metrics serves Prometheus metrics at /metrics (behind the same
 	// guard as /mcp).
 	Metrics bool `yaml:"metrics"`
+	// PublicURL, when set, makes this a team server: the base URL clients
+	// reach it at (behind TLS), which names the protected resource, the
+	// OAuth endpoints and the APS callback. People sign in through the
+	// server's own OAuth authorization server and each acts as themselves.
+	PublicURL string `yaml:"public_url"`
+	// Store is where a team server keeps its shared state: "memory" (one
+	// process) or redis://host:port/db (any number of replicas).
+	Store string `yaml:"store"`
+	// SignIn limits who may sign in to a team server.
+	SignIn SignInConfig `yaml:"sign_in"`
 }
+
+// SignInConfig limits who may sign in to a team server, by the e-mail of
+// their APS user profile; empty lists let every APS user in.
+type SignInConfig struct {
+	AllowedEmails  []string `yaml:"allowed_emails"`
+	AllowedDomains []string `yaml:"allowed_domains"`
+}
+
+// Team reports whether the profile serves a team (server.public_url set).
+func (p *Profile) Team() bool { return p.Server.PublicURL != "" }
 
 // ToolsConfig narrows the catalogue for the profile.
 type ToolsConfig struct {
@@ -105,6 +125,7 @@ func defaults() map[string]any {
 		"tools.read_only":        true,
 		"server.max_body_bytes":  1 << 20,
 		"server.metrics":         true,
+		"server.store":           "memory",
 		"limits.max_items":       2000,
 		"limits.max_bytes":       1 << 20,
 		"limits.call_timeout":    "2m",

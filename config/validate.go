@@ -31,6 +31,7 @@ func (p *Profile) validate(doc *strictyaml.Document) strictyaml.Problems {
 		add("aps.base_url", "must be an http(s) URL with a host and no path, got %q", p.APS.BaseURL)
 	}
 	p.APS.BaseURL = strings.TrimRight(p.APS.BaseURL, "/")
+	p.validateTeam(add)
 	for field, v := range map[string]int64{
 		"limits.max_items": int64(p.Limits.MaxItems), "limits.max_bytes": int64(p.Limits.MaxBytes),
 		"limits.call_timeout": int64(p.Limits.CallTimeout), "limits.request_timeout": int64(p.Limits.RequestTimeout),
@@ -70,5 +71,31 @@ func (p *Profile) validateAuth(add func(field, format string, args ...any)) {
 		for _, fp := range p.Auth.Section.Validate() {
 			add("auth."+fp.Field, "%s", fp.Message)
 		}
+	}
+}
+
+// validateTeam checks a team server's settings: a public URL clients can
+// trust (https, or http on loopback for local use), HTTP transport, a
+// store it knows, and no static bearer token beside the OAuth sign-in.
+func (p *Profile) validateTeam(add func(field, format string, args ...any)) {
+	if !p.Team() {
+		return
+	}
+	p.Server.PublicURL = strings.TrimRight(p.Server.PublicURL, "/")
+	u, err := url.Parse(p.Server.PublicURL)
+	switch {
+	case err != nil || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "":
+		add("server.public_url", "must be a scheme and host with no path, e.g. https://aps-mcp.example.com, got %q", p.Server.PublicURL)
+	case u.Scheme != "https" && !(u.Scheme == "http" && slices.Contains([]string{"127.0.0.1", "localhost", "::1"}, u.Hostname())):
+		add("server.public_url", "must be https (plain http only on 127.0.0.1 or localhost, for local use), got %q", p.Server.PublicURL)
+	}
+	if p.Server.Transport != TransportHTTP {
+		add("server.transport", "a team server (server.public_url) serves streamable HTTP, not %s", p.Server.Transport)
+	}
+	if p.Server.AuthTokenEnv != "" {
+		add("server.auth_token_env", "a team server signs people in with OAuth; drop the static bearer token")
+	}
+	if st := p.Server.Store; st != "memory" && !strings.HasPrefix(st, "redis://") && !strings.HasPrefix(st, "rediss://") {
+		add("server.store", "must be memory or a redis://host:port/db URL") // never echoed: it may hold a password
 	}
 }
