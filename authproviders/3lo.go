@@ -30,8 +30,8 @@ func init() {
 			EnvVar{Name: "APS_CALLBACK_URL", Meaning: "the OAuth callback URL registered with the APS app", Setting: "redirect_uri"},
 			EnvVar{Name: "APS_MCP_TOKEN_STORE", Meaning: "a file that keeps the signed-in user's tokens across restarts", Setting: "token_store"},
 		),
-		NewSection:     func() Section { return &threeLeggedSection{} },
-		New:            newThreeLegged,
+		NewSection: func() Section { return &threeLeggedSection{} },
+		New:        newThreeLegged,
 		ActsAsUser: true,
 	})
 }
