@@ -83,6 +83,11 @@ type serverOptions struct {
 	// emu, when set, has the test service account registered so the ssa
 	// profile can authenticate.
 	emu *apsemu.Emulator
+	// public makes the listener's URL the server's public URL (a team
+	// server) unless env sets APS_MCP_PUBLIC_URL itself.
+	public bool
+	// metadataClient fetches client metadata documents (team servers).
+	metadataClient *http.Client
 }
 
 // startServer serves the app over streamable HTTP on a loopback port and
@@ -118,6 +123,9 @@ func startStoppableServer(t *testing.T, baseURL string, o serverOptions) (string
 		// The 3lo sign-in comes back to this server's own port.
 		"APS_CALLBACK_URL": "http://" + ln.Addr().String() + "/callback",
 	}
+	if o.public {
+		env["APS_MCP_PUBLIC_URL"] = "http://" + ln.Addr().String()
+	}
 	if o.emu != nil {
 		for k, v := range serviceAccountEnv(o.emu) {
 			env[k] = v
@@ -133,7 +141,7 @@ func startStoppableServer(t *testing.T, baseURL string, o serverOptions) (string
 	ctx, cancel := context.WithCancel(context.Background())
 	a, err := app.New(ctx, app.Options{
 		ToolsFile: o.toolsFile, ProfilesDir: o.profilesDir, Profile: o.profile,
-		Env: config.EnvFromMap(env), Logger: logger,
+		Env: config.EnvFromMap(env), Logger: logger, MetadataClient: o.metadataClient,
 	})
 	if err != nil {
 		cancel()

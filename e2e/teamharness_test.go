@@ -1,0 +1,180 @@
+package e2e_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mark3labs/mcp-go/client"
+	"github.com/mark3labs/mcp-go/client/transport"
+	"github.com/mark3labs/mcp-go/mcp"
+)
+
+// clientRedirect is where the test's MCP clients say the browser comes
+// back to. Nothing listens there: the fake browser stops at the redirect
+// and hands its code to the client, as a real client's listener would.
+const clientRedirect = "http://127.0.0.1:47613/callback"
+
+// browser is a person's browser: a cookie jar, redirects followed up to
+// the client's redirect URI, forms submitted as a person would.
+type browser struct {
+	t   *testing.T
+	hc  *http.Client
+	jar *cookiejar.Jar
+	// pages are the HTML pages it saw, in order, for assertions.
+	pages []string
+}
+
+func newBrowser(t *testing.T) *browser {
+	jar, _ := cookiejar.New(nil)
+	b := &browser{t: t, jar: jar}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	t.Cleanup(tr.CloseIdleConnections)
+	b.hc = &http.Client{Jar: jar, Transport: tr, Timeout: 30 * time.Second,
+		CheckRedirect: func(req *http.Request, via []*http.Request) error {
+			if strings.HasPrefix(req.URL.String(), strings.TrimSuffix(clientRedirect, "/callback")) {
+				return http.ErrUseLastResponse // the client's listener, not ours to follow
+			}
+			return nil
+		}}
+	return b
+}
+
+// signInAt makes emuURL's emulator see this browser as signed in to
+// Autodesk as userID (its session cookie there).
+func (b *browser) signInAt(emuURL, cookieName, userID string) {
+	u, _ := url.Parse(emuURL)
+	b.jar.SetCookies(u, []*http.Cookie{{Name: cookieName, Value: userID, Path: "/"}})
+}
+
+// visit opens authURL and, on a consent page, answers decision ("allow"
+// or "deny"); it returns where the browser was finally sent: the client's
+// redirect URI with its query, or the last page's status and body.
+func (b *browser) visit(authURL, decision string) (*url.URL, int, string) {
+	b.t.Helper()
+	resp, err := b.hc.Get(authURL)
+	if err != nil {
+		b.t.Fatalf("browser GET %s: %v", authURL, err)
+	}
+	for {
+		loc, status, body := b.read(resp)
+		if loc != nil || status != http.StatusOK {
+			return loc, status, body
+		}
+		m := regexp.MustCompile(`name="request" value="([^"]+)"`).FindStringSubmatch(body)
+		if m == nil {
+			return nil, status, body // a page that is not a consent form
+		}
+		form := url.Values{"request": {m[1]}, "decision": {decision}}
+		if resp, err = b.hc.PostForm(resp.Request.URL.ResolveReference(&url.URL{Path: "/authorize"}).String(), form); err != nil {
+			b.t.Fatalf("browser POST consent: %v", err)
+		}
+	}
+}
+
+// read finishes one response: a redirect to the client, or a page.
+func (b *browser) read(resp *http.Response) (*url.URL, int, string) {
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode == http.StatusFound {
+		loc, err := resp.Location()
+		if err != nil {
+			b.t.Fatalf("redirect without a location: %v", err)
+		}
+		return loc, resp.StatusCode, ""
+	}
+	b.pages = append(b.pages, string(data))
+	return nil, resp.StatusCode, string(data)
+}
+
+// oauthClient is an mcp-go client whose OAuth flow the browser completes;
+// it registers dynamically (RFC 7591), as mcp-go does.
+func oauthClient(t *testing.T, mcpURL string, b *browser) *client.Client {
+	t.Helper()
+	c, err := oauthClientErr(t, mcpURL, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func oauthClientErr(t *testing.T, mcpURL string, b *browser) (*client.Client, error) {
+	t.Helper()
+	hc := &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+	t.Cleanup(hc.CloseIdleConnections)
+	c, err := client.NewOAuthStreamableHttpClient(mcpURL, transport.OAuthConfig{
+		RedirectURI: clientRedirect, PKCEEnabled: true, TokenStore: transport.NewMemoryTokenStore(), HTTPClient: hc,
+	}, transport.WithHTTPBasicClient(hc))
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := c.Start(context.Background()); err != nil {
+		return nil, err
+	}
+	t.Cleanup(func() { c.Close() })
+	if _, err = c.Initialize(ctx, initRequest()); err == nil {
+		return c, nil
+	}
+	if !client.IsOAuthAuthorizationRequiredError(err) {
+		return nil, fmt.Errorf("initialize without a token: %w, want OAuth authorization required", err)
+	}
+	if err := authorizeClient(ctx, client.GetOAuthHandler(err), b); err != nil {
+		return nil, err
+	}
+	if _, err := c.Initialize(ctx, initRequest()); err != nil {
+		return nil, fmt.Errorf("initialize after signing in: %w", err)
+	}
+	return c, nil
+}
+
+// authorizeClient runs the client side of the flow: registration, the
+// authorization URL, the browser, the code exchange.
+func authorizeClient(ctx context.Context, h *transport.OAuthHandler, b *browser) error {
+	if h.GetClientID() == "" {
+		if err := h.RegisterClient(ctx, "aps-mcp e2e client"); err != nil {
+			return fmt.Errorf("registering: %w", err)
+		}
+	}
+	verifier, err := client.GenerateCodeVerifier()
+	if err != nil {
+		return err
+	}
+	state, _ := client.GenerateState()
+	authURL, err := h.GetAuthorizationURL(ctx, state, client.GenerateCodeChallenge(verifier))
+	if err != nil {
+		return fmt.Errorf("authorization URL: %w", err)
+	}
+	loc, status, body := b.visit(authURL, "allow")
+	if loc == nil {
+		return fmt.Errorf("the browser did not come back to the client: %d %s", status, body)
+	}
+	q := loc.Query()
+	if q.Get("error") != "" {
+		return fmt.Errorf("authorization error %s: %s", q.Get("error"), q.Get("error_description"))
+	}
+	return h.ProcessAuthorizationResponse(ctx, q.Get("code"), q.Get("state"), verifier)
+}
+
+func initRequest() mcp.InitializeRequest {
+	req := mcp.InitializeRequest{}
+	req.Params.ProtocolVersion = mcp.LATEST_PROTOCOL_VERSION
+	req.Params.ClientInfo = mcp.Implementation{Name: "aps-mcp-e2e", Version: "1"}
+	return req
+}
+
+// teamServer starts the team profile in process on a loopback port whose
+// URL is its public URL; o.env adds to (or overrides) the defaults.
+func teamServer(t *testing.T, emuURL string, o serverOptions) string {
+	t.Helper()
+	o.profile, o.public = "team", true
+	return startServer(t, emuURL, o)
+}
