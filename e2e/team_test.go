@@ -1,8 +1,11 @@
 package e2e_test
 
 import (
+	"context"
 	"strings"
 	"testing"
+
+	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/aps-mcp/aps-mcp/internal/apsemu"
 )
@@ -37,5 +40,29 @@ func TestTeamSignInWithMCPGo(t *testing.T) {
 		if strings.Contains(logs.String(), tok) {
 			t.Error("an APS token reached the logs")
 		}
+	}
+}
+
+// TestTeamSignInWithGoSDKAndMetadataDocument: the official go-sdk client
+// identifies itself with a Client ID Metadata Document (no registration),
+// and the consent page shows the document's name and URL.
+func TestTeamSignInWithGoSDKAndMetadataDocument(t *testing.T) {
+	_, base := emulator(t, apsemu.Options{})
+	clientID, docClient := metadataDocument(t, "go-sdk e2e (metadata document)")
+	mcpURL := teamServer(t, base, serverOptions{metadataClient: docClient})
+	b := newBrowser(t)
+	session, err := sdkOAuthSession(t, mcpURL, clientID, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := session.CallTool(context.Background(), &sdk.CallToolParams{Name: "whoami"})
+	if err != nil || res.IsError {
+		t.Fatalf("whoami: %v %v", err, res)
+	}
+	if text := res.Content[0].(*sdk.TextContent).Text; !strings.Contains(text, apsemu.DemoUserID) {
+		t.Errorf("whoami = %s, want the demo user", text)
+	}
+	if len(b.pages) != 1 || !strings.Contains(b.pages[0], "go-sdk e2e (metadata document)") || !strings.Contains(b.pages[0], clientID) {
+		t.Errorf("consent page does not show the document's client:\n%s", strings.Join(b.pages, "\n---\n"))
 	}
 }

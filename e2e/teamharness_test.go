@@ -2,10 +2,12 @@ package e2e_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -15,6 +17,8 @@ import (
 	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/client/transport"
 	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/modelcontextprotocol/go-sdk/auth"
+	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
 // clientRedirect is where the test's MCP clients say the browser comes
@@ -177,4 +181,60 @@ func teamServer(t *testing.T, emuURL string, o serverOptions) string {
 	t.Helper()
 	o.profile, o.public = "team", true
 	return startServer(t, emuURL, o)
+}
+
+// metadataDocument serves a Client ID Metadata Document over TLS on
+// loopback and returns its URL (the client id) and a client that trusts
+// the test certificate, for the server to fetch it with.
+func metadataDocument(t *testing.T, name string) (string, *http.Client) {
+	t.Helper()
+	var docURL string
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/oauth/client.json" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(map[string]any{
+			"client_id": docURL, "client_name": name, "redirect_uris": []string{clientRedirect},
+			"token_endpoint_auth_method": "none", "grant_types": []string{"authorization_code", "refresh_token"},
+			"response_types": []string{"code"},
+		})
+	}))
+	t.Cleanup(srv.Close)
+	docURL = srv.URL + "/oauth/client.json"
+	return docURL, srv.Client()
+}
+
+// sdkOAuthSession connects the official go-sdk client (2025-11-25) with its
+// own OAuth handler, registering through the client metadata document at
+// clientID, the browser answering the authorization.
+func sdkOAuthSession(t *testing.T, mcpURL, clientID string, b *browser) (*sdk.ClientSession, error) {
+	t.Helper()
+	h, err := auth.NewAuthorizationCodeHandler(&auth.AuthorizationCodeHandlerConfig{
+		ClientIDMetadataDocumentConfig: &auth.ClientIDMetadataDocumentConfig{URL: clientID},
+		RedirectURL:                    clientRedirect,
+		AuthorizationCodeFetcher: func(ctx context.Context, args *auth.AuthorizationArgs) (*auth.AuthorizationResult, error) {
+			loc, status, body := b.visit(args.URL, "allow")
+			if loc == nil {
+				return nil, fmt.Errorf("the browser did not come back to the client: %d %s", status, body)
+			}
+			q := loc.Query()
+			if e := q.Get("error"); e != "" {
+				return nil, fmt.Errorf("authorization error %s: %s", e, q.Get("error_description"))
+			}
+			return &auth.AuthorizationResult{Code: q.Get("code"), State: q.Get("state"), Iss: q.Get("iss")}, nil
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	cl := sdk.NewClient(&sdk.Implementation{Name: "go-sdk-e2e", Version: "1"}, nil)
+	session, err := cl.Connect(context.Background(), &sdk.StreamableClientTransport{Endpoint: mcpURL, MaxRetries: -1, OAuthHandler: h},
+		&sdk.ClientSessionOptions{ProtocolVersion: "2025-11-25"})
+	if err != nil {
+		return nil, err
+	}
+	t.Cleanup(func() { session.Close() })
+	return session, nil
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/aps-mcp/aps-mcp/authproviders"
@@ -81,10 +82,14 @@ func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
 }
 
 // tokenClientID is the public client's id, from the form or from a Basic
-// header with an empty password (no client here has a secret).
+// header with an empty password (no client here has a secret), whose user
+// name is form-encoded (RFC 6749 §2.3.1).
 func tokenClientID(r *http.Request) (string, error) {
 	id := r.PostFormValue("client_id")
 	if user, pass, ok := r.BasicAuth(); ok {
+		if u, err := url.QueryUnescape(user); err == nil {
+			user = u
+		}
 		if pass != "" || (id != "" && id != user) {
 			return "", &tokenError{http.StatusUnauthorized, "invalid_client", "clients here are public: send client_id without a secret"}
 		}
