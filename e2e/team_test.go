@@ -2,6 +2,11 @@ package e2e_test
 
 import (
 	"context"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -65,4 +70,165 @@ func TestTeamSignInWithGoSDKAndMetadataDocument(t *testing.T) {
 	if len(b.pages) != 1 || !strings.Contains(b.pages[0], "go-sdk e2e (metadata document)") || !strings.Contains(b.pages[0], clientID) {
 		t.Errorf("consent page does not show the document's client:\n%s", strings.Join(b.pages, "\n---\n"))
 	}
+}
+
+// TestTeamRefreshesAPSTokensWithoutASignIn: when APS stops taking the
+// person's access token (an hour went by), the next call refreshes it once
+// and succeeds; nobody is asked to sign in again.
+func TestTeamRefreshesAPSTokensWithoutASignIn(t *testing.T) {
+	emu, base := emulator(t, apsemu.Options{})
+	c := oauthClient(t, teamServer(t, base, serverOptions{}), newBrowser(t))
+	callTool(t, c, "list_hubs", nil)
+	emu.ExpireAccessTokens()
+	for range 3 {
+		if r := callTool(t, c, "list_hubs", nil); r.isError {
+			t.Fatalf("after the APS token expired: %s", r.text)
+		}
+	}
+	if n := emu.RefreshExchanges(); n != 1 {
+		t.Errorf("APS refresh requests = %d, want exactly 1", n)
+	}
+	if n := emu.CodeExchanges(); n != 1 {
+		t.Errorf("APS code exchanges = %d, want the one sign-in", n)
+	}
+}
+
+// TestTeamConsentIsRememberedPerClient: the same person allowing the same
+// client again skips the consent page (the browser's session here names
+// them); another client is asked about.
+func TestTeamConsentIsRememberedPerClient(t *testing.T) {
+	_, base := emulator(t, apsemu.Options{})
+	mcpURL := teamServer(t, base, serverOptions{})
+	b := newBrowser(t)
+	oauthClient(t, mcpURL, b)
+	oauthClient(t, mcpURL, b) // registers a second client
+	if len(b.pages) != 2 {
+		t.Fatalf("consent pages for two clients = %d, want 2", len(b.pages))
+	}
+	// The first client's registration signing in again: no page.
+	before := len(b.pages)
+	_, h := oauthClientHandler(t, mcpURL)
+	if err := authorizeClient(context.Background(), h, b); err != nil {
+		t.Fatal(err)
+	}
+	if len(b.pages) != before+1 {
+		t.Fatalf("a new client was not asked about")
+	}
+	if err := authorizeClient(context.Background(), h, b); err != nil {
+		t.Fatal(err)
+	}
+	if len(b.pages) != before+1 {
+		t.Errorf("the same client was asked about again: %d pages", len(b.pages))
+	}
+}
+
+// TestTeamSignOutEndsBothLayers: signing out on the server's page ends the
+// person's MCP tokens at once and drops their APS tokens; a page from
+// another site cannot do it for them.
+func TestTeamSignOutEndsBothLayers(t *testing.T) {
+	_, base := emulator(t, apsemu.Options{})
+	mcpURL := teamServer(t, base, serverOptions{})
+	b := newBrowser(t)
+	c := oauthClient(t, mcpURL, b)
+	callTool(t, c, "whoami", nil)
+	root := strings.TrimSuffix(mcpURL, "/mcp")
+
+	// A forged form (no session field) signs nobody out.
+	resp, err := b.hc.PostForm(root+"/signout", url.Values{"session": {"guess"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Fatalf("forged sign-out: %d", resp.StatusCode)
+	}
+	if r := callTool(t, c, "whoami", nil); r.isError {
+		t.Fatalf("a forged sign-out ended the session: %s", r.text)
+	}
+
+	_, status, page := b.visit(root+"/signout", "")
+	m := regexp.MustCompile(`name="session" value="([^"]+)"`).FindStringSubmatch(page)
+	if status != http.StatusOK || m == nil || !strings.Contains(page, "demo@example.com") {
+		t.Fatalf("sign-out page %d does not name the person or has no form:\n%s", status, page)
+	}
+	resp, err = b.hc.PostForm(root+"/signout", url.Values{"session": {m[1]}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("sign-out: %d", resp.StatusCode)
+	}
+	if _, err := callToolErr(c, "whoami", nil); err == nil {
+		t.Error("a call after signing out went through")
+	}
+}
+
+// teamProfiles writes a profiles directory holding one profile, name.yaml.
+func teamProfiles(t *testing.T, name, body string) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, name+".yaml"), []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// TestTeamSignInInFrontOfTheAppsIdentity: a 2lo profile with a public URL
+// signs each caller in (who calls is known and checked), while the app's
+// own identity serves the APS calls.
+func TestTeamSignInInFrontOfTheAppsIdentity(t *testing.T) {
+	_, base := emulator(t, apsemu.Options{})
+	dir := teamProfiles(t, "oss-team", `description: OSS for signed-in colleagues
+auth: {kind: 2lo, scopes: [bucket:read, data:read]}
+server: {transport: http, addr: 127.0.0.1:5007, public_url: http://127.0.0.1:5007}
+tools: {include: [oss]}
+`)
+	var logs syncBuffer
+	mcpURL := startServer(t, base, serverOptions{profilesDir: dir, profile: "oss-team", public: true, logs: &logs})
+	if status := postStatus(t, mcpURL); status != http.StatusUnauthorized {
+		t.Fatalf("/mcp without a token: %d, want 401", status)
+	}
+	c := oauthClient(t, mcpURL, newBrowser(t))
+	if r := callTool(t, c, "list_buckets", nil); r.isError || len(items(t, r)) == 0 {
+		t.Fatalf("list_buckets as the app: %s", r.text)
+	}
+	if !strings.Contains(logs.String(), "demo@example.com") {
+		t.Error("the log does not name who signed in")
+	}
+}
+
+// TestTeamAllowList: only the listed e-mail domains may sign in; anyone
+// else sees why and their client gets no code.
+func TestTeamAllowList(t *testing.T) {
+	_, base := emulator(t, apsemu.Options{})
+	dir := teamProfiles(t, "team", `description: only partner.example
+auth: {kind: 3lo, scopes: [data:read]}
+server:
+  transport: http
+  addr: 127.0.0.1:5008
+  public_url: http://127.0.0.1:5008
+  sign_in: {allowed_domains: [partner.example]}
+tools: {include: [identity]}
+`)
+	mcpURL := startServer(t, base, serverOptions{profilesDir: dir, profile: "team", public: true})
+	b := newBrowser(t)
+	_, err := oauthClientErr(t, mcpURL, b)
+	if err == nil {
+		t.Fatal("demo@example.com signed in although only partner.example may")
+	}
+	if last := b.pages[len(b.pages)-1]; !strings.Contains(last, "demo@example.com may not use this server") {
+		t.Errorf("the refusal page does not say who was refused:\n%s", last)
+	}
+}
+
+// postStatus is the status of an empty POST to url.
+func postStatus(t *testing.T, url string) int {
+	t.Helper()
+	resp, err := http.Post(url, "application/json", strings.NewReader(`{}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
 }

@@ -111,27 +111,10 @@ func oauthClient(t *testing.T, mcpURL string, b *browser) *client.Client {
 
 func oauthClientErr(t *testing.T, mcpURL string, b *browser) (*client.Client, error) {
 	t.Helper()
-	hc := &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
-	t.Cleanup(hc.CloseIdleConnections)
-	c, err := client.NewOAuthStreamableHttpClient(mcpURL, transport.OAuthConfig{
-		RedirectURI: clientRedirect, PKCEEnabled: true, TokenStore: transport.NewMemoryTokenStore(), HTTPClient: hc,
-	}, transport.WithHTTPBasicClient(hc))
-	if err != nil {
-		return nil, err
-	}
+	c, h := oauthClientHandler(t, mcpURL)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if err := c.Start(context.Background()); err != nil {
-		return nil, err
-	}
-	t.Cleanup(func() { c.Close() })
-	if _, err = c.Initialize(ctx, initRequest()); err == nil {
-		return c, nil
-	}
-	if !client.IsOAuthAuthorizationRequiredError(err) {
-		return nil, fmt.Errorf("initialize without a token: %w, want OAuth authorization required", err)
-	}
-	if err := authorizeClient(ctx, client.GetOAuthHandler(err), b); err != nil {
+	if err := authorizeClient(ctx, h, b); err != nil {
 		return nil, err
 	}
 	if _, err := c.Initialize(ctx, initRequest()); err != nil {
@@ -237,4 +220,30 @@ func sdkOAuthSession(t *testing.T, mcpURL, clientID string, b *browser) (*sdk.Cl
 	}
 	t.Cleanup(func() { session.Close() })
 	return session, nil
+}
+
+// oauthClientHandler returns an mcp-go client before its first request
+// and the OAuth handler its 401 hands out, for tests that drive the
+// authorization themselves.
+func oauthClientHandler(t *testing.T, mcpURL string) (*client.Client, *transport.OAuthHandler) {
+	t.Helper()
+	hc := &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+	t.Cleanup(hc.CloseIdleConnections)
+	c, err := client.NewOAuthStreamableHttpClient(mcpURL, transport.OAuthConfig{
+		RedirectURI: clientRedirect, PKCEEnabled: true, TokenStore: transport.NewMemoryTokenStore(), HTTPClient: hc,
+	}, transport.WithHTTPBasicClient(hc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	_, err = c.Initialize(ctx, initRequest())
+	if !client.IsOAuthAuthorizationRequiredError(err) {
+		t.Fatalf("initialize without a token: %v, want OAuth authorization required", err)
+	}
+	return c, client.GetOAuthHandler(err)
 }
