@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/aps-mcp/aps-mcp/app"
 	"github.com/aps-mcp/aps-mcp/authproviders"
 	"github.com/aps-mcp/aps-mcp/config"
 	"github.com/aps-mcp/aps-mcp/registry"
@@ -31,6 +32,7 @@ Flags of serve (call and tools take the same but --transport, --addr and --versi
 	fs.PrintDefaults()
 	fmt.Fprint(w, "\nEnvironment (a .env file in the working directory is read too; it never overrides a variable already set):\n")
 	writeKindEnv(w)
+	fmt.Fprintf(w, "  %-34s a team server's key for APS tokens at rest: base64 of 32 random bytes (openssl rand -base64 32)\n", app.StoreKeyEnv)
 	overrides := config.EnvOverrides()
 	names := make([]string, 0, len(overrides))
 	for v := range overrides {
