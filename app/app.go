@@ -128,6 +128,7 @@ type App struct {
 	Metrics *metrics.Metrics
 
 	opts        Options
+	mcpPath     string // where the MCP endpoint answers: /mcp, or /p/NAME/mcp in a deployment
 	env         config.Env
 	httpClient  *resty.Client
 	bearerToken string // what /mcp requires, if the profile names one
@@ -146,7 +147,19 @@ type App struct {
 // New loads the configuration, checks credentials and builds the server.
 // Nothing contacts APS until the first tool call. Unless opts.NoReload,
 // tools.yaml and the profile are watched and reloaded while it runs.
-func New(ctx context.Context, opts Options) (*App, error) {
+func New(ctx context.Context, opts Options) (*App, error) { return newApp(ctx, opts, nil) }
+
+// member is how an App joins a Deployment: its endpoint's path and what
+// the deployment shares.
+type member struct {
+	path    string
+	baseURL string     // the APS host (the deployment's emulator, with --emulator)
+	env     config.Env // with the emulator's credentials
+	metrics *metrics.Metrics
+	team    *team // the deployment's sign-in; nil for none
+}
+
+func newApp(ctx context.Context, opts Options, m *member) (*App, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -154,45 +167,19 @@ func New(ctx context.Context, opts Options) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &App{opts: opts, env: opts.Env, BaseURL: loaded.Profile.APS.BaseURL, Metrics: metrics.New()}
-	if opts.Emulator {
-		kind, _ := authproviders.Lookup(loaded.Profile.Auth.Kind) // validated by Load
-		url, creds, stop, err := startEmulator(ctx, kind, opts.Logger)
-		if err != nil {
-			return nil, err
-		}
-		a.closers = append(a.closers, stop)
-		a.BaseURL = url
-		a.env = a.env.With(creds)
+	a := &App{opts: opts, env: opts.Env, BaseURL: loaded.Profile.APS.BaseURL, Metrics: metrics.New(), mcpPath: MCPPath}
+	if m != nil {
+		a.mcpPath, a.BaseURL, a.env, a.Metrics, a.team = m.path, m.baseURL, m.env, m.metrics, m.team
+	} else if err := a.startOwnEmulator(ctx, loaded.Profile); err != nil {
+		return nil, err
 	}
-	if name := loaded.Profile.Server.AuthTokenEnv; name != "" {
-		if a.bearerToken = a.env.Get(name); len(a.bearerToken) < 16 {
-			a.Close()
-			return nil, fmt.Errorf("profile %s protects /mcp with the bearer token in %s, but that variable is unset or shorter than 16 characters (try: openssl rand -hex 32)",
-				loaded.Profile.Name, name)
-		}
+	if err := a.secure(loaded.Profile); err != nil {
+		a.Close()
+		return nil, err
 	}
-	// From here on every log line goes through redaction of the secrets
-	// this server holds, whatever level or component writes it.
-	secrets := []string{a.bearerToken, a.env.Get(StoreKeyEnv), storePassword(loaded.Profile.Server.Store)}
-	for _, name := range authproviders.SecretEnvOfAllKinds() {
-		secrets = append(secrets, a.env.Get(name))
-	}
-	a.logger = slog.New(logging.NewHandler(opts.Logger.Handler(), secrets...))
-	a.httpClient = apshttp.NewClient(apshttp.ClientOptions{Logger: a.logger, Timeout: loaded.Profile.Limits.RequestTimeout})
-	version := opts.Version
-	if version == "" {
-		version = "dev"
-	}
-	a.MCP = server.NewMCPServer(ServerName, version,
-		server.WithToolCapabilities(true),
-		server.WithRecovery(),
-		server.WithElicitation(), // URL-mode elicitation opens the 3lo sign-in page
-		server.WithInstructions(instructions(loaded.Profile)),
-	)
-	if loaded.Profile.Team() {
-		kind, _ := authproviders.Lookup(loaded.Profile.Auth.Kind)
-		if a.team, err = a.startTeam(ctx, loaded.Profile, kind); err != nil {
+	a.MCP = newMCPServer(opts, loaded.Profile)
+	if m == nil && loaded.Profile.Team() {
+		if a.team, err = a.startTeam(ctx, []*config.Profile{loaded.Profile}, []string{MCPPath}); err != nil {
 			a.Close()
 			return nil, err
 		}
@@ -209,6 +196,56 @@ func New(ctx context.Context, opts Options) (*App, error) {
 		a.closers = append(a.closers, func() { cancel(); <-done })
 	}
 	return a, nil
+}
+
+// startOwnEmulator starts the in-process emulator (--emulator) for the
+// profile's kind and points the app at it.
+func (a *App) startOwnEmulator(ctx context.Context, prof *config.Profile) error {
+	if !a.opts.Emulator {
+		return nil
+	}
+	kind, _ := authproviders.Lookup(prof.Auth.Kind) // validated by Load
+	url, creds, stop, err := startEmulator(ctx, []authproviders.Kind{kind}, a.opts.Logger)
+	if err != nil {
+		return err
+	}
+	a.closers = append(a.closers, stop)
+	a.BaseURL = url
+	a.env = a.env.With(creds)
+	return nil
+}
+
+// secure reads the bearer token /mcp requires, if any, and builds the
+// logger that redacts every secret this server holds and the HTTP client.
+func (a *App) secure(prof *config.Profile) error {
+	if name := prof.Server.AuthTokenEnv; name != "" {
+		if a.bearerToken = a.env.Get(name); len(a.bearerToken) < 16 {
+			return fmt.Errorf("profile %s protects /mcp with the bearer token in %s, but that variable is unset or shorter than 16 characters (try: openssl rand -hex 32)",
+				prof.Name, name)
+		}
+	}
+	// From here on every log line goes through redaction of the secrets
+	// this server holds, whatever level or component writes it.
+	secrets := []string{a.bearerToken, a.env.Get(StoreKeyEnv), storePassword(prof.Server.Store)}
+	for _, name := range authproviders.SecretEnvOfAllKinds() {
+		secrets = append(secrets, a.env.Get(name))
+	}
+	a.logger = slog.New(logging.NewHandler(a.opts.Logger.Handler(), secrets...))
+	a.httpClient = apshttp.NewClient(apshttp.ClientOptions{Logger: a.logger, Timeout: prof.Limits.RequestTimeout})
+	return nil
+}
+
+func newMCPServer(opts Options, prof *config.Profile) *server.MCPServer {
+	version := opts.Version
+	if version == "" {
+		version = "dev"
+	}
+	return server.NewMCPServer(ServerName, version,
+		server.WithToolCapabilities(true),
+		server.WithRecovery(),
+		server.WithElicitation(), // URL-mode elicitation opens the 3lo sign-in page
+		server.WithInstructions(instructions(prof)),
+	)
 }
 
 // Current is the configuration being served now.
@@ -270,8 +307,8 @@ func (a *App) newProvider(prof *config.Profile, kind authproviders.Kind, current
 		return nil, fmt.Errorf("profile %s (auth %s) needs %s: set them in the environment or in .env (see .env.example), or run with --emulator to use the built-in APS emulator",
 			prof.Name, kind.Name, strings.Join(missing, " and "))
 	}
-	if a.team != nil && a.team.perUser != nil {
-		return a.team.perUser, nil
+	if a.team != nil && a.team.perUser[a.mcpPath] != nil {
+		return a.team.perUser[a.mcpPath], nil
 	}
 	provider, err := authproviders.New(kind.Name, a.providerSettings(prof))
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"crypto/rsa"
 	"fmt"
 	"log/slog"
+	"maps"
 
 	"github.com/aps-mcp/aps-mcp/authproviders"
 	"github.com/aps-mcp/aps-mcp/internal/apsemu"
@@ -23,12 +24,16 @@ func (h emulatorHost) AddServiceAccount(id, keyID string, key *rsa.PublicKey) {
 
 // startEmulator serves the APS emulator on a free loopback port and
 // returns its URL and the environment that authenticates against it for
-// the given auth kind (the kind sets the emulator up as it needs).
-func startEmulator(ctx context.Context, kind authproviders.Kind, logger *slog.Logger) (string, map[string]string, func(), error) {
+// the given auth kinds (each kind sets the emulator up as it needs).
+func startEmulator(ctx context.Context, kinds []authproviders.Kind, logger *slog.Logger) (string, map[string]string, func(), error) {
 	emu := apsemu.New(apsemu.Options{})
-	creds, err := kind.EmulatorEnv(emulatorHost{emu})
-	if err != nil {
-		return "", nil, nil, err
+	creds := map[string]string{}
+	for _, kind := range kinds {
+		env, err := kind.EmulatorEnv(emulatorHost{emu})
+		if err != nil {
+			return "", nil, nil, err
+		}
+		maps.Copy(creds, env)
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	urls := make(chan string, 1)

@@ -44,19 +44,45 @@ func (a *App) Serve(ctx context.Context) error {
 	return a.ServeListener(ctx, ln)
 }
 
-// HTTPHandler is the HTTP surface: the MCP endpoint at /mcp, and the
-// OAuth callback when the auth kind has one.
+// HTTPHandler is the HTTP surface: the MCP endpoint, a team server's
+// OAuth endpoints or the single-user OAuth callback, health and metrics.
 func (a *App) HTTPHandler() (http.Handler, func(context.Context) error) {
+	mux := http.NewServeMux()
+	endpoint, shutdown := a.mcpEndpoint()
+	mux.Handle(a.mcpPath, endpoint)
+	a.siteRoutes(mux)
+	return mux, shutdown
+}
+
+// guards are what the profile's HTTP surface is behind: guard with the
+// bearer token /mcp may require, open for what has no token to send.
+func (a *App) guards() (guard, open httpguard.Guard) {
+	cur := a.Current()
+	guard = httpguard.Guard{AllowedHosts: allowedHosts(cur.Profile), Token: a.bearerToken, MaxBody: cur.Profile.Server.MaxBodyBytes}
+	open = guard
+	open.Token = ""
+	return guard, open
+}
+
+// mcpEndpoint is the streamable HTTP endpoint, behind the guard and, on a
+// team server, behind the bearer check of the sign-in.
+func (a *App) mcpEndpoint() (http.Handler, func(context.Context) error) {
 	streamable := server.NewStreamableHTTPServer(a.MCP,
-		server.WithEndpointPath(MCPPath),
+		server.WithEndpointPath(a.mcpPath),
 		server.WithStreamableHTTPLogger(a.logger),
 	)
-	cur := a.Current()
-	srv := cur.Profile.Server
-	guard := httpguard.Guard{AllowedHosts: allowedHosts(cur.Profile), Token: a.bearerToken, MaxBody: srv.MaxBodyBytes}
-	open := guard // for what has no bearer token to send
-	open.Token = ""
-	mux := http.NewServeMux()
+	guard, _ := a.guards()
+	if a.team != nil {
+		return guard.Wrap(a.team.oauth.Protect(a.mcpPath, streamable)), streamable.Shutdown
+	}
+	return guard.Wrap(streamable), streamable.Shutdown
+}
+
+// siteRoutes adds what the site serves besides MCP endpoints: a team
+// server's OAuth endpoints and pages, the single-user OAuth callback,
+// health and metrics.
+func (a *App) siteRoutes(mux *http.ServeMux) {
+	guard, open := a.guards()
 	if a.team != nil {
 		// Every person signs in through the server's own OAuth
 		// authorization server; its pages and endpoints answer on the
@@ -64,9 +90,6 @@ func (a *App) HTTPHandler() (http.Handler, func(context.Context) error) {
 		teamMux := http.NewServeMux()
 		a.team.oauth.Routes(teamMux)
 		mux.Handle("/", open.Wrap(teamMux))
-		mux.Handle(MCPPath, guard.Wrap(a.team.oauth.Protect(MCPPath, streamable)))
-	} else {
-		mux.Handle(MCPPath, guard.Wrap(streamable))
 	}
 	if cb := callbackURL(a.currentProvider()); cb != "" {
 		// The browser that comes back from APS has no bearer token; the
@@ -76,17 +99,28 @@ func (a *App) HTTPHandler() (http.Handler, func(context.Context) error) {
 	mux.Handle("GET /healthz", open.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.WriteString(w, "ok\n")
 	})))
-	mux.Handle("GET /readyz", open.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if a.Current() == nil {
-			http.Error(w, "configuration not loaded", http.StatusServiceUnavailable)
-			return
-		}
-		_, _ = io.WriteString(w, "ready\n")
-	})))
-	if srv.Metrics {
+	mux.Handle("GET /readyz", open.Wrap(http.HandlerFunc(a.serveReady)))
+	if a.Current().Profile.Server.Metrics {
 		mux.Handle("GET /metrics", guard.Wrap(a.Metrics.Handler()))
 	}
-	return mux, streamable.Shutdown
+}
+
+// serveReady answers /readyz: the configuration is loaded and a team
+// server's store answers.
+func (a *App) serveReady(w http.ResponseWriter, r *http.Request) {
+	if a.Current() == nil {
+		http.Error(w, "configuration not loaded", http.StatusServiceUnavailable)
+		return
+	}
+	if a.team != nil {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if err := a.team.store.Ping(ctx); err != nil {
+			http.Error(w, "the team store does not answer", http.StatusServiceUnavailable)
+			return
+		}
+	}
+	_, _ = io.WriteString(w, "ready\n")
 }
 
 // checkExposure refuses addresses that would hand the server's APS access
@@ -137,6 +171,19 @@ func (a *App) ServeListener(ctx context.Context, ln net.Listener) error {
 	}
 	defer stopCallback()
 	handler, shutdownMCP := a.HTTPHandler()
+	a.logServing(ln)
+	return serveHTTP(ctx, ln, handler, a.logger, shutdownMCP)
+}
+
+func (a *App) logServing(ln net.Listener) {
+	cur := a.Current()
+	a.logger.Info("serving MCP over streamable HTTP", "url", "http://"+ln.Addr().String()+a.mcpPath,
+		"profile", cur.Profile.Name, "auth", cur.Profile.Auth.Kind, "tools", len(cur.Tools), "aps", a.BaseURL)
+}
+
+// serveHTTP serves handler on ln until ctx is done, then gives calls in
+// flight their grace period; shutdowns close the MCP endpoints' streams.
+func serveHTTP(ctx context.Context, ln net.Listener, handler http.Handler, logger *slog.Logger, shutdowns ...func(context.Context) error) error {
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -145,8 +192,6 @@ func (a *App) ServeListener(ctx context.Context, ln net.Listener) error {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          log.New(io.Discard, "", 0),
 	}
-	a.logger.Info("serving MCP over streamable HTTP", "url", "http://"+ln.Addr().String()+MCPPath,
-		"profile", a.Current().Profile.Name, "auth", a.Current().Profile.Auth.Kind, "tools", len(a.Current().Tools), "aps", a.BaseURL)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -156,11 +201,13 @@ func (a *App) ServeListener(ctx context.Context, ln net.Listener) error {
 	}
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
-	_ = shutdownMCP(shutdownCtx) // closes open SSE streams so Shutdown can finish
+	for _, shutdown := range shutdowns {
+		_ = shutdown(shutdownCtx) // closes open SSE streams so Shutdown can finish
+	}
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		// Calls still running (or connections a client opened and never
 		// used) had their grace period; stop them rather than hang.
-		a.logger.Warn("closing connections still open after the shutdown grace period", "grace", shutdownGrace)
+		logger.Warn("closing connections still open after the shutdown grace period", "grace", shutdownGrace)
 		_ = srv.Close()
 	}
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {

@@ -21,73 +21,102 @@ const StoreKeyEnv = "APS_MCP_STORE_KEY"
 const identityScope = "user-profile:read"
 
 // team is a team server's front: its OAuth authorization server, the
-// store behind it and, when the auth kind acts as a person, the provider
-// that acts as each caller.
+// store behind it and, for each endpoint whose auth kind acts as a person,
+// the provider that acts as each caller.
 type team struct {
 	oauth   *oauthserver.Server
 	store   store.Store
-	perUser *authproviders.PerUser // nil when the app's identity serves calls
+	perUser map[string]*authproviders.PerUser // by endpoint path
 }
 
-// startTeam opens the store and builds the authorization server of a
-// team profile. The APS callback is the public URL's /callback unless the
-// kind's section names one.
-func (a *App) startTeam(ctx context.Context, prof *config.Profile, kind authproviders.Kind) (*team, error) {
-	st, err := store.Open(ctx, prof.Server.Store)
+// startTeam opens the store and builds the authorization server in front
+// of the profiles' endpoints (paths[i] for profs[i]); the first profile's
+// server settings (public URL, store, sign-in rules) are the deployment's.
+// The APS callback is the public URL's /callback unless the first
+// profile's kind section names one.
+func (a *App) startTeam(ctx context.Context, profs []*config.Profile, paths []string) (*team, error) {
+	first := profs[0]
+	st, err := store.Open(ctx, first.Server.Store)
 	if err != nil {
-		return nil, fmt.Errorf("profile %s: server.store: %w", prof.Name, err)
+		return nil, fmt.Errorf("profile %s: server.store: %w", first.Name, err)
 	}
-	sealer, err := a.storeSealer(st)
-	if err != nil {
+	t := &team{store: st, perUser: map[string]*authproviders.PerUser{}}
+	if err := a.buildTeam(t, profs, paths); err != nil {
 		st.Close()
 		return nil, err
 	}
-	callback := prof.Server.PublicURL + "/callback"
-	if cs, ok := prof.Auth.Section.(authproviders.CallbackSection); ok && cs.ExplicitCallback() != "" {
-		callback = cs.ExplicitCallback()
+	return t, nil
+}
+
+func (a *App) buildTeam(t *team, profs []*config.Profile, paths []string) error {
+	first := profs[0]
+	sealer, err := a.storeSealer(t.store)
+	if err != nil {
+		return err
 	}
-	cb, err := url.Parse(callback)
-	if err != nil || cb.Path == "" {
-		st.Close()
-		return nil, fmt.Errorf("profile %s: the sign-in callback %q has no path", prof.Name, callback)
+	callback, err := teamCallback(first)
+	if err != nil {
+		return err
 	}
-	signInScopes := []string{identityScope}
-	if kind.ActsAsUser {
-		signInScopes = prof.Auth.Scopes
+	resources := make([]oauthserver.Resource, len(profs))
+	for i, prof := range profs {
+		resources[i] = a.teamResource(prof, paths[i], callback)
 	}
-	settings := a.providerSettings(prof)
-	settings.Scopes = signInScopes
-	signIn := authproviders.NewSignIn(settings, callback)
-	t := &team{store: st}
+	cb, _ := url.Parse(callback)
 	t.oauth, err = oauthserver.New(oauthserver.Config{
-		PublicURL:    prof.Server.PublicURL,
-		CallbackPath: cb.Path,
-		Resources: []oauthserver.Resource{{
-			Path: MCPPath, Name: prof.Name, Description: prof.Description, Scopes: prof.Auth.Scopes,
-			SignIn: signIn, KeepsAPSTokens: kind.ActsAsUser,
-		}},
-		Store:          st,
+		PublicURL:      first.Server.PublicURL,
+		CallbackPath:   cb.Path,
+		Resources:      resources,
+		Store:          t.store,
 		Sealer:         sealer,
-		Allowed:        oauthserver.Allowed{Emails: prof.Server.SignIn.AllowedEmails, Domains: prof.Server.SignIn.AllowedDomains},
+		Allowed:        oauthserver.Allowed{Emails: first.Server.SignIn.AllowedEmails, Domains: first.Server.SignIn.AllowedDomains},
 		Logger:         a.logger,
 		MetadataClient: a.opts.MetadataClient,
 		ServerName:     ServerName,
 		OnSignOut: func(userID string) {
-			if t.perUser != nil {
-				t.perUser.Forget(userID)
+			for _, p := range t.perUser {
+				p.Forget(userID)
 			}
 		},
 	})
 	if err != nil {
-		st.Close()
-		return nil, fmt.Errorf("profile %s: %w", prof.Name, err)
+		return fmt.Errorf("profile %s: %w", first.Name, err)
 	}
-	if kind.ActsAsUser {
-		t.perUser = authproviders.NewPerUser(signIn, t.oauth.UserGrants(MCPPath))
+	for _, res := range resources {
+		if res.KeepsAPSTokens {
+			t.perUser[res.Path] = authproviders.NewPerUser(res.SignIn, t.oauth.UserGrants(res.Path))
+		}
 	}
 	a.logger.Info("team server: people sign in through this server's OAuth authorization server",
-		"public_url", prof.Server.PublicURL, "aps_callback", callback, "store", storeKind(st))
-	return t, nil
+		"public_url", first.Server.PublicURL, "aps_callback", callback, "store", storeKind(t.store), "endpoints", len(profs))
+	return nil
+}
+
+// teamCallback is the APS callback of a team server: the kind's explicit
+// one, or the public URL's /callback.
+func teamCallback(prof *config.Profile) (string, error) {
+	callback := prof.Server.PublicURL + "/callback"
+	if cs, ok := prof.Auth.Section.(authproviders.CallbackSection); ok && cs.ExplicitCallback() != "" {
+		callback = cs.ExplicitCallback()
+	}
+	if cb, err := url.Parse(callback); err != nil || cb.Path == "" {
+		return "", fmt.Errorf("profile %s: the sign-in callback %q has no path", prof.Name, callback)
+	}
+	return callback, nil
+}
+
+// teamResource is one endpoint behind the sign-in: a kind that acts as a
+// person signs in with the profile's scopes and keeps each person's APS
+// tokens; any other only learns who calls, and the app's identity serves.
+func (a *App) teamResource(prof *config.Profile, path, callback string) oauthserver.Resource {
+	kind, _ := authproviders.Lookup(prof.Auth.Kind)
+	settings := a.providerSettings(prof)
+	settings.Scopes = []string{identityScope}
+	if kind.ActsAsUser {
+		settings.Scopes = prof.Auth.Scopes
+	}
+	return oauthserver.Resource{Path: path, Name: prof.Name, Description: prof.Description, Scopes: prof.Auth.Scopes,
+		SignIn: authproviders.NewSignIn(settings, callback), KeepsAPSTokens: kind.ActsAsUser}
 }
 
 // storeSealer builds the sealer of APS tokens at rest. A store that

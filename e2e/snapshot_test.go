@@ -31,6 +31,25 @@ func sdkSession(t *testing.T, url string) *sdk.ClientSession {
 	return session
 }
 
+// snapshotSession connects the official SDK's client to profile; a team
+// server's client signs in first, with a Client ID Metadata Document.
+func snapshotSession(t *testing.T, base, profile string, emu *apsemu.Emulator) *sdk.ClientSession {
+	t.Helper()
+	prof, err := config.LoadProfile(filepath.Join(repoRoot, "profiles"), profile, config.Env{}, config.Overrides{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !prof.Team() {
+		return sdkSession(t, startServer(t, base, serverOptions{profile: profile, emu: emu}))
+	}
+	clientID, docClient := metadataDocument(t, "snapshot client")
+	session, err := sdkOAuthSession(t, startServer(t, base, serverOptions{profile: profile, emu: emu, public: true, metadataClient: docClient}), clientID, newBrowser(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return session
+}
+
 var update = flag.Bool("update", false, "rewrite the tools/list snapshots in testdata/ (or set APS_MCP_UPDATE_SNAPSHOTS=1)")
 
 // TestToolsListSnapshot diffs what a model sees in tools/list, for every
@@ -46,7 +65,7 @@ func TestToolsListSnapshot(t *testing.T) {
 		t.Run(profile, func(t *testing.T) {
 			// The official SDK keeps inputSchema as the raw JSON the server
 			// sent, so the snapshot is the wire, not a client's re-encoding.
-			session := sdkSession(t, startServer(t, base, serverOptions{profile: profile, emu: emu}))
+			session := snapshotSession(t, base, profile, emu)
 			res, err := session.ListTools(context.Background(), nil)
 			if err != nil {
 				t.Fatal(err)
