@@ -7,13 +7,11 @@ package app
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
-	"strings"
 	"sync"
 
 	"github.com/go-resty/resty/v2"
@@ -48,77 +46,6 @@ type Options struct {
 	// documents instead of the default client that reaches only public
 	// addresses (tests serve them on loopback).
 	MetadataClient *http.Client
-}
-
-// Loaded is the offline part of a server: the catalogue, the profile and
-// the tools it exposes. Loading it needs no credentials and no network.
-type Loaded struct {
-	Catalog *registry.Catalog
-	Profile *config.Profile
-	Tools   []*registry.Tool
-}
-
-// Load reads and checks tools.yaml and the profile and selects the tools.
-// All problems come back together.
-func Load(opts Options) (*Loaded, error) {
-	catalog, catErr := LoadCatalog(opts.ToolsFile)
-	profile, profErr := config.LoadProfile(opts.ProfilesDir, opts.Profile, opts.Env, opts.Overrides)
-	if err := errors.Join(catErr, profErr); err != nil {
-		return nil, err
-	}
-	return selectTools(catalog, profile)
-}
-
-// LoadCatalog reads and checks tools.yaml against the registered auth
-// kinds and APS's scopes.
-func LoadCatalog(file string) (*registry.Catalog, error) {
-	return registry.Load(file, registry.LoadOptions{AuthKinds: authproviders.Kinds(), ValidScope: authproviders.ValidScope})
-}
-
-// selectTools picks the tools profile exposes from catalog.
-func selectTools(catalog *registry.Catalog, profile *config.Profile) (*Loaded, error) {
-	tools, errs := catalog.Select(registry.Selection{
-		Kind:     profile.Auth.Kind,
-		Scopes:   profile.Auth.Scopes,
-		Include:  profile.Tools.Include,
-		Exclude:  profile.Tools.Exclude,
-		ReadOnly: profile.Tools.ReadOnly,
-	})
-	if len(errs) > 0 {
-		for i, e := range errs {
-			errs[i] = fmt.Errorf("%s: profile %s: %w", profile.File, profile.Name, e)
-		}
-		return nil, errors.Join(errs...)
-	}
-	if len(tools) == 0 {
-		return nil, fmt.Errorf("%s: profile %s exposes no tools: none in %s is served by auth %s with scopes %s",
-			profile.File, profile.Name, catalog.File, profile.Auth.Kind, strings.Join(profile.Auth.Scopes, " "))
-	}
-	return &Loaded{Catalog: catalog, Profile: profile, Tools: tools}, nil
-}
-
-// LoadEach reads the catalogue once and then each profile in dir (or just
-// the one named), calling each with the result or the problems found.
-func LoadEach(toolsFile, profilesDir, only string, each func(name string, loaded *Loaded, err error)) (*registry.Catalog, error) {
-	catalog, catErr := LoadCatalog(toolsFile)
-	names := []string{only}
-	if only == "" {
-		var err error
-		if names, err = config.ProfileNames(profilesDir); err != nil || len(names) == 0 {
-			return catalog, errors.Join(catErr, fmt.Errorf("%s: no profiles found (want NAME.yaml files)", profilesDir))
-		}
-	}
-	for _, name := range names {
-		profile, err := config.LoadProfile(profilesDir, name, config.Env{}, config.Overrides{})
-		switch {
-		case err != nil:
-			each(name, nil, err)
-		case catErr == nil:
-			loaded, err := selectTools(catalog, profile)
-			each(name, loaded, err)
-		}
-	}
-	return catalog, catErr
 }
 
 // App is a ready-to-serve MCP server.
@@ -157,6 +84,9 @@ type member struct {
 	env     config.Env // with the emulator's credentials
 	metrics *metrics.Metrics
 	team    *team // the deployment's sign-in; nil for none
+	// teamOf, for the first member of a deployment with a sign-in, are
+	// every member's profiles: it builds the sign-in for them all.
+	teamOf []*config.Profile
 }
 
 func newApp(ctx context.Context, opts Options, m *member) (*App, error) {
@@ -178,12 +108,9 @@ func newApp(ctx context.Context, opts Options, m *member) (*App, error) {
 		return nil, err
 	}
 	a.MCP = newMCPServer(opts, loaded.Profile)
-	if m == nil && loaded.Profile.Team() {
-		if a.team, err = a.startTeam(ctx, []*config.Profile{loaded.Profile}, []string{MCPPath}); err != nil {
-			a.Close()
-			return nil, err
-		}
-		a.closers = append(a.closers, a.team.close)
+	if err := a.joinTeam(ctx, loaded.Profile, m); err != nil {
+		a.Close()
+		return nil, err
 	}
 	if err := a.apply(loaded); err != nil {
 		a.Close()
@@ -196,6 +123,33 @@ func newApp(ctx context.Context, opts Options, m *member) (*App, error) {
 		a.closers = append(a.closers, func() { cancel(); <-done })
 	}
 	return a, nil
+}
+
+// joinTeam builds the sign-in a team profile serves behind: its own, or
+// a deployment's for all its members (built by the first, which m says).
+func (a *App) joinTeam(ctx context.Context, prof *config.Profile, m *member) error {
+	var profs []*config.Profile
+	var paths []string
+	switch {
+	case m == nil && prof.Team():
+		profs, paths = []*config.Profile{prof}, []string{MCPPath}
+	case m != nil && m.teamOf != nil:
+		profs = m.teamOf
+		for _, p := range profs {
+			paths = append(paths, ProfilePath(p.Name))
+		}
+	default:
+		return nil
+	}
+	t, err := a.startTeam(ctx, profs, paths)
+	if err != nil {
+		return err
+	}
+	a.team = t
+	if m == nil {
+		a.closers = append(a.closers, t.close)
+	}
+	return nil
 }
 
 // startOwnEmulator starts the in-process emulator (--emulator) for the
@@ -294,70 +248,6 @@ func (a *App) apply(loaded *Loaded) error {
 	a.mu.Unlock()
 	a.MCP.SetTools(tools...) // one swap; tells connected clients the list changed
 	return nil
-}
-
-// newProvider builds the provider that serves the profile's tool calls
-// in place of current (nil at start): the team's per-person provider when
-// a team server's kind acts as a person, else the kind's own.
-func (a *App) newProvider(prof *config.Profile, kind authproviders.Kind, current authproviders.Provider) (authproviders.Provider, error) {
-	if current != nil && a.team != nil {
-		return nil, errRestart // the team's sign-in was built from the old settings
-	}
-	if missing := missingEnv(a.env, kind.RequiredEnv()); len(missing) > 0 {
-		return nil, fmt.Errorf("profile %s (auth %s) needs %s: set them in the environment or in .env (see .env.example), or run with --emulator to use the built-in APS emulator",
-			prof.Name, kind.Name, strings.Join(missing, " and "))
-	}
-	if a.team != nil && a.team.perUser[a.mcpPath] != nil {
-		return a.team.perUser[a.mcpPath], nil
-	}
-	provider, err := authproviders.New(kind.Name, a.providerSettings(prof))
-	if err != nil {
-		return nil, fmt.Errorf("auth %s: %w", kind.Name, err)
-	}
-	if current != nil && callbackURL(provider) != callbackURL(current) {
-		return nil, errRestart // the callback is mounted when serving starts
-	}
-	return provider, nil
-}
-
-// providerSettings are what the profile's auth provider is built from.
-func (a *App) providerSettings(prof *config.Profile) authproviders.Settings {
-	return authproviders.Settings{
-		BaseURL: a.BaseURL,
-		Scopes:  prof.Auth.Scopes,
-		Credentials: authproviders.Credentials{
-			ClientID:     a.env.Get("APS_CLIENT_ID"),
-			ClientSecret: a.env.Get("APS_CLIENT_SECRET"),
-		},
-		HTTP:         a.httpClient,
-		Retry:        retryPolicy(prof),
-		Logger:       a.logger,
-		Env:          a.env.Get,
-		Section:      prof.Auth.Section,
-		OnTokenFetch: a.Metrics.TokenFetch,
-	}
-}
-
-func retryPolicy(prof *config.Profile) apshttp.RetryPolicy {
-	return apshttp.RetryPolicy{
-		MaxAttempts: prof.Retry.MaxAttempts, BaseDelay: prof.Retry.BaseDelay,
-		MaxDelay: prof.Retry.MaxDelay, MaxWait: prof.Retry.MaxWait,
-	}
-}
-
-// authKey is what a provider is built from; a reload that leaves it alone
-// keeps the provider and its cached tokens.
-func authKey(p *config.Profile) string {
-	return strings.Join([]string{p.Auth.Kind, strings.Join(p.Auth.Scopes, " "), fmt.Sprintf("%+v", p.Auth.Section)}, "\x00")
-}
-
-// callbackURL is where provider receives the browser's OAuth redirect, or
-// "" when it has no callback.
-func callbackURL(provider authproviders.Provider) string {
-	if cb, ok := provider.(authproviders.CallbackServer); ok {
-		return cb.RedirectURI()
-	}
-	return ""
 }
 
 // Close stops what New started (the in-process emulator).

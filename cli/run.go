@@ -45,7 +45,7 @@ type commonFlags struct {
 }
 
 func (c *commonFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&c.profile, "profile", "2lo", "profile `NAME` to use (a file NAME.yaml in the profiles directory)")
+	fs.StringVar(&c.profile, "profile", "2lo", "profile `NAME` to use (a file NAME.yaml in the profiles directory); serve takes several, comma-separated, each at /p/NAME/mcp")
 	fs.StringVar(&c.tools, "tools", "tools.yaml", "tool catalogue `FILE`")
 	fs.StringVar(&c.profiles, "profiles", "profiles", "profiles `DIR`")
 	fs.StringVar(&c.logLevel, "log-level", "info", "log `LEVEL`: debug, info, warn or error (logs go to stderr)")

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/aps-mcp/aps-mcp/app"
 	"github.com/aps-mcp/aps-mcp/config"
 )
 
@@ -29,7 +30,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout, "aps-mcp", moduleVersion())
 		return exitOK
 	}
-	a, code := newApp(ctx, c, config.Overrides{Transport: transport, Addr: addr}, stderr)
+	ov := config.Overrides{Transport: transport, Addr: addr}
+	if names := app.SplitProfiles(c.profile); len(names) > 1 {
+		return serveDeployment(ctx, c, ov, names, stderr)
+	}
+	a, code := newApp(ctx, c, ov, stderr)
 	if a == nil {
 		return code
 	}
@@ -41,6 +46,27 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	if err := a.Serve(ctx); err != nil {
+		fmt.Fprintln(stderr, "aps-mcp:", err)
+		return exitFail
+	}
+	return exitOK
+}
+
+// serveDeployment serves several profiles from one process, each at
+// /p/NAME/mcp.
+func serveDeployment(ctx context.Context, c commonFlags, ov config.Overrides, names []string, stderr io.Writer) int {
+	opts, code, ok := options(c, stderr)
+	if !ok {
+		return code
+	}
+	opts.Overrides = ov
+	d, err := app.NewDeployment(ctx, opts, names)
+	if err != nil {
+		printProblems(stderr, err)
+		return exitFail
+	}
+	defer d.Close()
+	if err := d.Serve(ctx); err != nil {
 		fmt.Fprintln(stderr, "aps-mcp:", err)
 		return exitFail
 	}

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mark3labs/mcp-go/client"
+	"github.com/mark3labs/mcp-go/mcp"
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/aps-mcp/aps-mcp/internal/apsemu"
@@ -231,4 +233,50 @@ func postStatus(t *testing.T, url string) int {
 	}
 	resp.Body.Close()
 	return resp.StatusCode
+}
+
+// TestDeploymentServesSeveralProfiles: one process serves the team and
+// design-review profiles at their own paths, each its own resource with
+// its own tools; a token for one path is refused at the other.
+func TestDeploymentServesSeveralProfiles(t *testing.T) {
+	emu, base := emulator(t, apsemu.Options{})
+	site := startDeployment(t, emu, base, []string{"team", "design-review"})
+	b := newBrowser(t)
+	teamClient := oauthClient(t, site+"/p/team/mcp", b)
+	reviewClient := oauthClient(t, site+"/p/design-review/mcp", b)
+	count := func(c *client.Client) int {
+		res, err := c.ListTools(context.Background(), mcp.ListToolsRequest{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(res.Tools)
+	}
+	if nt, nr := count(teamClient), count(reviewClient); nt == nr || nt == 0 || nr == 0 {
+		t.Errorf("tools: team %d, design-review %d; want each profile's own", nt, nr)
+	}
+	if r := callTool(t, teamClient, "whoami", nil); r.isError || !strings.Contains(r.text, apsemu.DemoUserID) {
+		t.Errorf("whoami through /p/team/mcp: %s", r.text)
+	}
+	if r := callTool(t, reviewClient, "list_hubs", nil); r.isError {
+		t.Errorf("list_hubs through /p/design-review/mcp (the service account): %s", r.text)
+	}
+	// The team endpoint's token at the design-review endpoint.
+	_, h := oauthClientHandler(t, site+"/p/team/mcp")
+	if err := authorizeClient(context.Background(), h, b); err != nil {
+		t.Fatal(err)
+	}
+	tok, err := h.GetAuthorizationHeader(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest(http.MethodPost, site+"/p/design-review/mcp", strings.NewReader(`{}`))
+	req.Header.Set("Authorization", tok)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("a /p/team/mcp token at /p/design-review/mcp: %d, want 401", resp.StatusCode)
+	}
 }

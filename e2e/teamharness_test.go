@@ -5,15 +5,20 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/aps-mcp/aps-mcp/app"
+	"github.com/aps-mcp/aps-mcp/config"
+	"github.com/aps-mcp/aps-mcp/internal/apsemu"
 	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/client/transport"
 	"github.com/mark3labs/mcp-go/mcp"
@@ -246,4 +251,43 @@ func oauthClientHandler(t *testing.T, mcpURL string) (*client.Client, *transport
 		t.Fatalf("initialize without a token: %v, want OAuth authorization required", err)
 	}
 	return c, client.GetOAuthHandler(err)
+}
+
+// startDeployment serves several shipped profiles from one in-process
+// deployment on a loopback port that is its public URL, and returns the
+// site's base URL.
+func startDeployment(t *testing.T, emu *apsemu.Emulator, baseURL string, names []string) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	site := "http://" + ln.Addr().String()
+	env := map[string]string{
+		"APS_BASE_URL": baseURL, "APS_CLIENT_ID": apsemu.DemoClientID, "APS_CLIENT_SECRET": apsemu.DemoClientSecret,
+		"APS_MCP_PUBLIC_URL": site,
+	}
+	for k, v := range serviceAccountEnv(emu) {
+		env[k] = v
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	d, err := app.NewDeployment(ctx, app.Options{
+		ToolsFile: filepath.Join(repoRoot, "tools.yaml"), ProfilesDir: filepath.Join(repoRoot, "profiles"),
+		Env: config.EnvFromMap(env), NoReload: true,
+	}, names)
+	if err != nil {
+		cancel()
+		ln.Close()
+		t.Fatalf("NewDeployment: %v", err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- d.ServeListener(ctx, ln) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("deployment stopped with: %v", err)
+		}
+		d.Close()
+	})
+	return site
 }
