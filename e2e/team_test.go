@@ -136,7 +136,7 @@ func TestTeamSignOutEndsBothLayers(t *testing.T) {
 	root := strings.TrimSuffix(mcpURL, "/mcp")
 
 	// A forged form (no session field) signs nobody out.
-	resp, err := b.hc.PostForm(root+"/signout", url.Values{"session": {"guess"}})
+	resp, err := b.post(root+"/signout", url.Values{"session": {"guess"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,7 +153,7 @@ func TestTeamSignOutEndsBothLayers(t *testing.T) {
 	if status != http.StatusOK || m == nil || !strings.Contains(page, "demo@example.com") {
 		t.Fatalf("sign-out page %d does not name the person or has no form:\n%s", status, page)
 	}
-	resp, err = b.hc.PostForm(root+"/signout", url.Values{"session": {m[1]}})
+	resp, err = b.post(root+"/signout", url.Values{"session": {m[1]}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -82,10 +82,22 @@ func (b *browser) visit(authURL, decision string) (*url.URL, int, string) {
 			return nil, status, body // a page that is not a consent form
 		}
 		form := url.Values{"request": {m[1]}, "decision": {decision}}
-		if resp, err = b.hc.PostForm(resp.Request.URL.ResolveReference(&url.URL{Path: "/authorize"}).String(), form); err != nil {
+		if resp, err = b.post(resp.Request.URL.ResolveReference(&url.URL{Path: "/authorize"}).String(), form); err != nil {
 			b.t.Fatalf("browser POST consent: %v", err)
 		}
 	}
+}
+
+// post submits a form as a browser does from a page of the same origin:
+// with that Origin (the server checks it against DNS rebinding).
+func (b *browser) post(target string, form url.Values) (*http.Response, error) {
+	req, err := http.NewRequest(http.MethodPost, target, strings.NewReader(form.Encode()))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", req.URL.Scheme+"://"+req.URL.Host)
+	return b.hc.Do(req)
 }
 
 // read finishes one response: a redirect to the client, or a page.
