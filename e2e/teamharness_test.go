@@ -102,19 +102,26 @@ func (b *browser) read(resp *http.Response) (*url.URL, int, string) {
 // it registers dynamically (RFC 7591), as mcp-go does.
 func oauthClient(t *testing.T, mcpURL string, b *browser) *client.Client {
 	t.Helper()
-	c, err := oauthClientErr(t, mcpURL, b)
+	return oauthClientWithStore(t, mcpURL, b, transport.NewMemoryTokenStore())
+}
+
+// oauthClientWithStore is oauthClient keeping its tokens in ts, where the
+// test can read them or make them look expired.
+func oauthClientWithStore(t *testing.T, mcpURL string, b *browser, ts transport.TokenStore) *client.Client {
+	t.Helper()
+	c, err := oauthClientErr(t, mcpURL, b, ts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return c
 }
 
-func oauthClientErr(t *testing.T, mcpURL string, b *browser) (*client.Client, error) {
+func oauthClientErr(t *testing.T, mcpURL string, b *browser, ts transport.TokenStore) (*client.Client, error) {
 	t.Helper()
 	hc := &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
 	t.Cleanup(hc.CloseIdleConnections)
 	c, err := client.NewOAuthStreamableHttpClient(mcpURL, transport.OAuthConfig{
-		RedirectURI: clientRedirect, PKCEEnabled: true, TokenStore: transport.NewMemoryTokenStore(), HTTPClient: hc,
+		RedirectURI: clientRedirect, PKCEEnabled: true, TokenStore: ts, HTTPClient: hc,
 	}, transport.WithHTTPBasicClient(hc))
 	if err != nil {
 		return nil, err
@@ -166,6 +173,21 @@ func authorizeClient(ctx context.Context, h *transport.OAuthHandler, b *browser)
 		return fmt.Errorf("authorization error %s: %s", q.Get("error"), q.Get("error_description"))
 	}
 	return h.ProcessAuthorizationResponse(ctx, q.Get("code"), q.Get("state"), verifier)
+}
+
+// bearerClient connects an initialized mcp-go client to url that sends
+// accessToken as its bearer token, as a client that already signed in does.
+func bearerClient(t *testing.T, url, accessToken string) *client.Client {
+	t.Helper()
+	hc := &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+	t.Cleanup(hc.CloseIdleConnections)
+	c, err := client.NewStreamableHttpClient(url, transport.WithHTTPBasicClient(hc),
+		transport.WithHTTPHeaders(map[string]string{"Authorization": "Bearer " + accessToken}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	initialize(t, c)
+	return c
 }
 
 func initRequest() mcp.InitializeRequest {
