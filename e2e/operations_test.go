@@ -1,20 +1,15 @@
 package e2e_test
 
 import (
-	"bufio"
 	"context"
 	"io"
 	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -208,43 +203,25 @@ func TestMetricsAndHealth(t *testing.T) {
 // session-based 2025-11-25).
 func TestReplicasBehindRoundRobinProxy(t *testing.T) {
 	emu, base := emulator(t, apsemu.Options{})
-	var backends []*url.URL
+	lb := newBalancer(t)
 	for range 2 {
-		backends = append(backends, startProcess(t, base))
+		lb.add(startProcess(t, base))
 	}
-	var next atomic.Int64
-	hits := make([]atomic.Int64, len(backends))
-	proxy := &httputil.ReverseProxy{
-		Rewrite: func(r *httputil.ProxyRequest) {
-			i := int(next.Add(1)) % len(backends)
-			hits[i].Add(1)
-			r.SetURL(backends[i])
-			r.Out.Host = backends[i].Host
-		},
-		FlushInterval: -1, // stream SSE as it comes
-		// A fresh backend connection per request: with httputil's pooled
-		// keep-alive connections, about one run in fifty under -race had a
-		// session-based POST end in "unexpected EOF" while the proxy read a
-		// reused connection. Not pinned down; see the session's closing note.
-		Transport: &http.Transport{DisableKeepAlives: true},
-	}
-	front := httptest.NewServer(proxy)
-	t.Cleanup(front.Close)
 
-	modern := httpClient(t, front.URL+"/mcp")
+	modern := httpClient(t, lb.URL+"/mcp")
 	for range 6 {
 		items(t, callTool(t, modern, "list_objects", map[string]any{"bucket_key": demoBucket}))
 	}
-	session := sdkSession(t, front.URL+"/mcp")
+	session := sdkSession(t, lb.URL+"/mcp")
 	for range 6 {
 		res, err := session.CallTool(context.Background(), &sdk.CallToolParams{Name: "list_buckets"})
 		if err != nil || res.IsError {
 			t.Fatalf("session-based call through the proxy: %v %v", err, res)
 		}
 	}
-	for i := range hits {
-		if hits[i].Load() < 3 {
-			t.Errorf("replica %d answered %d requests; the proxy did not spread the calls", i, hits[i].Load())
+	for i, n := range lb.hits() {
+		if n < 3 {
+			t.Errorf("replica %d answered %d requests; the proxy did not spread the calls", i, n)
 		}
 	}
 	if n := emu.TokenRequests(); n > 2 {
@@ -252,49 +229,8 @@ func TestReplicasBehindRoundRobinProxy(t *testing.T) {
 	}
 }
 
-// replicaLogs collects what replica processes write to stderr, shown when a test fails.
-var replicaLogs syncBuffer
-
 // startProcess runs the binary on a free loopback port against APS at base.
 func startProcess(t *testing.T, base string) *url.URL {
 	t.Helper()
-	cmd := exec.Command(binPath, "--addr", "127.0.0.1:0", "--no-reload", "--tools", repoRoot+"/tools.yaml", "--profiles", repoRoot+"/profiles")
-	cmd.Dir = t.TempDir()
-	cmd.Env = binaryEnv(map[string]string{"APS_BASE_URL": base, "APS_CLIENT_ID": apsemu.DemoClientID, "APS_CLIENT_SECRET": apsemu.DemoClientSecret})
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-		if t.Failed() {
-			t.Logf("replica logs:\n%s", replicaLogs.String())
-		}
-	})
-	found := make(chan string, 1)
-	go func() {
-		re := regexp.MustCompile(`url=(http://127\.0\.0\.1:\d+)/mcp`)
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			replicaLogs.Write([]byte(sc.Text() + "\n"))
-			if m := re.FindStringSubmatch(sc.Text()); m != nil {
-				select {
-				case found <- m[1]:
-				default:
-				}
-			}
-		}
-	}()
-	select {
-	case u := <-found:
-		parsed, _ := url.Parse(u)
-		return parsed
-	case <-time.After(30 * time.Second):
-		t.Fatal("replica did not report its URL")
-		return nil
-	}
+	return startReplica(t, emulatorEnv(base)).URL
 }

@@ -109,7 +109,7 @@ func TestTeamConsentIsRememberedPerClient(t *testing.T) {
 	}
 	// The first client's registration signing in again: no page.
 	before := len(b.pages)
-	_, h := oauthClientHandler(t, mcpURL)
+	_, h := oauthClientHandler(t, mcpURL, nil)
 	if err := authorizeClient(context.Background(), h, b); err != nil {
 		t.Fatal(err)
 	}
@@ -215,7 +215,7 @@ tools: {include: [identity]}
 `)
 	mcpURL := startServer(t, base, serverOptions{profilesDir: dir, profile: "team", public: true})
 	b := newBrowser(t)
-	_, err := oauthClientErr(t, mcpURL, b)
+	_, err := oauthClientErr(t, mcpURL, b, nil)
 	if err == nil {
 		t.Fatal("demo@example.com signed in although only partner.example may")
 	}
@@ -261,7 +261,7 @@ func TestDeploymentServesSeveralProfiles(t *testing.T) {
 		t.Errorf("list_hubs through /p/design-review/mcp (the service account): %s", r.text)
 	}
 	// The team endpoint's token at the design-review endpoint.
-	_, h := oauthClientHandler(t, site+"/p/team/mcp")
+	_, h := oauthClientHandler(t, site+"/p/team/mcp", nil)
 	if err := authorizeClient(context.Background(), h, b); err != nil {
 		t.Fatal(err)
 	}

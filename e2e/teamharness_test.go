@@ -119,16 +119,23 @@ func (b *browser) read(resp *http.Response) (*url.URL, int, string) {
 // it registers dynamically (RFC 7591), as mcp-go does.
 func oauthClient(t *testing.T, mcpURL string, b *browser) *client.Client {
 	t.Helper()
-	c, err := oauthClientErr(t, mcpURL, b)
+	return oauthClientWithStore(t, mcpURL, b, transport.NewMemoryTokenStore())
+}
+
+// oauthClientWithStore is oauthClient keeping its tokens in ts, where the
+// test can read them or make them look expired.
+func oauthClientWithStore(t *testing.T, mcpURL string, b *browser, ts transport.TokenStore) *client.Client {
+	t.Helper()
+	c, err := oauthClientErr(t, mcpURL, b, ts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return c
 }
 
-func oauthClientErr(t *testing.T, mcpURL string, b *browser) (*client.Client, error) {
+func oauthClientErr(t *testing.T, mcpURL string, b *browser, ts transport.TokenStore) (*client.Client, error) {
 	t.Helper()
-	c, h := oauthClientHandler(t, mcpURL)
+	c, h := oauthClientHandler(t, mcpURL, ts)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if err := authorizeClient(ctx, h, b); err != nil {
@@ -166,6 +173,21 @@ func authorizeClient(ctx context.Context, h *transport.OAuthHandler, b *browser)
 		return fmt.Errorf("authorization error %s: %s", q.Get("error"), q.Get("error_description"))
 	}
 	return h.ProcessAuthorizationResponse(ctx, q.Get("code"), q.Get("state"), verifier)
+}
+
+// bearerClient connects an initialized mcp-go client to url that sends
+// accessToken as its bearer token, as a client that already signed in does.
+func bearerClient(t *testing.T, url, accessToken string) *client.Client {
+	t.Helper()
+	hc := &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+	t.Cleanup(hc.CloseIdleConnections)
+	c, err := client.NewStreamableHttpClient(url, transport.WithHTTPBasicClient(hc),
+		transport.WithHTTPHeaders(map[string]string{"Authorization": "Bearer " + accessToken}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	initialize(t, c)
+	return c
 }
 
 func initRequest() mcp.InitializeRequest {
@@ -242,12 +264,15 @@ func sdkOAuthSession(t *testing.T, mcpURL, clientID string, b *browser) (*sdk.Cl
 // oauthClientHandler returns an mcp-go client before its first request
 // and the OAuth handler its 401 hands out, for tests that drive the
 // authorization themselves.
-func oauthClientHandler(t *testing.T, mcpURL string) (*client.Client, *transport.OAuthHandler) {
+func oauthClientHandler(t *testing.T, mcpURL string, ts transport.TokenStore) (*client.Client, *transport.OAuthHandler) {
 	t.Helper()
+	if ts == nil {
+		ts = transport.NewMemoryTokenStore()
+	}
 	hc := &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
 	t.Cleanup(hc.CloseIdleConnections)
 	c, err := client.NewOAuthStreamableHttpClient(mcpURL, transport.OAuthConfig{
-		RedirectURI: clientRedirect, PKCEEnabled: true, TokenStore: transport.NewMemoryTokenStore(), HTTPClient: hc,
+		RedirectURI: clientRedirect, PKCEEnabled: true, TokenStore: ts, HTTPClient: hc,
 	}, transport.WithHTTPBasicClient(hc))
 	if err != nil {
 		t.Fatal(err)
