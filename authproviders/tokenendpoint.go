@@ -35,7 +35,7 @@ func requestToken(ctx context.Context, s Settings, form map[string]string) (toke
 	}
 	policy := s.Retry
 	if policy.MaxAttempts == 0 {
-		policy = apshttp.DefaultRetryPolicy
+		policy = apshttp.DefaultRetryPolicy()
 	}
 	resp, _, err := policy.Do(ctx, func() (*resty.Response, error) {
 		return s.HTTP.R().

@@ -17,6 +17,7 @@ import (
 	"github.com/knadh/koanf/providers/file"
 	"github.com/knadh/koanf/v2"
 
+	builtins "github.com/aps-mcp/aps-mcp/defaults"
 	"github.com/aps-mcp/aps-mcp/internal/strictyaml"
 )
 
@@ -134,25 +135,9 @@ var envKeys = map[string]string{
 // from, for --help.
 func EnvOverrides() map[string]string { return maps.Clone(envKeys) }
 
-// defaults are the built-in lowest layer.
+// defaults are the built-in lowest layer: the table in package defaults.
 func defaults() map[string]any {
-	return map[string]any{
-		"server.transport":       TransportHTTP,
-		"server.addr":            "127.0.0.1:5000",
-		"aps.base_url":           DefaultBaseURL,
-		"tools.read_only":        true,
-		"auth.redirect_uri":      DefaultRedirectURI,
-		"server.max_body_bytes":  1 << 20,
-		"server.metrics":         true,
-		"limits.max_items":       2000,
-		"limits.max_bytes":       1 << 20,
-		"limits.call_timeout":    "2m",
-		"limits.request_timeout": "30s",
-		"retry.max_attempts":     5,
-		"retry.base_delay":       "500ms",
-		"retry.max_delay":        "20s",
-		"retry.max_wait":         "60s",
-	}
+	return builtins.Map()
 }
 
 // ProfilePath is where profile name lives in dir.

@@ -20,14 +20,16 @@ import (
 
 	"github.com/aps-mcp/aps-mcp/apshttp"
 	"github.com/aps-mcp/aps-mcp/authproviders"
+	"github.com/aps-mcp/aps-mcp/defaults"
 	"github.com/aps-mcp/aps-mcp/metrics"
 )
 
-// Defaults for limits neither the tool nor the profile sets.
+// Defaults for limits neither the tool nor the profile sets: the profile's
+// limits defaults, from the one table in package defaults.
 const (
-	DefaultMaxItems    = 2000
-	DefaultMaxBytes    = 1 << 20 // of projected JSON: about what a model can take in
-	DefaultCallTimeout = 2 * time.Minute
+	DefaultMaxItems    = defaults.MaxItems
+	DefaultMaxBytes    = defaults.MaxBytes
+	DefaultCallTimeout = defaults.CallTimeout
 )
 
 // maxPages stops a listing whose pages never end, whatever the caps.
