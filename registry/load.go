@@ -305,9 +305,9 @@ func (v *validator) param(t *Tool, name string, p *Param) {
 
 func (v *validator) paginate(t *Tool) {
 	n, pg := t.Name, t.Paginate
-	style, ok := paginators[pg.Style]
+	style, ok := pageStyles[pg.Style]
 	if !ok {
-		v.add(n, "paginate.style", "unknown pagination style %q (known: %s)", pg.Style, strings.Join(sortedKeys(paginators), ", "))
+		v.add(n, "paginate.style", "unknown pagination style %q (known: %s)", pg.Style, strings.Join(sortedKeys(pageStyles), ", "))
 		return
 	}
 	if pg.Items == "" {

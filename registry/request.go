@@ -8,19 +8,17 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+
+	"github.com/aps-mcp/aps-mcp/apshttp"
 )
 
 // maxPathValue bounds a path argument; APS keys are far shorter (object keys
 // at most 1,024 bytes), and an unbounded value only makes a URL APS refuses.
 const maxPathValue = 2048
 
-// apiRequest is one APS request before the token is added.
+// apiRequest is one APS request of a tool before the token is added.
 type apiRequest struct {
-	Method     string
-	Path       string // escaped, ready to append to the base URL
-	Query      url.Values
-	Header     http.Header
-	Body       []byte            // JSON, when the tool has body parameters
+	apshttp.Request
 	PathValues map[string]string // path arguments as given, for error hints
 }
 
@@ -62,7 +60,10 @@ func (t *Tool) buildRequest(args map[string]any) (apiRequest, error) {
 			return apiRequest{}, &ArgError{Arg: name, Message: "unknown argument; " + t.takes()}
 		}
 	}
-	req := apiRequest{Method: t.Method, Query: url.Values{}, Header: http.Header{}}
+	req := apiRequest{Request: apshttp.Request{Method: t.Method, Query: url.Values{}, Header: http.Header{}, Idempotent: t.Idempotent()}}
+	if t.Pending != nil {
+		req.PendingStatus = t.Pending.Status
+	}
 	for k, v := range t.Headers {
 		req.Header.Set(k, v)
 	}
@@ -107,6 +108,19 @@ func (t *Tool) buildRequest(args map[string]any) (apiRequest, error) {
 			req.Header.Set(p.WireName(name), s)
 		}
 	}
+	req.Path, req.PathValues = t.expandPath(values), values
+	if body != nil {
+		var err error
+		if req.Body, err = json.Marshal(body); err != nil {
+			return apiRequest{}, &ArgError{Message: "arguments do not form a JSON body: " + err.Error()}
+		}
+	}
+	return req, nil
+}
+
+// expandPath fills the path template with the path arguments, each
+// escaped as one segment.
+func (t *Tool) expandPath(values map[string]string) string {
 	var b strings.Builder
 	for _, part := range t.pathParts {
 		if part.param == "" {
@@ -115,15 +129,7 @@ func (t *Tool) buildRequest(args map[string]any) (apiRequest, error) {
 		}
 		b.WriteString(url.PathEscape(values[part.param]))
 	}
-	req.Path = b.String()
-	req.PathValues = values
-	if body != nil {
-		var err error
-		if req.Body, err = json.Marshal(body); err != nil {
-			return apiRequest{}, &ArgError{Message: "arguments do not form a JSON body: " + err.Error()}
-		}
-	}
-	return req, nil
+	return b.String()
 }
 
 // apply runs the parameter's transform on a string value.
