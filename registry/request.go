@@ -22,35 +22,6 @@ type apiRequest struct {
 	PathValues map[string]string // path arguments as given, for error hints
 }
 
-// pathPart is a literal piece of a path template or a parameter's name.
-type pathPart struct {
-	literal string
-	param   string
-}
-
-// compile precomputes what each call needs: the split path template and
-// the sorted argument names.
-func (t *Tool) compile() {
-	t.pathParts = nil
-	rest := t.Path
-	for rest != "" {
-		open := strings.IndexByte(rest, '{')
-		if open < 0 {
-			t.pathParts = append(t.pathParts, pathPart{literal: rest})
-			break
-		}
-		close := strings.IndexByte(rest[open:], '}') + open
-		if open > 0 {
-			t.pathParts = append(t.pathParts, pathPart{literal: rest[:open]})
-		}
-		t.pathParts = append(t.pathParts, pathPart{param: rest[open+1 : close]})
-		rest = rest[close+1:]
-	}
-	t.argNames = sortedKeys(t.Params)
-	t.schema = buildInputSchema(t)
-	t.projection = compileProjection(t.Result)
-}
-
 // buildRequest validates args against the declared parameters and places
 // each one: path arguments as exactly one escaped segment, query arguments
 // encoded, headers free of control characters. The host is never touched.
