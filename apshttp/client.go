@@ -1,5 +1,3 @@
-// Package apshttp holds what every APS call shares: the one pooled HTTP
-// client and the reading of APS's many error body shapes.
 package apshttp
 
 import (
