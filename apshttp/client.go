@@ -1,5 +1,3 @@
-// Package apshttp holds what every APS call shares: the one pooled HTTP
-// client and the reading of APS's many error body shapes.
 package apshttp
 
 import (
@@ -10,6 +8,8 @@ import (
 	"time"
 
 	"github.com/go-resty/resty/v2"
+
+	"github.com/aps-mcp/aps-mcp/defaults"
 )
 
 // UserAgent identifies the server to APS.
@@ -17,7 +17,8 @@ const UserAgent = "aps-mcp"
 
 // ClientOptions tune the shared HTTP client.
 type ClientOptions struct {
-	// Timeout bounds one HTTP request, connection to last byte. 0 = 60s.
+	// Timeout bounds one HTTP request, connection to last byte; 0 takes
+	// defaults.RequestTimeout, the profile's limits.request_timeout default.
 	Timeout time.Duration
 	Logger  *slog.Logger
 }
@@ -27,7 +28,7 @@ type ClientOptions struct {
 // those carry tokens and client secrets.
 func NewClient(o ClientOptions) *resty.Client {
 	if o.Timeout == 0 {
-		o.Timeout = 60 * time.Second
+		o.Timeout = defaults.RequestTimeout
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/go-resty/resty/v2"
+
+	"github.com/aps-mcp/aps-mcp/defaults"
 )
 
 // RetryPolicy bounds how APS calls are retried: how many attempts, how the
@@ -21,8 +23,15 @@ type RetryPolicy struct {
 	MaxWait     time.Duration // cap on the sum of all waits
 }
 
-// DefaultRetryPolicy suits APS's rate limits: a few retries over up to a minute.
-var DefaultRetryPolicy = RetryPolicy{MaxAttempts: 5, BaseDelay: 500 * time.Millisecond, MaxDelay: 20 * time.Second, MaxWait: 60 * time.Second}
+// DefaultRetryPolicy is the policy of the profile's retry defaults (package
+// defaults): a few retries over up to a minute, which suits APS's rate
+// limits. It is a function so that no caller can change it for the others.
+func DefaultRetryPolicy() RetryPolicy {
+	return RetryPolicy{
+		MaxAttempts: defaults.RetryMaxAttempts, BaseDelay: defaults.RetryBaseDelay,
+		MaxDelay: defaults.RetryMaxDelay, MaxWait: defaults.RetryMaxWait,
+	}
+}
 
 // RetryStats says what the retries of one exchange did.
 type RetryStats struct {

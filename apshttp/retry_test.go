@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/go-resty/resty/v2"
+
+	"github.com/aps-mcp/aps-mcp/defaults"
 )
 
 // fastPolicy keeps the tests quick: millisecond backoff.
@@ -127,5 +129,21 @@ func TestRetryAfterParsing(t *testing.T) {
 		if got != tc.want || ok != tc.ok {
 			t.Errorf("retryAfter(%q) = %v %v, want %v %v", tc.in, got, ok, tc.want, tc.ok)
 		}
+	}
+}
+
+// TestDefaultsComeFromTheTable: the retry policy and the client's timeout
+// fall back to the profile's defaults, not to values of their own.
+func TestDefaultsComeFromTheTable(t *testing.T) {
+	p := DefaultRetryPolicy()
+	if p.MaxAttempts != defaults.RetryMaxAttempts || p.BaseDelay != defaults.RetryBaseDelay || p.MaxDelay != defaults.RetryMaxDelay || p.MaxWait != defaults.RetryMaxWait {
+		t.Errorf("DefaultRetryPolicy() = %+v, not the table's retry defaults", p)
+	}
+	p.MaxAttempts = 99
+	if DefaultRetryPolicy().MaxAttempts == 99 {
+		t.Error("a caller changed the default policy for everyone")
+	}
+	if got := NewClient(ClientOptions{}).GetClient().Timeout; got != defaults.RequestTimeout {
+		t.Errorf("client timeout %v, want the table's %v", got, defaults.RequestTimeout)
 	}
 }

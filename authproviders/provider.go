@@ -77,7 +77,7 @@ func withDefaults(s Settings) Settings {
 // retry is the retry policy of token and sign-in requests.
 func (s Settings) retry() apshttp.RetryPolicy {
 	if s.Retry.MaxAttempts == 0 {
-		return apshttp.DefaultRetryPolicy
+		return apshttp.DefaultRetryPolicy()
 	}
 	return s.Retry
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/aps-mcp/aps-mcp/app"
+	"github.com/aps-mcp/aps-mcp/defaults"
 	"github.com/aps-mcp/aps-mcp/registry"
 )
 
@@ -35,6 +36,7 @@ func reference(toolsFile, profilesDir string) ([]byte, error) {
 	fmt.Fprintf(&b, "# Tool reference\n\n")
 	fmt.Fprintf(&b, "Generated from `tools.yaml` and `profiles/` by `go run . docs > docs/tools.md`; a test fails when it is stale.\n")
 	fmt.Fprintf(&b, "%d tools in %d toolsets.\n", len(catalog.Tools), len(catalog.Toolsets))
+	fmt.Fprintf(&b, "\n## Profile defaults\n\nA profile file, the environment and flags override these.\n\n%s", defaults.Markdown())
 	sets := make([]string, 0, len(catalog.Toolsets))
 	for s := range catalog.Toolsets {
 		sets = append(sets, s)

@@ -10,7 +10,7 @@ import (
 	"github.com/aps-mcp/aps-mcp/app"
 	"github.com/aps-mcp/aps-mcp/authproviders"
 	"github.com/aps-mcp/aps-mcp/config"
-	"github.com/aps-mcp/aps-mcp/registry"
+	"github.com/aps-mcp/aps-mcp/defaults"
 )
 
 // usage is --help: the commands, the flags and every environment variable.
@@ -44,11 +44,15 @@ Flags of serve (call and tools take the same but --transport, --addr and --versi
 	}
 	fmt.Fprintf(w, "  %-34s the Go runtime's soft memory limit (default here %d MiB; off removes it)\n", "GOMEMLIMIT", defaultMemoryLimit>>20)
 	fmt.Fprintf(w, "  %-34s the Go runtime's collection target (default here %d)\n", "GOGC", defaultGCPercent)
+	fmt.Fprintln(w, "\nBuilt-in defaults (profile key, value, meaning):")
+	for _, line := range defaults.Lines() {
+		fmt.Fprintln(w, "  "+line)
+	}
 	fmt.Fprintf(w, `
 Settings are layered: built-in defaults < profile file < environment < flags.
 APS_BASE_URL defaults to %s and is used for token and API calls alike.
 Auth kinds: %s. Listings are capped at %d items unless the profile or tool says otherwise.
-`, config.DefaultBaseURL, strings.Join(authproviders.Kinds(), ", "), registry.DefaultMaxItems)
+`, defaults.BaseURL, strings.Join(authproviders.Kinds(), ", "), defaults.MaxItems)
 }
 
 // writeKindEnv lists each auth kind's variables (the ones that override a

@@ -7,10 +7,11 @@ import (
 	"time"
 
 	"github.com/aps-mcp/aps-mcp/authproviders"
+	builtins "github.com/aps-mcp/aps-mcp/defaults"
 )
 
 // DefaultBaseURL is APS's host.
-const DefaultBaseURL = "https://developer.api.autodesk.com"
+const DefaultBaseURL = builtins.BaseURL
 
 // Transports the server speaks.
 const (
@@ -116,26 +117,8 @@ type RetryConfig struct {
 	MaxWait     time.Duration `yaml:"max_wait"`     // cap on all waits of one exchange
 }
 
-// defaults are the built-in lowest layer.
-func defaults() map[string]any {
-	return map[string]any{
-		"server.transport":       TransportHTTP,
-		"server.addr":            "127.0.0.1:5000",
-		"aps.base_url":           DefaultBaseURL,
-		"tools.read_only":        true,
-		"server.max_body_bytes":  1 << 20,
-		"server.metrics":         true,
-		"server.store":           "memory",
-		"limits.max_items":       2000,
-		"limits.max_bytes":       1 << 20,
-		"limits.call_timeout":    "2m",
-		"limits.request_timeout": "30s",
-		"retry.max_attempts":     5,
-		"retry.base_delay":       "500ms",
-		"retry.max_delay":        "20s",
-		"retry.max_wait":         "60s",
-	}
-}
+// defaults are the built-in lowest layer, from the one table of them.
+func defaults() map[string]any { return builtins.Map() }
 
 // ProfilePath is where profile name lives in dir.
 func ProfilePath(dir, name string) string { return filepath.Join(dir, name+".yaml") }

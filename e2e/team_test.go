@@ -40,6 +40,9 @@ func TestTeamSignInWithMCPGo(t *testing.T) {
 	if hubs.isError || len(items(t, hubs)) == 0 {
 		t.Errorf("list_hubs as the signed-in person: %s", hubs.text)
 	}
+	if !regexp.MustCompile(`msg="tool call".* tool=list_hubs .*user=demo@example.com`).MatchString(logs.String()) {
+		t.Error("the tool call's log line does not name the caller")
+	}
 	if emu.CodeExchanges() != 1 {
 		t.Errorf("APS code exchanges = %d, want 1", emu.CodeExchanges())
 	}
@@ -195,8 +198,8 @@ tools: {include: [oss]}
 	if r := callTool(t, c, "list_buckets", nil); r.isError || len(items(t, r)) == 0 {
 		t.Fatalf("list_buckets as the app: %s", r.text)
 	}
-	if !strings.Contains(logs.String(), "demo@example.com") {
-		t.Error("the log does not name who signed in")
+	if !regexp.MustCompile(`msg="tool call".* tool=list_buckets .*user=demo@example.com`).MatchString(logs.String()) {
+		t.Errorf("the tool call's log line does not name the caller:\n%s", logs.String())
 	}
 }
 

@@ -10,10 +10,12 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+
+	"github.com/aps-mcp/aps-mcp/defaults"
 )
 
 // DefaultMaxBody bounds a request body; MCP messages are small.
-const DefaultMaxBody = 1 << 20
+const DefaultMaxBody = defaults.MaxBodyBytes
 
 // Guard says what the endpoint accepts.
 type Guard struct {

@@ -58,7 +58,7 @@ func BenchmarkProjectPage(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		gjson.GetBytes(page, "items").ForEach(func(_, item gjson.Result) bool {
-			buf = project(buf[:0], tool, item)
+			buf = projectItem(buf[:0], tool, item)
 			return true
 		})
 	}
@@ -72,7 +72,7 @@ func BenchmarkShapeObject(b *testing.B) {
 	body := []byte(`{"bucketKey":"apptestbucket","bucketOwner":"F6Dn8ypem1j8P6sUz8IX3pmSoNA99GUT","createdDate":1463785697512,"permissions":[{"authId":"F6Dn8ypem1j8P6sUz8IX3pmSoNA99GUT","access":"full"}],"policyKey":"transient"}`)
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := shape(tool, body); err != nil {
+		if _, err := projectAnswer(tool, body); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -87,7 +87,7 @@ func BenchmarkResultEncoding(b *testing.B) {
 	b.SetBytes(int64(len(out)))
 	b.ReportAllocs()
 	for b.Loop() {
-		resp := mcp.NewJSONRPCResultResponse(mcp.NewRequestId(7), toolResult(out))
+		resp := mcp.NewJSONRPCResultResponse(mcp.NewRequestId(7), successResult(out))
 		if err := json.NewEncoder(io.Discard).Encode(resp); err != nil {
 			b.Fatal(err)
 		}

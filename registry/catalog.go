@@ -1,7 +1,3 @@
-// Package registry turns tools.yaml into MCP tools: it decodes and validates
-// the catalogue, builds each tool's JSON Schema and annotations, and serves
-// every tool with one generic handler that builds the APS request, follows
-// pagination, projects the result with gjson and shapes the MCP result.
 package registry
 
 import (

@@ -13,11 +13,11 @@ import (
 // listing that stopped at a cap.
 const CursorArg = "cursor"
 
-// cursor is where a truncated listing continues: the query of the page to
-// fetch and how many of its items were already returned.
+// cursor is where a truncated listing continues: the position of the page
+// to fetch and how many of its items were already returned.
 type cursor struct {
-	query url.Values
-	skip  int
+	at   pagePos
+	skip int
 }
 
 // cursorPayload is the signed content of a cursor token. Args binds the
@@ -26,13 +26,16 @@ type cursorPayload struct {
 	Tool  string `json:"t"`
 	Args  string `json:"a"`
 	Query string `json:"q"`
-	Skip  int    `json:"s"`
+	// Body is the request body of the page, for a style that pages
+	// through the body; nil when it is the body the arguments build.
+	Body []byte `json:"b,omitempty"`
+	Skip int    `json:"s"`
 }
 
 // encodeCursor renders c as an opaque token: base64url JSON plus an HMAC,
 // so a model can pass it back but not forge the query it carries.
 func (rt *Runtime) encodeCursor(t *Tool, args map[string]any, c *cursor) (string, error) {
-	payload, err := json.Marshal(cursorPayload{Tool: t.Name, Args: argsDigest(args), Query: c.query.Encode(), Skip: c.skip})
+	payload, err := json.Marshal(cursorPayload{Tool: t.Name, Args: argsDigest(args), Query: c.at.query.Encode(), Body: c.at.body, Skip: c.skip})
 	if err != nil {
 		return "", err
 	}
@@ -77,7 +80,7 @@ func (rt *Runtime) takeCursor(t *Tool, args map[string]any) (map[string]any, *cu
 	if err != nil {
 		return nil, nil, bad
 	}
-	return rest, &cursor{query: q, skip: p.Skip}, nil
+	return rest, &cursor{at: pagePos{query: q, body: p.Body}, skip: p.Skip}, nil
 }
 
 func (rt *Runtime) sign(body string) []byte {

@@ -80,11 +80,11 @@ func TestProjectionsFitAutodeskExamples(t *testing.T) {
 			var objects []gjson.Result
 			if tool.Paginate != nil {
 				gjson.GetBytes(body, tool.Paginate.Items).ForEach(func(_, item gjson.Result) bool {
-					objects = append(objects, gjson.ParseBytes(project(nil, tool, item)))
+					objects = append(objects, gjson.ParseBytes(projectItem(nil, tool, item)))
 					return true
 				})
 			} else {
-				out, err := shape(tool, body)
+				out, err := projectAnswer(tool, body)
 				if err != nil {
 					t.Fatal(err)
 				}

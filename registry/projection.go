@@ -1,11 +1,13 @@
 package registry
 
 import (
+	"bytes"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/tidwall/gjson"
+	"github.com/tidwall/pretty"
 )
 
 // projection is a result path prepared at load, used for single answers
@@ -120,4 +122,26 @@ func (p projection) apply(dst []byte, raw string) []byte {
 		dst = append(dst, values[i]...)
 	}
 	return append(dst, '}')
+}
+
+// projectItem applies the tool's result path to one listed item,
+// appending it to dst without layout.
+func projectItem(dst []byte, t *Tool, item gjson.Result) []byte {
+	at := len(dst)
+	if t.Result == "" {
+		dst = append(dst, item.Raw...)
+	} else {
+		dst = t.projection.apply(dst, item.Raw)
+	}
+	return dst[:at+len(unindent(dst[at:]))]
+}
+
+// unindent drops, in place, the layout of JSON an API sent indented, so it
+// costs the model no tokens and the byte caps count content. It returns
+// the start of raw, shortened.
+func unindent(raw []byte) []byte {
+	if bytes.ContainsAny(raw, "\n\t") {
+		return pretty.UglyInPlace(raw)
+	}
+	return raw
 }

@@ -59,7 +59,7 @@ func TestProjectDropsLayout(t *testing.T) {
 	} {
 		tool := &Tool{Result: tc.result}
 		tool.projection = compileProjection(tc.result)
-		got := project([]byte("[\n{\"kept\": 1},"), tool, item)
+		got := projectItem([]byte("[\n{\"kept\": 1},"), tool, item)
 		if want := "[\n{\"kept\": 1}," + tc.want; string(got) != want {
 			t.Errorf("%q: %s, want %s", tc.result, got, want)
 		}

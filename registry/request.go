@@ -8,49 +8,18 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+
+	"github.com/aps-mcp/aps-mcp/apshttp"
 )
 
 // maxPathValue bounds a path argument; APS keys are far shorter (object keys
 // at most 1,024 bytes), and an unbounded value only makes a URL APS refuses.
 const maxPathValue = 2048
 
-// apiRequest is one APS request before the token is added.
+// apiRequest is one APS request of a tool before the token is added.
 type apiRequest struct {
-	Method     string
-	Path       string // escaped, ready to append to the base URL
-	Query      url.Values
-	Header     http.Header
-	Body       []byte            // JSON, when the tool has body parameters
+	apshttp.Request
 	PathValues map[string]string // path arguments as given, for error hints
-}
-
-// pathPart is a literal piece of a path template or a parameter's name.
-type pathPart struct {
-	literal string
-	param   string
-}
-
-// compile precomputes what each call needs: the split path template and
-// the sorted argument names.
-func (t *Tool) compile() {
-	t.pathParts = nil
-	rest := t.Path
-	for rest != "" {
-		open := strings.IndexByte(rest, '{')
-		if open < 0 {
-			t.pathParts = append(t.pathParts, pathPart{literal: rest})
-			break
-		}
-		close := strings.IndexByte(rest[open:], '}') + open
-		if open > 0 {
-			t.pathParts = append(t.pathParts, pathPart{literal: rest[:open]})
-		}
-		t.pathParts = append(t.pathParts, pathPart{param: rest[open+1 : close]})
-		rest = rest[close+1:]
-	}
-	t.argNames = sortedKeys(t.Params)
-	t.schema = buildInputSchema(t)
-	t.projection = compileProjection(t.Result)
 }
 
 // buildRequest validates args against the declared parameters and places
@@ -62,7 +31,10 @@ func (t *Tool) buildRequest(args map[string]any) (apiRequest, error) {
 			return apiRequest{}, &ArgError{Arg: name, Message: "unknown argument; " + t.takes()}
 		}
 	}
-	req := apiRequest{Method: t.Method, Query: url.Values{}, Header: http.Header{}}
+	req := apiRequest{Request: apshttp.Request{Method: t.Method, Query: url.Values{}, Header: http.Header{}, Idempotent: t.Idempotent()}}
+	if t.Pending != nil {
+		req.PendingStatus = t.Pending.Status
+	}
 	for k, v := range t.Headers {
 		req.Header.Set(k, v)
 	}
@@ -107,6 +79,19 @@ func (t *Tool) buildRequest(args map[string]any) (apiRequest, error) {
 			req.Header.Set(p.WireName(name), s)
 		}
 	}
+	req.Path, req.PathValues = t.expandPath(values), values
+	if body != nil {
+		var err error
+		if req.Body, err = json.Marshal(body); err != nil {
+			return apiRequest{}, &ArgError{Message: "arguments do not form a JSON body: " + err.Error()}
+		}
+	}
+	return req, nil
+}
+
+// expandPath fills the path template with the path arguments, each
+// escaped as one segment.
+func (t *Tool) expandPath(values map[string]string) string {
 	var b strings.Builder
 	for _, part := range t.pathParts {
 		if part.param == "" {
@@ -115,15 +100,7 @@ func (t *Tool) buildRequest(args map[string]any) (apiRequest, error) {
 		}
 		b.WriteString(url.PathEscape(values[part.param]))
 	}
-	req.Path = b.String()
-	req.PathValues = values
-	if body != nil {
-		var err error
-		if req.Body, err = json.Marshal(body); err != nil {
-			return apiRequest{}, &ArgError{Message: "arguments do not form a JSON body: " + err.Error()}
-		}
-	}
-	return req, nil
+	return b.String()
 }
 
 // apply runs the parameter's transform on a string value.

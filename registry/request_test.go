@@ -86,7 +86,7 @@ func TestHeaderArgument(t *testing.T) {
 	}
 }
 
-func TestShape(t *testing.T) {
+func TestProjectAnswer(t *testing.T) {
 	tests := []struct {
 		name   string
 		result string
@@ -102,16 +102,16 @@ func TestShape(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := shape(&Tool{Result: tc.result, projection: compileProjection(tc.result)}, []byte(tc.doc))
+			got, err := projectAnswer(&Tool{Result: tc.result, projection: compileProjection(tc.result)}, []byte(tc.doc))
 			if err != nil {
 				t.Fatal(err)
 			}
 			if string(got) != tc.want {
-				t.Errorf("shape = %s, want %s", got, tc.want)
+				t.Errorf("projectAnswer = %s, want %s", got, tc.want)
 			}
 		})
 	}
-	if _, err := shape(&Tool{}, []byte("<html>")); err == nil {
+	if _, err := projectAnswer(&Tool{}, []byte("<html>")); err == nil {
 		t.Error("a non-JSON body must be an error")
 	}
 }

@@ -2,38 +2,46 @@ package registry
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"strconv"
 
+	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/tidwall/gjson"
 )
 
-// shape applies a single-resource tool's projection to APS's answer and
-// returns the JSON object the model sees, working on the raw bytes: an
-// object as it is, an array as {"items":[...],"count":N}, anything else as
-// {"result":v}. The result never shares doc's memory, so the caller may
-// reuse doc. (Listings are shaped as they are merged, in list.)
-func shape(t *Tool, doc []byte) ([]byte, error) {
-	if len(bytes.TrimSpace(doc)) == 0 {
-		doc = []byte("{}")
+// The step from APS's answer to what the model sees is projection: the
+// tool's result path applied to the answer (projectAnswer) or to each
+// listed item (projectItem, merged by the lister), giving the document. A
+// result is the MCP envelope around a document (successResult) or around
+// a sentence (errorResult).
+
+// projectAnswer applies a single-resource tool's projection to APS's
+// answer and returns the document the model sees, working on the raw
+// bytes: an object as it is, an array as {"items":[...],"count":N},
+// anything else as {"result":v}. The document never shares answer's
+// memory, so the caller may reuse answer.
+func projectAnswer(t *Tool, answer []byte) ([]byte, error) {
+	if len(bytes.TrimSpace(answer)) == 0 {
+		answer = []byte("{}")
 	}
-	if !gjson.ValidBytes(doc) {
+	if !gjson.ValidBytes(answer) {
 		return nil, fmt.Errorf("APS answered with a body that is not JSON")
 	}
 	if t.Result != "" {
-		doc = t.projection.apply(nil, view(doc)) // the same projection listings use
+		answer = t.projection.apply(nil, aliasString(answer)) // the same projection listings use
 	}
-	value := gjson.Parse(view(doc))
+	value := gjson.Parse(aliasString(answer))
 	raw := value.Raw
 	switch {
 	case value.IsObject():
-		return compact([]byte(raw)), nil
+		return unindent([]byte(raw)), nil
 	case value.IsArray():
 		count := 0
 		value.ForEach(func(_, _ gjson.Result) bool { count++; return true })
 		out := make([]byte, 0, len(raw)+32)
 		out = append(out, `{"items":`...)
-		out = append(out, compact([]byte(raw))...)
+		out = append(out, unindent([]byte(raw))...)
 		out = append(out, `,"count":`...)
 		out = strconv.AppendInt(out, int64(count), 10)
 		return append(out, '}'), nil
@@ -42,4 +50,25 @@ func shape(t *Tool, doc []byte) ([]byte, error) {
 	out = append(out, `{"result":`...)
 	out = append(out, raw...)
 	return append(out, '}'), nil
+}
+
+// pendingDocument is the document of an answer that says "not ready yet".
+func pendingDocument(message string) []byte {
+	out, _ := json.Marshal(map[string]any{"pending": true, "message": message})
+	return out
+}
+
+// successResult is a successful call's result: doc as structured content
+// and, as the MCP spec asks of tools that return structured content, the
+// same JSON as text. The text aliases doc's bytes (see aliasString): doc
+// is never written again once it is a result.
+func successResult(doc []byte) *mcp.CallToolResult {
+	return &mcp.CallToolResult{
+		Content:              []mcp.Content{mcp.NewTextContent(aliasString(doc))},
+		RawStructuredContent: doc,
+	}
+}
+
+func errorResult(format string, args ...any) *mcp.CallToolResult {
+	return mcp.NewToolResultError(fmt.Sprintf(format, args...))
 }

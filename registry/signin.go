@@ -30,11 +30,11 @@ func (rt *Runtime) signIn(ctx context.Context, t *Tool, login *authproviders.Log
 	res, err := srv.RequestURLElicitation(ctx, session, id, login.URL,
 		fmt.Sprintf("Sign in to Autodesk Platform Services so that %s can act as you.", t.Name))
 	if err != nil {
-		rt.Logger.Debug("URL elicitation not possible; returning the sign-in link", "tool", t.Name, "error", err)
+		rt.logger().Debug("URL elicitation not possible; returning the sign-in link", "tool", t.Name, "error", err)
 		return false
 	}
 	if res.Action != mcp.ElicitationResponseActionAccept {
-		rt.Logger.Info("sign-in declined", "tool", t.Name, "action", res.Action)
+		rt.logger().Info("sign-in declined", "tool", t.Name, "action", res.Action)
 		return false
 	}
 	waitCtx, cancel := context.WithTimeout(ctx, signInWait)

@@ -13,7 +13,9 @@
 // descriptions. Where NOTES.md §8 in that folder lists a spec defect that
 // touches these facts, the generator corrects it in
 // internal/extract/corrections.go and records the correction in the
-// operation's "fixes".
+// operation's "fixes". Spec mistakes go there and nowhere else; the
+// apshttp package documentation lists where the other kinds of APS quirk
+// go.
 //
 // To regenerate facts.json after the specs change, run
 //

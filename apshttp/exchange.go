@@ -1,0 +1,154 @@
+package apshttp
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+
+	"github.com/go-resty/resty/v2"
+)
+
+// TokenSource hands out APS access tokens and hears when APS rejects one.
+// authproviders.Provider satisfies it, so this package needs nothing else
+// of the auth kinds.
+type TokenSource interface {
+	// Token returns a valid access token.
+	Token(ctx context.Context) (string, error)
+	// Invalidate says APS rejected token, so the next Token fetches another.
+	Invalidate(token string)
+}
+
+// Observer is told about every exchange, for metrics. *metrics.Metrics
+// satisfies it.
+type Observer interface {
+	// APSRequest records one attempt; status is 0 when no answer came.
+	APSRequest(path string, status int)
+	// Retry records the retries one exchange took.
+	Retry(path string, retries int)
+}
+
+// Request is one APS request before the token is added.
+type Request struct {
+	Method string
+	Path   string // escaped, appended to the base URL as it is
+	Query  url.Values
+	Header http.Header
+	Body   []byte // JSON; sent as application/json when not nil
+	// Idempotent requests are retried after transient 5xx and lost
+	// connections; the others only after a 429, on which APS did nothing.
+	Idempotent bool
+	// PendingStatus is a 2xx status that means "not ready yet" (Model
+	// Derivative's 202), answered with a *PendingError; 0 means none.
+	PendingStatus int
+}
+
+// Exchanger is the way tool calls reach APS. Its zero Observer records
+// nothing and its zero Logger logs nothing; BaseURL, HTTP and Auth are
+// required.
+type Exchanger struct {
+	BaseURL  string // APS host, without a trailing slash
+	HTTP     *resty.Client
+	Auth     TokenSource
+	Retry    RetryPolicy
+	Observer Observer
+	Logger   *slog.Logger
+}
+
+// Tally counts the exchanges of one tool call and names the call in their
+// log lines.
+type Tally struct {
+	CallID   string // correlates the call's log lines
+	Requests int    // HTTP attempts, retries included
+	Retries  int
+}
+
+// Exchange is the one entry point to APS: it gets a token, sends req,
+// retries what the policy allows, reads the answer into into (reset
+// first) and classifies it. A 2xx answer comes back as into's bytes: the
+// caller owns into, so a listing reads all its pages into one buffer.
+// Anything else is an error: *TokenError, *TransportError, *PendingError
+// or *StatusError. When APS rejects the token (401) the source drops it
+// and req is sent once more with a fresh one.
+func (e *Exchanger) Exchange(ctx context.Context, req *Request, into *bytes.Buffer, tally *Tally) ([]byte, error) {
+	retryable := RetryTransient
+	if !req.Idempotent {
+		retryable = RetryRateLimited
+	}
+	for attempt := 0; ; attempt++ {
+		token, err := e.Auth.Token(ctx)
+		if err != nil {
+			return nil, &TokenError{Err: err}
+		}
+		resp, rs, err := e.Retry.Do(ctx, func() (*resty.Response, error) {
+			return e.send(ctx, req, token, into, tally)
+		}, retryable)
+		tally.Retries += rs.Retries
+		if e.Observer != nil {
+			e.Observer.Retry(req.Path, rs.Retries)
+		}
+		if err != nil {
+			return nil, &TransportError{Err: err, Retries: rs.Retries}
+		}
+		status := resp.StatusCode()
+		switch {
+		case status == http.StatusUnauthorized && attempt == 0:
+			e.Auth.Invalidate(token)
+			continue
+		case req.PendingStatus != 0 && status == req.PendingStatus:
+			return nil, &PendingError{Status: status}
+		case !resp.IsSuccess():
+			se := NewStatusError(status, into.Bytes())
+			se.Retries, se.RetryAfter = rs.Retries, rs.RetryAfter
+			return nil, se
+		}
+		return into.Bytes(), nil
+	}
+}
+
+// send is one attempt: the request with token, its answer read into into.
+func (e *Exchanger) send(ctx context.Context, req *Request, token string, into *bytes.Buffer, tally *Tally) (*resty.Response, error) {
+	tally.Requests++
+	r := e.HTTP.R().
+		SetContext(ctx).
+		SetAuthToken(token).
+		SetHeader("Accept", "application/json").
+		SetHeaderMultiValues(req.Header).
+		SetQueryParamsFromValues(req.Query).
+		SetDoNotParseResponse(true) // read below, into the caller's buffer
+	if req.Body != nil {
+		r.SetHeader("Content-Type", "application/json").SetBody(req.Body)
+	}
+	resp, err := r.Execute(req.Method, e.BaseURL+req.Path)
+	if err == nil {
+		err = readBody(resp, into)
+	}
+	status := 0
+	if err == nil {
+		status = resp.StatusCode()
+	}
+	if e.Observer != nil {
+		e.Observer.APSRequest(req.Path, status)
+	}
+	if (status == 0 || TransientStatus(status)) && e.Logger != nil {
+		e.Logger.Debug("APS request failed", "call_id", tally.CallID, "path", req.Path, "status", status, "error", err)
+	}
+	return resp, err
+}
+
+// readBody reads and closes the body of a response resty left unread,
+// sized up front from Content-Length when APS sends one.
+func readBody(resp *resty.Response, into *bytes.Buffer) error {
+	body := resp.RawBody()
+	defer body.Close()
+	into.Reset()
+	if n := resp.RawResponse.ContentLength; n > 0 && n < 1<<30 {
+		into.Grow(int(n) + bytes.MinRead) // ReadFrom wants MinRead free to try a read
+	}
+	if _, err := into.ReadFrom(body); err != nil {
+		return fmt.Errorf("reading APS's answer: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,107 @@
+// Package defaults is the one table of built-in settings: every profile
+// key that has a default, its value and what it means. An auth kind's own
+// keys (auth.redirect_uri of 3lo, say) are the kind's, with its defaults,
+// in package authproviders. The profile loader
+// takes its lowest layer from Map, the registry and the HTTP client fall
+// back to the typed constants, and --help and the generated docs render
+// the table with Lines and Markdown, so the value is written once.
+//
+// The package imports nothing of the project, so anything may use it.
+package defaults
+
+import (
+	"strconv"
+	"strings"
+	"time"
+)
+
+// The built-in values, typed for code that needs them at compile time.
+// Table lists each with its profile key.
+const (
+	Transport        = "http"
+	Addr             = "127.0.0.1:5000"
+	BaseURL          = "https://developer.api.autodesk.com"
+	ReadOnly         = true
+	MaxBodyBytes     = 1 << 20
+	Metrics          = true
+	Store            = "memory"
+	MaxItems         = 2000
+	MaxBytes         = 1 << 20 // of projected JSON: about what a model can take in
+	CallTimeout      = 2 * time.Minute
+	RequestTimeout   = 30 * time.Second
+	RetryMaxAttempts = 5
+	RetryBaseDelay   = 500 * time.Millisecond
+	RetryMaxDelay    = 20 * time.Second
+	RetryMaxWait     = 60 * time.Second
+)
+
+// Setting is one built-in default.
+type Setting struct {
+	Key     string // the profile key, e.g. "limits.request_timeout"
+	Value   any    // a string, bool, int or time.Duration
+	Meaning string // one line, for --help and the docs
+}
+
+// table is in the order a profile file lists its sections.
+var table = [...]Setting{
+	{"server.transport", Transport, "how MCP clients reach the server: http (streamable HTTP at /mcp) or stdio"},
+	{"server.addr", Addr, "host:port the HTTP transport listens on"},
+	{"server.max_body_bytes", MaxBodyBytes, "bytes one HTTP request body to the server may hold"},
+	{"server.metrics", Metrics, "serve Prometheus metrics at /metrics"},
+	{"server.store", Store, "a team server's shared state: memory (one process) or redis://host:port/db"},
+	{"tools.read_only", ReadOnly, "expose only tools that change nothing in APS"},
+	{"aps.base_url", BaseURL, "the APS host for token and API calls alike"},
+	{"limits.max_items", MaxItems, "items in one listing result"},
+	{"limits.max_bytes", MaxBytes, "bytes of projected items in one listing result"},
+	{"limits.call_timeout", CallTimeout, "one tool call, retries and all pages included"},
+	{"limits.request_timeout", RequestTimeout, "one HTTP request to APS, connection to last byte"},
+	{"retry.max_attempts", RetryMaxAttempts, "attempts of one APS request, the first included"},
+	{"retry.base_delay", RetryBaseDelay, "first backoff, doubled per retry, with jitter"},
+	{"retry.max_delay", RetryMaxDelay, "cap on one backoff"},
+	{"retry.max_wait", RetryMaxWait, "cap on all the waits of one request"},
+}
+
+// Table returns every built-in setting, in the order a profile lists its
+// sections. The slice is a copy; changing it changes no default.
+func Table() []Setting { return append([]Setting(nil), table[:]...) }
+
+// Map is the table as the profile loader's lowest layer: key to value,
+// durations written as a profile writes them ("30s").
+func Map() map[string]any {
+	m := make(map[string]any, len(table))
+	for _, s := range table {
+		if d, ok := s.Value.(time.Duration); ok {
+			m[s.Key] = formatDuration(d)
+			continue
+		}
+		m[s.Key] = s.Value
+	}
+	return m
+}
+
+// Text is the value as a profile file would write it.
+func (s Setting) Text() string {
+	switch v := s.Value.(type) {
+	case string:
+		return v
+	case bool:
+		return strconv.FormatBool(v)
+	case int:
+		return strconv.Itoa(v)
+	case time.Duration:
+		return formatDuration(v)
+	}
+	panic("defaults: setting " + s.Key + " has a value of a kind the table does not hold")
+}
+
+// formatDuration writes d without zero trailing units: "2m", not "2m0s".
+func formatDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}

@@ -1,0 +1,113 @@
+package registry
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/aps-mcp/aps-mcp/apshttp"
+	"github.com/aps-mcp/aps-mcp/authproviders"
+)
+
+// toolCall is one call of a tool: from the MCP request through the APS
+// exchanges to the MCP result.
+type toolCall struct {
+	rt       *Runtime
+	tool     *Tool
+	aps      apshttp.Exchanger
+	args     map[string]any // the arguments without the cursor
+	resume   *cursor        // where a listing continues; nil from its start
+	progress *progress
+	tally    apshttp.Tally // what the exchanges did, for the log line
+	items    int           // items in the result, for the log line
+	bytes    int           // bytes of its projected items
+}
+
+func (rt *Runtime) newCall(t *Tool) toolCall {
+	return toolCall{rt: rt, tool: t, aps: rt.exchanger(), tally: apshttp.Tally{CallID: randomHex(6)}}
+}
+
+// run answers the MCP request: invalid arguments, APS's failures and its
+// "not ready yet" are results the model reads; only a client that went
+// away is an error.
+func (c *toolCall) run(ctx context.Context, mreq mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+	t := c.tool
+	req, bad := c.request(mreq)
+	if bad != nil {
+		return bad, nil
+	}
+	budget := c.rt.limits(t).CallTimeout
+	callCtx, cancel := context.WithTimeout(ctx, budget)
+	defer cancel()
+	c.progress = newProgress(ctx, mreq)
+
+	doc, err := c.gather(callCtx, req)
+	var login *authproviders.LoginRequiredError
+	if errors.As(err, &login) {
+		if !c.rt.signIn(ctx, t, login) {
+			return loginResult(t, login), nil
+		}
+		// The person took their time to sign in; the call's budget starts now.
+		cancel()
+		callCtx, cancel = context.WithTimeout(ctx, budget)
+		defer cancel()
+		doc, err = c.gather(callCtx, req)
+	}
+	var pending *apshttp.PendingError
+	switch {
+	case err == nil:
+	case errors.As(err, &pending):
+		doc = pendingDocument(t.Pending.Message)
+	case ctx.Err() != nil:
+		return nil, ctx.Err() // the client went away or cancelled: nobody reads a result
+	case callCtx.Err() != nil:
+		return errorResult("%s stopped after its time budget of %v (limits.call_timeout in %s); narrow the request or raise the limit.",
+			t.Name, budget, c.rt.Profile.File), nil
+	default:
+		return c.rt.failure(t, req, err), nil
+	}
+	return successResult(doc), nil
+}
+
+// request reads the call's arguments, takes a listing's cursor out of
+// them, and builds the APS request; bad arguments give the result that
+// says so instead.
+func (c *toolCall) request(mreq mcp.CallToolRequest) (apiRequest, *mcp.CallToolResult) {
+	t := c.tool
+	args, ok := mreq.Params.Arguments.(map[string]any)
+	if !ok && mreq.Params.Arguments != nil {
+		return apiRequest{}, errorResult("Invalid arguments for %s: arguments must be a JSON object.", t.Name)
+	}
+	if t.Paginate != nil {
+		var err error
+		if args, c.resume, err = c.rt.takeCursor(t, args); err != nil {
+			return apiRequest{}, errorResult("Invalid arguments for %s: %v", t.Name, err)
+		}
+	}
+	c.args = args
+	req, err := t.buildRequest(args)
+	if err != nil {
+		return apiRequest{}, errorResult("Invalid arguments for %s: %v", t.Name, err)
+	}
+	return req, nil
+}
+
+// gather exchanges the tool's request with APS, following the listing's
+// pages when it has them, and returns the projected document.
+func (c *toolCall) gather(ctx context.Context, req apiRequest) ([]byte, error) {
+	if c.tool.Paginate != nil {
+		return c.list(ctx, req)
+	}
+	into := c.rt.bodies.Get()
+	defer c.rt.bodies.Put(into) // projectAnswer's result is a copy
+	body, err := c.aps.Exchange(ctx, &req.Request, into, &c.tally)
+	if err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	doc, err := projectAnswer(c.tool, body)
+	c.rt.Metrics.Shaped(c.tool.Name, len(body), time.Since(start))
+	return doc, err
+}

@@ -1,0 +1,233 @@
+package registry
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/tidwall/gjson"
+)
+
+// maxPages stops a listing whose pages never end, whatever the caps.
+const maxPages = 10000
+
+// list follows the tool's pagination from the first page (or from the
+// call's cursor), projecting each item as it arrives, until the last page
+// or a cap. At a cap the document carries a cursor that continues exactly
+// there.
+func (c *toolCall) list(ctx context.Context, req apiRequest) ([]byte, error) {
+	l := c.newLister(req)
+	page := c.rt.bodies.Get() // every page is read into it in turn
+	defer c.rt.bodies.Put(page)
+	for n := 1; ; n++ {
+		body, err := c.aps.Exchange(ctx, &l.req.Request, page, &c.tally)
+		if err != nil {
+			return nil, err
+		}
+		inPage, err := l.takePage(n, body)
+		if err != nil {
+			return nil, err
+		}
+		if l.truncated {
+			break
+		}
+		more, err := l.advance(n, body, inPage)
+		if err != nil {
+			return nil, err
+		}
+		if !more {
+			break
+		}
+	}
+	doc, err := l.finish()
+	c.items, c.bytes = l.count, l.itemBytes
+	return doc, err
+}
+
+// lister is one listing in progress: where it is, and the document it
+// writes. It holds no pointer to the toolCall, which escape analysis
+// would then move to the heap on every call.
+type lister struct {
+	rt        *Runtime
+	tool      *Tool
+	args      map[string]any // the call's, which a cursor is bound to
+	progress  *progress
+	pg        *Paginate
+	style     pageStyle
+	lim       Limits
+	req       apiRequest // the request of the page being read
+	at        pagePos    // what of req changes from page to page
+	ownBody   []byte     // the body the arguments built, which cursors leave out
+	skip      int        // items of this page an earlier call already returned
+	out       []byte     // the document, items written as they are projected
+	itemsAt   int        // where the items array starts in out
+	warnings  []byte     // the pages' warnings: an open JSON array, or nil
+	count     int        // items in out
+	itemBytes int        // bytes of the items array, once finished
+
+	truncated bool    // a cap stopped the listing
+	resumeAt  *cursor // where a truncated listing continues
+}
+
+// newLister starts at the first page, or where the call's cursor says.
+func (c *toolCall) newLister(req apiRequest) lister {
+	pg := c.tool.Paginate
+	l := lister{rt: c.rt, tool: c.tool, args: c.args, progress: c.progress,
+		pg: pg, style: pageStyles[pg.Style], lim: c.rt.limits(c.tool), req: req, ownBody: req.Body}
+	at := l.style.first(pg, pagePos{query: req.Query, body: req.Body})
+	if r := c.resume; r != nil {
+		at.query, l.skip = r.at.query, r.skip
+		if r.at.body != nil {
+			at.body = r.at.body
+		}
+	}
+	l.moveTo(at)
+	return l
+}
+
+func (l *lister) moveTo(at pagePos) {
+	l.at = at
+	l.req.Query, l.req.Body = at.query, at.body
+}
+
+// takePage projects the items of one page into the document, skipping
+// those an earlier call returned, until a cap; it returns how many items
+// the page held.
+func (l *lister) takePage(n int, body []byte) (int, error) {
+	l.reserve(len(body))
+	start := time.Now()
+	doc := aliasString(body) // read only while body is: items are copied out
+	arr := gjson.Get(doc, l.pg.Items)
+	if !arr.IsArray() {
+		return 0, fmt.Errorf("APS answered without the %q array this tool lists", l.pg.Items)
+	}
+	if l.pg.Warnings != "" {
+		l.warnings = appendArray(l.warnings, gjson.Get(doc, l.pg.Warnings))
+	}
+	inPage := 0
+	arr.ForEach(func(_, item gjson.Result) bool {
+		inPage++
+		return l.takeItem(item, inPage)
+	})
+	l.skip = 0
+	l.rt.Metrics.Shaped(l.tool.Name, len(body), time.Since(start))
+	l.progress.page(n, l.count, gjson.Get(doc, l.pg.Total))
+	return inPage, nil
+}
+
+// reserve makes room in the document for a page of pageLen bytes:
+// projected items are smaller than the page they came in.
+func (l *lister) reserve(pageLen int) {
+	if l.out == nil {
+		l.out = make([]byte, 0, pageLen+256)
+		l.out = append(l.out, `{"items":[`...)
+		l.itemsAt = len(l.out) - 1
+	} else if cap(l.out)-len(l.out) < pageLen {
+		// Double rather than let append grow a large result by a
+		// quarter at a time, copying it over and over.
+		l.out = slices.Grow(l.out, max(pageLen, cap(l.out)))
+	}
+}
+
+// takeItem adds the page's item number inPage to the document unless an
+// earlier call returned it, and reports whether the listing goes on: at
+// a cap it stops, with a cursor at this item.
+func (l *lister) takeItem(item gjson.Result, inPage int) bool {
+	if inPage <= l.skip {
+		return true
+	}
+	if l.count == l.lim.MaxItems {
+		l.truncated = true
+	} else {
+		mark := len(l.out)
+		if l.count > 0 {
+			l.out = append(l.out, ',')
+		}
+		l.out = projectItem(l.out, l.tool, item)
+		if l.count > 0 && len(l.out)-l.itemsAt > l.lim.MaxBytes {
+			l.out, l.truncated = l.out[:mark], true
+		}
+	}
+	if l.truncated {
+		l.resumeAt = l.cursorAt(l.at, inPage-1)
+		return false
+	}
+	l.count++
+	return true
+}
+
+// advance moves to the page after body, reporting false after the last
+// page or at a cap on a page boundary (with a cursor at the next page).
+func (l *lister) advance(n int, body []byte, inPage int) (bool, error) {
+	next, more, err := l.style.next(l.pg, l.at, body, inPage)
+	if err != nil || !more {
+		return false, err
+	}
+	if l.count == l.lim.MaxItems || n == maxPages {
+		l.truncated, l.resumeAt = true, l.cursorAt(next, 0)
+		return false, nil
+	}
+	l.moveTo(next)
+	return true, nil
+}
+
+// cursorAt is where a continuation starts: at, skipping skip items. The
+// body the arguments build is left out, as the continuing call builds it
+// again.
+func (l *lister) cursorAt(at pagePos, skip int) *cursor {
+	if bytes.Equal(at.body, l.ownBody) {
+		at.body = nil
+	}
+	return &cursor{at: at, skip: skip}
+}
+
+// finish closes the document: the items, their count, the pages'
+// warnings and, when a cap stopped the listing, the cursor and a note.
+func (l *lister) finish() ([]byte, error) {
+	out := append(l.out, ']')
+	l.itemBytes = len(out) - l.itemsAt
+	if spare := cap(out) - len(out); spare > 1<<20 && spare > len(out)/4 {
+		// The result lives on while it is encoded, in several copies; do
+		// not keep doubling's spare room with it.
+		out = bytes.Clone(out)
+	}
+	out = append(out, `,"count":`...)
+	out = strconv.AppendInt(out, int64(l.count), 10)
+	if l.warnings != nil {
+		out = append(out, `,"warnings":`...)
+		out = append(out, l.warnings...)
+		out = append(out, ']')
+	}
+	if l.truncated {
+		t := l.tool
+		token, err := l.rt.encodeCursor(t, l.args, l.resumeAt)
+		if err != nil {
+			return nil, err
+		}
+		note := fmt.Sprintf("Listing stopped at its cap (%d items or %d bytes); more exist. To continue, call %s again with the same arguments and cursor set to the value of \"cursor\".",
+			l.lim.MaxItems, l.lim.MaxBytes, t.Name)
+		out = append(out, `,"truncated":true,"cursor":`...)
+		out = strconv.AppendQuote(out, token)
+		out = append(out, `,"note":`...)
+		out = strconv.AppendQuote(out, note)
+	}
+	return append(out, '}'), nil
+}
+
+// appendArray adds the elements of arr to the open JSON array in dst
+// ("[a,b" without its closing bracket), starting it when dst is nil.
+func appendArray(dst []byte, arr gjson.Result) []byte {
+	arr.ForEach(func(_, v gjson.Result) bool {
+		if dst == nil {
+			dst = []byte{'['}
+		} else {
+			dst = append(dst, ',')
+		}
+		dst = append(dst, v.Raw...)
+		return true
+	})
+	return dst
+}

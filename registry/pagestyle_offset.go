@@ -1,0 +1,46 @@
+package registry
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/tidwall/gjson"
+)
+
+// offset is the style "offset": limit/offset, stopping at a total the page
+// reports (ACC "pagination.totalResults").
+type offset struct{}
+
+func init() { registerPageStyle("offset", offset{}) }
+
+func (offset) check(pg *Paginate) []fieldMessage {
+	var out []fieldMessage
+	if pg.Total == "" {
+		out = append(out, fieldMessage{"total", "missing: the gjson path to the total number of items"})
+	} else if err := checkGJSONPath(pg.Total); err != nil {
+		out = append(out, fieldMessage{"total", fmt.Sprintf("invalid gjson path %q: %v", pg.Total, err)})
+	}
+	if pg.OffsetParam == "" {
+		out = append(out, fieldMessage{"offset_param", "missing: the query parameter that carries the offset"})
+	}
+	return out
+}
+
+func (offset) first(pg *Paginate, at pagePos) pagePos { return sizeInQuery(pg, at) }
+
+// next advances the offset by the items the page held, until the reported
+// total is reached or a page comes back empty.
+func (offset) next(pg *Paginate, at pagePos, page []byte, inPage int) (pagePos, bool, error) {
+	total := gjson.GetBytes(page, pg.Total)
+	if !total.Exists() {
+		return pagePos{}, false, fmt.Errorf("APS answered without the total %q this listing pages by", pg.Total)
+	}
+	n, _ := strconv.Atoi(at.query.Get(pg.OffsetParam))
+	n += inPage
+	if inPage == 0 || int64(n) >= total.Int() {
+		return pagePos{}, false, nil
+	}
+	next := cloneQuery(at.query)
+	next.Set(pg.OffsetParam, strconv.Itoa(n))
+	return pagePos{query: next, body: at.body}, true, nil
+}

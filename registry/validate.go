@@ -1,0 +1,209 @@
+package registry
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/aps-mcp/aps-mcp/internal/strictyaml"
+)
+
+var (
+	toolNameRE  = regexp.MustCompile(`^[a-z][a-z0-9_]{0,63}$`)
+	paramNameRE = regexp.MustCompile(`^[a-z][a-z0-9_]{0,63}$`)
+	placeholder = regexp.MustCompile(`\{([^{}]*)\}`)
+	methods     = []string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"}
+	locations   = []string{InPath, InQuery, InHeader, InBody}
+	types       = []string{"string", "integer", "number", "boolean", "array", "object"}
+	scalarTypes = []string{"string", "integer", "number", "boolean"}
+	headerName  = regexp.MustCompile(`^[A-Za-z0-9!#$%&'*+.^_|~-]+$`)
+)
+
+// validator reports what is wrong with a decoded catalogue, and changes
+// nothing in it: what a call needs is derived afterwards, by compile.
+type validator struct {
+	doc      *strictyaml.Document
+	opts     LoadOptions
+	problems strictyaml.Problems
+}
+
+func (v *validator) add(tool, field, format string, args ...any) {
+	path := "tools." + tool
+	if tool == "" {
+		path = ""
+	}
+	if field != "" {
+		if path != "" {
+			path += "."
+		}
+		path += field
+	}
+	subject := ""
+	if tool != "" {
+		subject = "tool " + tool
+	}
+	v.problems = append(v.problems, strictyaml.Problem{
+		File: v.doc.File, Line: v.doc.Line(path), Subject: subject, Field: field,
+		Message: fmt.Sprintf(format, args...),
+	})
+}
+
+func (v *validator) catalog(c *Catalog) {
+	if c.Version != 1 {
+		v.add("", "version", "must be 1, got %d", c.Version)
+	}
+	if len(c.Tools) == 0 {
+		v.add("", "tools", "no tools declared")
+	}
+	for name, ts := range c.Toolsets {
+		if ts == nil || strings.TrimSpace(ts.Description) == "" {
+			v.problems = append(v.problems, strictyaml.Problem{File: v.doc.File, Line: v.doc.Line("toolsets." + name),
+				Subject: "toolset " + name, Field: "description", Message: "missing"})
+		}
+	}
+	for _, name := range c.Names() {
+		t := c.Tools[name]
+		if t == nil {
+			v.add(name, "", "empty tool declaration")
+			continue
+		}
+		v.tool(c, t)
+	}
+}
+
+func (v *validator) tool(c *Catalog, t *Tool) {
+	n := t.Name
+	if !toolNameRE.MatchString(n) {
+		v.add(n, "", "tool name must be snake_case: lower-case letters, digits and _, starting with a letter, at most 64 characters")
+	}
+	if strings.TrimSpace(t.Title) == "" {
+		v.add(n, "title", "missing: a short human-readable name")
+	}
+	if strings.TrimSpace(t.Description) == "" {
+		v.add(n, "description", "missing")
+	}
+	for h, val := range t.Headers {
+		if !headerName.MatchString(h) || strings.ContainsFunc(val, isControl) {
+			v.add(n, "headers."+h, "not a valid header name and value")
+		}
+	}
+	if t.Pending != nil && (t.Pending.Status < 201 || t.Pending.Status > 299 || strings.TrimSpace(t.Pending.Message) == "") {
+		v.add(n, "pending", "needs a 2xx status other than 200 and a message")
+	}
+	switch {
+	case t.Toolset == "":
+		v.add(n, "toolset", "missing")
+	case c.Toolsets[t.Toolset] == nil:
+		v.add(n, "toolset", "unknown toolset %q (declare it under toolsets)", t.Toolset)
+	}
+	if len(t.Auth) == 0 {
+		v.add(n, "auth", "missing: list the auth kinds that can serve this tool (known: %s)", strings.Join(v.opts.AuthKinds, ", "))
+	}
+	for i, k := range t.Auth {
+		if !slices.Contains(v.opts.AuthKinds, k) {
+			v.add(n, fmt.Sprintf("auth.%d", i), "unknown auth kind %q (known: %s)", k, strings.Join(v.opts.AuthKinds, ", "))
+		}
+	}
+	for i, s := range t.Scopes {
+		if v.opts.ValidScope != nil && !v.opts.ValidScope(s) {
+			v.add(n, fmt.Sprintf("scopes.%d", i), "unknown APS scope %q", s)
+		}
+	}
+	method := strings.ToUpper(t.Method) // as compile will write it
+	if !slices.Contains(methods, method) {
+		v.add(n, "method", "must be one of %s, got %q", strings.Join(methods, ", "), method)
+	}
+	v.path(t)
+	for _, pn := range sortedKeys(t.Params) {
+		v.param(t, method, pn, t.Params[pn])
+	}
+	if t.Paginate != nil {
+		v.paginate(t)
+	}
+	if t.Result != "" {
+		if err := checkGJSONPath(t.Result); err != nil {
+			v.add(n, "result", "invalid gjson path %q: %v", t.Result, err)
+		}
+	}
+	if t.MaxItems < 0 {
+		v.add(n, "max_items", "must not be negative")
+	}
+	if t.MaxBytes < 0 {
+		v.add(n, "max_bytes", "must not be negative")
+	}
+}
+
+// path checks the template and that its placeholders and the path
+// parameters match one to one.
+func (v *validator) path(t *Tool) {
+	n := t.Name
+	if !strings.HasPrefix(t.Path, "/") {
+		v.add(n, "path", "must start with /, got %q", t.Path)
+		return
+	}
+	if strings.ContainsAny(t.Path, "?#") {
+		v.add(n, "path", "must not contain a query or fragment; declare query parameters under params")
+	}
+	seen := map[string]bool{}
+	for _, m := range placeholder.FindAllStringSubmatch(t.Path, -1) {
+		ph := m[1]
+		if seen[ph] {
+			v.add(n, "path", "placeholder {%s} appears twice", ph)
+		}
+		seen[ph] = true
+		p, ok := t.Params[ph]
+		switch {
+		case !ok || p == nil:
+			v.add(n, "path", "placeholder {%s} has no matching parameter (add params.%s with in: path)", ph, ph)
+		case p.In != InPath:
+			v.add(n, "params."+ph+".in", "parameter %s fills placeholder {%s} so it must be in: path, got %q", ph, ph, p.In)
+		}
+	}
+	for _, seg := range strings.Split(t.Path, "/") {
+		if strings.Contains(seg, "{") && !placeholder.MatchString(seg) || strings.Count(seg, "{") != strings.Count(seg, "}") {
+			v.add(n, "path", "malformed placeholder in segment %q", seg)
+		}
+	}
+	for pn, p := range t.Params {
+		if p != nil && p.In == InPath && !seen[pn] {
+			v.add(n, "params."+pn, "path parameter %s has no {%s} placeholder in path %q", pn, pn, t.Path)
+		}
+	}
+}
+
+func (v *validator) paginate(t *Tool) {
+	n, pg := t.Name, t.Paginate
+	style, ok := pageStyles[pg.Style]
+	if !ok {
+		v.add(n, "paginate.style", "unknown pagination style %q (known: %s)", pg.Style, strings.Join(sortedKeys(pageStyles), ", "))
+		return
+	}
+	if pg.Items == "" {
+		v.add(n, "paginate.items", "missing: the gjson path to each page's array of items")
+	} else if err := checkGJSONPath(pg.Items); err != nil {
+		v.add(n, "paginate.items", "invalid gjson path %q: %v", pg.Items, err)
+	}
+	if pg.Warnings != "" {
+		if err := checkGJSONPath(pg.Warnings); err != nil {
+			v.add(n, "paginate.warnings", "invalid gjson path %q: %v", pg.Warnings, err)
+		}
+	}
+	if _, clash := t.Params[CursorArg]; clash {
+		v.add(n, "params."+CursorArg, "paginated tools get a %q argument of their own; rename this parameter", CursorArg)
+	}
+	for _, msg := range style.check(pg) {
+		v.add(n, "paginate."+msg.field, "%s", msg.message)
+	}
+	if (pg.PageSizeParam == "") != (pg.PageSize == 0) {
+		v.add(n, "paginate.page_size", "page_size and page_size_param go together")
+	}
+	if pg.PageSize < 0 {
+		v.add(n, "paginate.page_size", "must be positive")
+	}
+	for pn, p := range t.Params {
+		if p != nil && pg.PageSizeParam != "" && p.In == InQuery && p.WireName(pn) == pg.PageSizeParam {
+			v.add(n, "paginate.page_size_param", "%q is also declared as parameter %s; the paginator sets it", pg.PageSizeParam, pn)
+		}
+	}
+}
