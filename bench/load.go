@@ -209,7 +209,7 @@ type loadResult struct {
 // concurrency, with the floor measured alongside.
 func measureLoad(ctx context.Context, env serverEnv, emu *emulatorProc, o options, rc *resty.Client, token string) (*loadResult, error) {
 	progressf("starting the server (HTTP)")
-	srv, err := startServer(ctx, env, "", o.profileDir != "")
+	srv, err := startServer(ctx, env, serverSpec{pprof: o.profileDir != ""})
 	if err != nil {
 		return nil, err
 	}
