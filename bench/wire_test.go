@@ -212,11 +212,38 @@ func TestRawCallerSendsBearerOnEveryRequest(t *testing.T) {
 	}
 }
 
+// TestMergedCell: a cell measured in two windows adds up as one over both.
+func TestMergedCell(t *testing.T) {
+	ms := func(n ...int) []time.Duration {
+		var d []time.Duration
+		for _, v := range n {
+			d = append(d, time.Duration(v)*time.Millisecond)
+		}
+		return d
+	}
+	a := cell{path: "p", concurrency: 4, calls: 3, elapsed: time.Second, lats: ms(1, 2, 9), serverCPU: 100 * time.Microsecond, errors: 1, firstErr: "first"}
+	b := cell{path: "p", concurrency: 4, calls: 1, elapsed: time.Second, lats: ms(5), serverCPU: 500 * time.Microsecond, errors: 2, firstErr: "second"}
+	m := a.merged(b)
+	if m.calls != 4 || m.elapsed != 2*time.Second || m.perSecond() != 2 {
+		t.Errorf("calls %d over %v (%.1f/s), want 4 over 2s", m.calls, m.elapsed, m.perSecond())
+	}
+	if m.p50 != 2*time.Millisecond || m.p99 != 9*time.Millisecond {
+		t.Errorf("p50 %v, p99 %v, want 2ms and 9ms", m.p50, m.p99)
+	}
+	if m.serverCPU != 200*time.Microsecond { // (3×100 + 1×500) / 4
+		t.Errorf("server CPU/call %v, want 200µs", m.serverCPU)
+	}
+	if m.errors != 3 || m.firstErr != "first" {
+		t.Errorf("errors %d (%q), want 3 and the first window's", m.errors, m.firstErr)
+	}
+}
+
 func TestSlug(t *testing.T) {
 	for in, want := range map[string]string{
 		"raw JSON-RPC, stateless":    "raw-json-rpc-stateless",
 		"go-sdk client":              "go-sdk-client",
 		"direct APS request (floor)": "direct-aps-request-floor",
+		teamOAuthName:                "raw-json-rpc-stateless-team-oauth-bearer",
 	} {
 		if got := slug(in); got != want {
 			t.Errorf("slug(%q) = %q, want %q", in, got, want)
