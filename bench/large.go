@@ -62,7 +62,7 @@ func measureLarge(ctx context.Context, env serverEnv, emu *emulatorProc, n int) 
 	if err != nil {
 		return nil, err
 	}
-	srv, err := startServer(ctx, env, profiles, false)
+	srv, err := startServer(ctx, env, serverSpec{profilesDir: profiles})
 	if err != nil {
 		return nil, err
 	}

@@ -33,9 +33,34 @@ type cell struct {
 	// process (0 for the floor, which has none), of the emulator process
 	// and of this process (the clients).
 	serverCPU, emulatorCPU, benchCPU time.Duration
+	// lats are the latencies of the calls counted, sorted, for merging
+	// cells measured in parts (nil once no longer needed).
+	lats []time.Duration
 }
 
 func (c cell) perSecond() float64 { return float64(c.calls) / c.elapsed.Seconds() }
+
+// merged is c and o, the same path at the same concurrency measured in
+// two windows, as one cell over both.
+func (c cell) merged(o cell) cell {
+	m := c
+	m.lats = slices.Concat(c.lats, o.lats)
+	slices.Sort(m.lats)
+	m.calls, m.elapsed = len(m.lats), c.elapsed+o.elapsed
+	m.p50, m.p99 = percentile(m.lats, 50), percentile(m.lats, 99)
+	perCall := func(a, b time.Duration) time.Duration {
+		if m.calls == 0 {
+			return 0
+		}
+		return (a*time.Duration(c.calls) + b*time.Duration(o.calls)) / time.Duration(m.calls)
+	}
+	m.serverCPU, m.emulatorCPU, m.benchCPU = perCall(c.serverCPU, o.serverCPU), perCall(c.emulatorCPU, o.emulatorCPU), perCall(c.benchCPU, o.benchCPU)
+	m.errors += o.errors
+	if m.firstErr == "" {
+		m.firstErr = o.firstErr
+	}
+	return m
+}
 
 // runCell connects n callers, lets them call back to back for warmup, then
 // counts the calls that complete in the next d and their latencies. It
@@ -126,7 +151,7 @@ func runCell(ctx context.Context, p path, n int, warmup, d time.Duration, procs 
 	}
 	all := slices.Concat(lat...)
 	slices.Sort(all)
-	c.calls, c.elapsed = len(all), d
+	c.calls, c.elapsed, c.lats = len(all), d, all
 	c.p50, c.p99 = percentile(all, 50), percentile(all, 99)
 	if c.calls > 0 {
 		c.serverCPU = (cpuAt[1].server - cpuAt[0].server) / time.Duration(c.calls)
@@ -209,7 +234,7 @@ type loadResult struct {
 // concurrency, with the floor measured alongside.
 func measureLoad(ctx context.Context, env serverEnv, emu *emulatorProc, o options, rc *resty.Client, token string) (*loadResult, error) {
 	progressf("starting the server (HTTP)")
-	srv, err := startServer(ctx, env, "", o.profileDir != "")
+	srv, err := startServer(ctx, env, serverSpec{pprof: o.profileDir != ""})
 	if err != nil {
 		return nil, err
 	}
@@ -282,6 +307,7 @@ func measureLoad(ctx context.Context, env serverEnv, emu *emulatorProc, o option
 			if err != nil {
 				return nil, fmt.Errorf("%s at concurrency %d: %w", p.name, n, err)
 			}
+			got.lats = nil
 			res.cells = append(res.cells, got)
 			if tg.server && n == top {
 				if res.peakRSS[p.name], err = procStatus(srv.pid(), "VmHWM"); err != nil {

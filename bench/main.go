@@ -3,10 +3,11 @@
 // program again, as a third process, on loopback) and reports, in one
 // run, tools/call throughput and latency for both MCP protocol
 // generations next to the same APS request made directly (the floor),
+// a call through a team server's OAuth against the same call without it,
 // stdio start-up time, the server's memory, one very large listing, and
 // how many tokens the emulator issued.
 //
-//	go run ./bench                       # about 2 minutes with the defaults
+//	go run ./bench                       # about 3 minutes with the defaults
 //	go run ./bench -duration 1s -large=false
 //	go run ./bench -markdown BENCHMARKS.md
 //
@@ -49,7 +50,7 @@ func main() {
 	flag.IntVar(&o.objects, "objects", 100000, "objects in the large listing's bucket (`N`, pages of 100)")
 	flag.IntVar(&o.startupRuns, "startup-runs", 10, "how many times to time stdio start-up (`N`)")
 	flag.StringVar(&o.markdown, "markdown", "", "also write the report as Markdown to `FILE`")
-	flag.StringVar(&o.profileDir, "cpuprofile", "", "also save the server's CPU profile during each load cell through it in `DIR` (go tool pprof DIR/raw-json-rpc-stateless-c16.pprof); profiling costs the server some CPU, so take the figures from a run without it")
+	flag.StringVar(&o.profileDir, "cpuprofile", "", "also save the server's CPU profile during each load cell through it in `DIR` (go tool pprof DIR/raw-json-rpc-stateless-c16.pprof; the OAuth rows' cells are measured in two halves, one profile each); profiling costs the server some CPU, so take the figures from a run without it")
 	serveEmu := flag.Bool(serveEmulatorFlag, false, "internal: be the APS emulator process the benchmark starts")
 	serveStub := flag.String(serveStubFlag, "", "internal: be the mcp-go stub process, answering with the JSON in `FILE`")
 	flag.Parse()
@@ -154,6 +155,10 @@ func run(ctx context.Context, o options) error {
 		return err
 	}
 	rep.serverProcs = 1
+
+	if rep.oauth, err = measureOAuth(ctx, env, emu, o); err != nil {
+		return err
+	}
 
 	if o.large {
 		if rep.large, err = measureLarge(ctx, env, emu, o.objects); err != nil {

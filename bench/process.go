@@ -71,17 +71,31 @@ func (e serverEnv) environ() []string {
 	}
 }
 
+// serverSpec says which server process to start: the profile (2lo when
+// empty) from profilesDir (the shipped profiles when empty), with the
+// pprof endpoints or not, and env adding variables that name the address
+// the server will listen on (a callback or public URL).
+type serverSpec struct {
+	profile, profilesDir string
+	pprof                bool
+	env                  func(addr string) []string
+}
+
 // command is the server binary with the common flags; it runs in an empty
 // directory so no .env is read.
-func (e serverEnv) command(profilesDir string, extra ...string) (*exec.Cmd, error) {
+func (e serverEnv) command(spec serverSpec, extra ...string) (*exec.Cmd, error) {
 	dir, err := os.MkdirTemp(e.workDir, "proc-")
 	if err != nil {
 		return nil, err
 	}
+	profilesDir, profile := spec.profilesDir, spec.profile
 	if profilesDir == "" {
 		profilesDir = filepath.Join(e.root, "profiles")
 	}
-	args := append([]string{"--profile", "2lo", "--no-reload", "--log-level", "warn",
+	if profile == "" {
+		profile = "2lo"
+	}
+	args := append([]string{"--profile", profile, "--no-reload", "--log-level", "warn",
 		"--tools", filepath.Join(e.root, "tools.yaml"), "--profiles", profilesDir}, extra...)
 	cmd := exec.Command(e.bin, args...)
 	cmd.Dir, cmd.Env = dir, e.environ()
@@ -104,27 +118,30 @@ type serverProc struct {
 // until it answers /healthz. At --log-level warn the server does not log
 // its URL, so the port is chosen here: a listener on 127.0.0.1:0 tells a
 // free one, closed just before the server binds it.
-// With withPprof the server also serves its profiling endpoints
+// With spec.pprof the server also serves its profiling endpoints
 // (pprofURL) on another such port.
-func startServer(ctx context.Context, env serverEnv, profilesDir string, withPprof bool) (*serverProc, error) {
+func startServer(ctx context.Context, env serverEnv, spec serverSpec) (*serverProc, error) {
 	addr, err := freeLoopbackPort()
 	if err != nil {
 		return nil, err
 	}
 	args := []string{"--transport", "http", "--addr", addr}
 	pprofAddr := ""
-	if withPprof {
+	if spec.pprof {
 		if pprofAddr, err = freeLoopbackPort(); err != nil {
 			return nil, err
 		}
 		args = append(args, "--pprof", pprofAddr)
 	}
-	cmd, err := env.command(profilesDir, args...)
+	cmd, err := env.command(spec, args...)
 	if err != nil {
 		return nil, err
 	}
+	if spec.env != nil {
+		cmd.Env = append(cmd.Env, spec.env(addr)...)
+	}
 	p := &serverProc{cmd: cmd, url: "http://" + addr + "/mcp", stderr: &syncBuffer{}, exited: make(chan struct{})}
-	if withPprof {
+	if spec.pprof {
 		p.pprofURL = "http://" + pprofAddr + "/debug/pprof"
 	}
 	cmd.Stderr = p.stderr

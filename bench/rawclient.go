@@ -56,6 +56,12 @@ func rawPath(endpoint, protocol string, call rawCall) path {
 // dialRaw connects one raw client to the MCP endpoint and, for the
 // session protocol, initializes its session.
 func dialRaw(ctx context.Context, endpoint, protocol string, call rawCall) (*rawCaller, error) {
+	return dialRawBearer(ctx, endpoint, protocol, call, "")
+}
+
+// dialRawBearer is dialRaw for an endpoint behind OAuth: every request
+// carries the access token (none when empty) in its Authorization header.
+func dialRawBearer(ctx context.Context, endpoint, protocol string, call rawCall, accessToken string) (*rawCaller, error) {
 	u, err := url.Parse(endpoint)
 	if err != nil {
 		return nil, err
@@ -65,6 +71,9 @@ func dialRaw(ctx context.Context, endpoint, protocol string, call rawCall) (*raw
 		return nil, err
 	}
 	c := &rawCaller{conn: conn, path: u.RequestURI(), protocol: protocol, rc: call}
+	if accessToken != "" {
+		c.auth = []string{"Authorization", "Bearer " + accessToken}
+	}
 	if protocol == legacyProtocol {
 		if err := c.initialize(ctx); err != nil {
 			c.close()
@@ -82,7 +91,14 @@ type rawCaller struct {
 	rc        rawCall
 	id        int
 	lastBytes int // size of the last answer's body
+	// auth is the Authorization header (name, value) every request
+	// carries behind OAuth, else empty; headers is the header list of the
+	// request being sent, reused from call to call.
+	auth, headers []string
 }
+
+// postHeaders are the headers of every POST, as the SDK clients send them.
+var postHeaders = []string{"Content-Type", "application/json", "Accept", "application/json, text/event-stream"}
 
 // initialize opens a legacy session as go-sdk's client does.
 func (c *rawCaller) initialize(ctx context.Context) error {
@@ -140,7 +156,7 @@ func (c *rawCaller) call(ctx context.Context) error {
 // post sends one message with the headers the SDK clients send and
 // returns the answer (with an empty body for a notification's 202).
 func (c *rawCaller) post(ctx context.Context, method, name, body string) (wireAnswer, error) {
-	h := []string{"Content-Type", "application/json", "Accept", "application/json, text/event-stream"}
+	h := append(append(c.headers[:0], postHeaders...), c.auth...)
 	if c.protocol == modernProtocol {
 		h = append(h, "Mcp-Protocol-Version", modernProtocol, "Mcp-Method", method)
 		if name != "" {
@@ -149,6 +165,7 @@ func (c *rawCaller) post(ctx context.Context, method, name, body string) (wireAn
 	} else if c.session != "" {
 		h = append(h, "Mcp-Protocol-Version", legacyProtocol, "Mcp-Session-Id", c.session)
 	}
+	c.headers = h
 	a, err := c.conn.exchange(ctx, "POST", c.path, h, []byte(body))
 	switch {
 	case err != nil:
@@ -168,7 +185,8 @@ func (c *rawCaller) post(ctx context.Context, method, name, body string) (wireAn
 func (c *rawCaller) close() {
 	if c.session != "" {
 		ctx, cancel := context.WithTimeout(context.Background(), connectTimeout)
-		_, _ = c.conn.exchange(ctx, "DELETE", c.path, []string{"Mcp-Session-Id", c.session, "Mcp-Protocol-Version", legacyProtocol}, nil)
+		h := append(append(c.headers[:0], c.auth...), "Mcp-Session-Id", c.session, "Mcp-Protocol-Version", legacyProtocol)
+		_, _ = c.conn.exchange(ctx, "DELETE", c.path, h, nil)
 		cancel()
 	}
 	c.conn.close()

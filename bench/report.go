@@ -19,6 +19,7 @@ type report struct {
 	buildTime     time.Duration
 	startup       startupResult
 	load          *loadResult
+	oauth         *oauthResult
 	large         *largeResult
 	tokenRequests int64
 	serverProcs   int // HTTP server processes that called APS
@@ -38,31 +39,8 @@ type table struct {
 func (r *report) tables() []table {
 	var out []table
 	if l := r.load; l != nil {
-		t := table{
-			title: fmt.Sprintf("tools/call %s (one APS page of %d buckets): %v measured per cell after %v warm-up, one client per worker",
-				benchTool, l.listed, r.opts.duration, r.opts.warmup),
-			header: []string{"path", "protocol", "concurrency", "calls/s", "p50", "p99", "÷ floor calls/s",
-				"server CPU/call", "emulator CPU/call", "client CPU/call", "errors"},
-			right: []bool{false, false, true, true, true, true, true, true, true, true, true},
-		}
-		floor := map[int]cell{}
-		for _, c := range l.cells {
-			if c.path == floorName {
-				floor[c.concurrency] = c
-			}
-		}
-		for _, c := range l.cells {
-			ratio := ""
-			if f, ok := floor[c.concurrency]; ok && c.path != floorName && f.calls > 0 {
-				ratio = fmt.Sprintf("%.2f×", c.perSecond()/f.perSecond())
-			}
-			serverCPU := ""
-			if c.path != floorName {
-				serverCPU = ms(c.serverCPU)
-			}
-			t.rows = append(t.rows, []string{c.path, c.protocol, fmt.Sprint(c.concurrency),
-				fmt.Sprintf("%.0f", c.perSecond()), ms(c.p50), ms(c.p99), ratio, serverCPU, ms(c.emulatorCPU), ms(c.benchCPU), fmt.Sprint(c.errors)})
-		}
+		t, floor := cellTable(fmt.Sprintf("tools/call %s (one APS page of %d buckets): %v measured per cell after %v warm-up, one client per worker",
+			benchTool, l.listed, r.opts.duration, r.opts.warmup), l.cells, floorName, "÷ floor calls/s", "%.2f×")
 		lowest := slices.Min(r.opts.concurrency)
 		for _, c := range l.cells {
 			if c.path == floorName || strings.HasPrefix(c.path, stubName) || c.concurrency != lowest {
@@ -88,6 +66,9 @@ func (r *report) tables() []table {
 			t.notes = append(t.notes, fmt.Sprintf("The first call listed %d buckets; the emulator holds %d US buckets.", l.listed, l.wantListed))
 		}
 		out = append(out, t)
+	}
+	if r.oauth != nil {
+		out = append(out, r.oauthTable())
 	}
 
 	m := table{title: "Start-up, memory, large listing, tokens", header: []string{"measure", "value"}, right: []bool{false, false}}
@@ -122,9 +103,13 @@ func (r *report) tables() []table {
 		add("large listing: the same call with mcp-go's client (decodes the answer): wall / server peak RSS",
 			fmt.Sprintf("%s / %s", secs(g.sdkWall), mib(g.sdkPeakRSS)))
 	}
+	signIns := ""
+	if r.oauth != nil {
+		signIns = fmt.Sprintf(", %d sign-ins (APS code exchanges) for the OAuth rows", r.oauth.signIns)
+	}
 	add("token requests the emulator received (whole run)",
-		fmt.Sprintf("%d (%d HTTP server processes that called APS, %d for the floor; the stdio start-up runs call no tool)",
-			r.tokenRequests, r.serverProcs, r.ownTokens))
+		fmt.Sprintf("%d (%d HTTP server processes that called APS with the app's token, %d for the floor%s; the stdio start-up runs call no tool)",
+			r.tokenRequests, r.serverProcs, r.ownTokens, signIns))
 	add("building the binary / whole run", fmt.Sprintf("%s / %s", secs(r.buildTime), secs(r.total)))
 	out = append(out, m)
 	return out
@@ -132,11 +117,78 @@ func (r *report) tables() []table {
 
 const floorName = "direct APS request (floor)"
 
+// cellTable lays out cells one row each, with each row's calls/s divided
+// by those of the base path at the same concurrency (the ratio column,
+// in ratioFormat); it also returns the base path's cells by concurrency.
+// The floor has no server, so no server CPU.
+func cellTable(title string, cells []cell, base, ratioHeader, ratioFormat string) (table, map[int]cell) {
+	t := table{
+		title: title,
+		header: []string{"path", "protocol", "concurrency", "calls/s", "p50", "p99", ratioHeader,
+			"server CPU/call", "emulator CPU/call", "client CPU/call", "errors"},
+		right: []bool{false, false, true, true, true, true, true, true, true, true, true},
+	}
+	bases := map[int]cell{}
+	for _, c := range cells {
+		if c.path == base {
+			bases[c.concurrency] = c
+		}
+	}
+	for _, c := range cells {
+		ratio := ""
+		if b, ok := bases[c.concurrency]; ok && c.path != base && b.calls > 0 {
+			ratio = fmt.Sprintf(ratioFormat, c.perSecond()/b.perSecond())
+		}
+		serverCPU := ""
+		if c.path != floorName {
+			serverCPU = ms(c.serverCPU)
+		}
+		t.rows = append(t.rows, []string{c.path, c.protocol, fmt.Sprint(c.concurrency),
+			fmt.Sprintf("%.0f", c.perSecond()), ms(c.p50), ms(c.p99), ratio, serverCPU, ms(c.emulatorCPU), ms(c.benchCPU), fmt.Sprint(c.errors)})
+	}
+	return t, bases
+}
+
+// oauthTable is the OAuth rows: the team server against the 3lo server
+// signed in, at each concurrency, and what OAuth costs of calls/s.
+func (r *report) oauthTable() table {
+	o := r.oauth
+	t, plain := cellTable(fmt.Sprintf("OAuth in front of /mcp: tools/call %s (one APS page of %d hubs, as the signed-in person), raw client: %v measured per cell in two halves (without, with, with, without), each after %v warm-up, one client per worker",
+		oauthTool, o.hubs, r.opts.duration, r.opts.warmup), o.cells, plainOAuthName, "÷ no-OAuth calls/s", "%.3f×")
+	for _, c := range o.cells {
+		p, ok := plain[c.concurrency]
+		if c.path != teamOAuthName || !ok || p.calls == 0 {
+			continue
+		}
+		t.notes = append(t.notes, fmt.Sprintf("OAuth costs %.1f%% of calls/s at concurrency %d: %.0f calls/s with it, %.0f without; server CPU/call %s against %s.",
+			100*(1-c.perSecond()/p.perSecond()), c.concurrency, c.perSecond(), p.perSecond(), ms(c.serverCPU), ms(p.serverCPU)))
+	}
+	t.notes = append(t.notes, fmt.Sprintf("APS requests per call, counted by the emulator over %d calls on each path before the load: %.2f without OAuth, %.2f with it.",
+		apsCheckCalls, o.apsPerCall[plainOAuthName], o.apsPerCall[teamOAuthName]))
+	t.notes = append(t.notes, "Without OAuth is aps-mcp --profile 3lo, signed in once before the load: the same auth kind, scopes, toolsets "+
+		"and read-only setting as --profile team, the same person (the emulator's demo user) and the same APS request per call "+
+		"with a user-context token, so the two rows differ only in the team server's front: the OAuth check of every request's bearer "+
+		"token (verified tokens are cached in process for 10 s) and the per-person APS token behind it. Each team worker's client "+
+		"registered and signed in on its own (register, consent, APS sign-in, code for token with PKCE) and keeps its access token "+
+		"across cells; every request carries it. A negative cost means the OAuth row came out faster in this run.")
+	for _, c := range o.cells {
+		if c.firstErr != "" {
+			t.notes = append(t.notes, fmt.Sprintf("First error, %s at concurrency %d: %s", c.path, c.concurrency, firstLine(c.firstErr)))
+		}
+	}
+	return t
+}
+
 // failedCalls counts the calls that failed under load.
 func (r *report) failedCalls() int {
 	n := 0
 	if r.load != nil {
 		for _, c := range r.load.cells {
+			n += c.errors
+		}
+	}
+	if r.oauth != nil {
+		for _, c := range r.oauth.cells {
 			n += c.errors
 		}
 	}
@@ -203,7 +255,10 @@ func (r *report) writeMarkdownFile(name string) error {
 		"real clients, which cost more CPU than the server and share its cores: mcp-go's negotiates 2026-07-28, " +
 		"the official go-sdk's is pinned to 2025-11-25. Calls per second count the calls that completed inside " +
 		"the measured window; latencies are per call, nearest rank. The large listing's APS bytes and emulator " +
-		"time are counted inside the emulator process, for the pages the server fetched during the call.\n\n")
+		"time are counted inside the emulator process, for the pages the server fetched during the call. " +
+		"The OAuth rows load two more aps-mcp processes the same way with the raw stateless client: --profile team, whose " +
+		"OAuth 2.1 authorization server stands in front of /mcp and whose every request carries an MCP access token it issued, " +
+		"and --profile 3lo signed in once, with nothing in front.\n\n")
 	for _, t := range r.tables() {
 		fmt.Fprintf(&b, "## %s\n\n", t.title)
 		b.WriteString("| " + strings.Join(t.header, " | ") + " |\n|")

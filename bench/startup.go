@@ -54,7 +54,7 @@ func median(sorted []time.Duration) time.Duration {
 }
 
 func startupOnce(ctx context.Context, env serverEnv) (time.Duration, int, error) {
-	cmd, err := env.command("", "--transport", "stdio")
+	cmd, err := env.command(serverSpec{}, "--transport", "stdio")
 	if err != nil {
 		return 0, 0, err
 	}

@@ -156,11 +156,94 @@ func TestRawCallerChecksAnswers(t *testing.T) {
 	}
 }
 
+// TestRawCallerSendsBearerOnEveryRequest: with an access token every
+// request of a raw client carries it (initialize, the notification, the
+// calls, the session's DELETE), for both protocol generations; without
+// one none carries an Authorization header.
+func TestRawCallerSendsBearerOnEveryRequest(t *testing.T) {
+	type seen struct{ what, auth string }
+	got := make(chan seen, 100)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		what := r.Method + " " + gjson.GetBytes(body, "method").String()
+		got <- seen{strings.TrimSpace(what), r.Header.Get("Authorization")}
+		id := gjson.GetBytes(body, "id").Raw
+		w.Header().Set("Content-Type", "application/json")
+		switch gjson.GetBytes(body, "method").String() {
+		case "initialize":
+			w.Header().Set("Mcp-Session-Id", "sess")
+			fmt.Fprintf(w, `{"jsonrpc":"2.0","id":%s,"result":{"protocolVersion":%q}}`, id, legacyProtocol)
+		case "notifications/initialized", "":
+			w.WriteHeader(http.StatusAccepted)
+		default:
+			fmt.Fprintf(w, `{"jsonrpc":"2.0","id":%s,"result":{"structuredContent":{"items":[{"id":"a"}]}}}`, id)
+		}
+	}))
+	defer srv.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for _, tc := range []struct {
+		protocol, token, wantAuth string
+		want                      []string
+	}{
+		{modernProtocol, "tok-1", "Bearer tok-1", []string{"POST tools/call", "POST tools/call"}},
+		{legacyProtocol, "tok-2", "Bearer tok-2", []string{"POST initialize", "POST notifications/initialized", "POST tools/call", "POST tools/call", "DELETE"}},
+		{legacyProtocol, "", "", []string{"POST initialize", "POST notifications/initialized", "POST tools/call", "POST tools/call", "DELETE"}},
+	} {
+		c, err := dialRawBearer(ctx, srv.URL+"/mcp", tc.protocol, rawCall{tool: "t", args: `{}`, marker: `{"id":`, want: 1}, tc.token)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.protocol, err)
+		}
+		for range 2 {
+			if err := c.call(ctx); err != nil {
+				t.Errorf("%s: call: %v", tc.protocol, err)
+			}
+		}
+		c.close()
+		for _, want := range tc.want {
+			s := <-got
+			if s.what != want || s.auth != tc.wantAuth {
+				t.Errorf("%s, token %q: request %q had Authorization %q, want %q with %q", tc.protocol, tc.token, s.what, s.auth, want, tc.wantAuth)
+			}
+		}
+		if len(got) != 0 {
+			t.Errorf("%s: %d more requests than expected", tc.protocol, len(got))
+		}
+	}
+}
+
+// TestMergedCell: a cell measured in two windows adds up as one over both.
+func TestMergedCell(t *testing.T) {
+	ms := func(n ...int) []time.Duration {
+		var d []time.Duration
+		for _, v := range n {
+			d = append(d, time.Duration(v)*time.Millisecond)
+		}
+		return d
+	}
+	a := cell{path: "p", concurrency: 4, calls: 3, elapsed: time.Second, lats: ms(1, 2, 9), serverCPU: 100 * time.Microsecond, errors: 1, firstErr: "first"}
+	b := cell{path: "p", concurrency: 4, calls: 1, elapsed: time.Second, lats: ms(5), serverCPU: 500 * time.Microsecond, errors: 2, firstErr: "second"}
+	m := a.merged(b)
+	if m.calls != 4 || m.elapsed != 2*time.Second || m.perSecond() != 2 {
+		t.Errorf("calls %d over %v (%.1f/s), want 4 over 2s", m.calls, m.elapsed, m.perSecond())
+	}
+	if m.p50 != 2*time.Millisecond || m.p99 != 9*time.Millisecond {
+		t.Errorf("p50 %v, p99 %v, want 2ms and 9ms", m.p50, m.p99)
+	}
+	if m.serverCPU != 200*time.Microsecond { // (3×100 + 1×500) / 4
+		t.Errorf("server CPU/call %v, want 200µs", m.serverCPU)
+	}
+	if m.errors != 3 || m.firstErr != "first" {
+		t.Errorf("errors %d (%q), want 3 and the first window's", m.errors, m.firstErr)
+	}
+}
+
 func TestSlug(t *testing.T) {
 	for in, want := range map[string]string{
 		"raw JSON-RPC, stateless":    "raw-json-rpc-stateless",
 		"go-sdk client":              "go-sdk-client",
 		"direct APS request (floor)": "direct-aps-request-floor",
+		teamOAuthName:                "raw-json-rpc-stateless-team-oauth-bearer",
 	} {
 		if got := slug(in); got != want {
 			t.Errorf("slug(%q) = %q, want %q", in, got, want)
