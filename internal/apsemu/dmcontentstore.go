@@ -178,6 +178,22 @@ func (c *dmContent) entries(f *dmFolder) []Entry {
 	return out
 }
 
+// searchItems appends the visible items below f to out in search order:
+// each folder's items, then its subfolders depth-first.
+func (c *dmContent) searchItems(f *dmFolder, out []*dmItem) []*dmItem {
+	for _, id := range f.items {
+		if it := c.items[id]; !it.hidden {
+			out = append(out, it)
+		}
+	}
+	for _, id := range f.folders {
+		if sub := c.folders[id]; !sub.Hidden {
+			out = c.searchItems(sub, out)
+		}
+	}
+	return out
+}
+
 // findProject finds a project by its ID in any hub, reachable or not.
 func (e *Emulator) findProject(projectID string) (Project, Hub, bool) {
 	e.mu.Lock()

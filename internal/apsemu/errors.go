@@ -30,14 +30,6 @@ type ossError struct {
 	Reason string `json:"reason"`
 }
 
-// oauthError is an OAuth 2.0 error (RFC 6749 §5.2) from the token endpoint,
-// with the HTTP status it travels with.
-type oauthError struct {
-	status      int
-	Code        string `json:"error"`
-	Description string `json:"error_description"`
-}
-
 // writeJSON encodes v as the whole response body. HTML escaping is off so
 // object keys such as "R&D.dwg" appear literally, as a Java service sends them.
 func writeJSON(w http.ResponseWriter, status int, contentType string, v any) {
@@ -73,10 +65,10 @@ func writeGatewayNotFound(w http.ResponseWriter) {
 	})
 }
 
-// writeOAuthError sends an OAuth 2.0 error body from the token endpoint.
-func writeOAuthError(w http.ResponseWriter, e *oauthError) {
-	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, e.status, contentTypeJSON, e)
+// answer is an answer that sends text with status through send, for the
+// tables of errors each API answers before any handler runs.
+func answer(send func(w http.ResponseWriter, status int, text string), status int, text string) func(http.ResponseWriter) {
+	return func(w http.ResponseWriter) { send(w, status, text) }
 }
 
 // setAllow sets the Allow header RFC 9110 requires on a 405 answer.

@@ -85,22 +85,8 @@ func userProfile(info tokenInfo) userInfo {
 	return newUserInfo(info.userID, "Service Account", info.userID, name, name+"@"+info.clientID+serviceAccountEmailDomain)
 }
 
-// handleUserInfo serves GET /userinfo in gateway order: token, method,
-// then user context. No scope is needed (NOTES §2.3).
-func (e *Emulator) handleUserInfo(w http.ResponseWriter, r *http.Request) {
-	info, ok := e.authenticateBearer(w, r)
-	if !ok {
-		return
-	}
-	if r.Method != http.MethodGet {
-		setAllow(w, http.MethodGet)
-		writeGatewayError(w, http.StatusMethodNotAllowed, "", msgMethodNotAllowed)
-		return
-	}
-	// APS answers 401 to a two-legged token here: there is no user.
-	if info.userID == "" {
-		writeGatewayError(w, http.StatusUnauthorized, codeInvalidToken, msgUserTokenNeeded)
-		return
-	}
-	writeJSON(w, http.StatusOK, contentTypeJSON, userProfile(info))
+// handleUserInfo serves GET /userinfo: the gateway has checked the token,
+// the method and that the token has a user. No scope is needed (NOTES §2.3).
+func (e *Emulator) handleUserInfo(w http.ResponseWriter, c *call) {
+	writeJSON(w, http.StatusOK, contentTypeJSON, userProfile(c.token))
 }
