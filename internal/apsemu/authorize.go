@@ -79,10 +79,10 @@ func (e *Emulator) DenyConsent(description string) {
 	e.denial = description
 }
 
-// handleAuthorize serves GET /authentication/v2/authorize. The simulated
-// user, DemoUserID, is always signed in and, unless DenyConsent is in
-// force, consents at once, so a valid request goes straight back to the
-// redirect URI with a code.
+// handleAuthorize serves GET /authentication/v2/authorize. The user the
+// browser's session names (SessionCookie; DemoUserID without one) is
+// signed in and, unless DenyConsent is in force, consents at once, so a
+// valid request goes straight back to the redirect URI with a code.
 func (e *Emulator) handleAuthorize(w http.ResponseWriter, c *call) {
 	e.authorizations.Add(1)
 	q, err := url.ParseQuery(c.r.URL.RawQuery)
@@ -94,6 +94,14 @@ func (e *Emulator) handleAuthorize(w http.ResponseWriter, c *call) {
 	redirectURI, aerr := e.checkRedirect(q)
 	if aerr != nil {
 		writeAuthorizePage(w, http.StatusBadRequest, aerr.Code, aerr.Description)
+		return
+	}
+	// The browser's Autodesk session decides who signs in; a session for
+	// nobody is a broken browser, not the client's error, so no redirect.
+	userID, ok := e.sessionUser(c.r)
+	if !ok {
+		writeAuthorizePage(w, http.StatusBadRequest, "login_required",
+			"The browser's Autodesk session (cookie "+SessionCookie+") names no registered user; sign in at "+SignInPath+".")
 		return
 	}
 	state := q.Get("state")
@@ -113,7 +121,7 @@ func (e *Emulator) handleAuthorize(w http.ResponseWriter, c *call) {
 		clientID:    q.Get("client_id"),
 		redirectURI: redirectURI,
 		scopes:      req.scopes,
-		userID:      DemoUserID,
+		userID:      userID,
 		challenge:   req.challenge,
 		nonce:       req.nonce,
 	})
@@ -271,12 +279,7 @@ func redirectBack(w http.ResponseWriter, redirectURI string, params url.Values, 
 // request, so nothing the caller sent is rendered. The page's exact
 // content on APS is unverified.
 func writeAuthorizePage(w http.ResponseWriter, status int, code, description string) {
-	h := w.Header()
-	h.Set("Content-Type", "text/plain; charset=utf-8")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_, _ = fmt.Fprintf(w, "%s: %s\n", code, description)
+	writePage(w, status, code+": "+description)
 }
 
 // randomAlnum returns n random characters of [A-Za-z0-9], the alphabet of

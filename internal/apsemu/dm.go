@@ -57,29 +57,23 @@ func dmErrors() apiErrors {
 	}
 }
 
-// seesHubs reports whether the caller sees the DM data: the seeded and
-// added hubs belong to the first registered client's users, whoever they
-// are (the demo user signed in through the authorization code flow or a
-// service account), and to no one else's.
-func (e *Emulator) seesHubs(info tokenInfo) bool {
-	return info.clientID == e.owner
-}
-
-// listHubs serves GET /project/v1/hubs: every reachable hub passing the
-// filters, unpaginated (the endpoint takes no page parameters), and one
-// meta.warnings entry per region holding unreachable hubs.
+// listHubs serves GET /project/v1/hubs: every reachable hub the caller
+// sees that passes the filters, unpaginated (the endpoint takes no page
+// parameters), and one meta.warnings entry per region holding unreachable
+// hubs the caller would see.
 func (e *Emulator) listHubs(w http.ResponseWriter, c *call) {
 	j := jsonAPIOf(c)
 	filters := parseFilters(j.q, paramFilterID, paramFilterName, paramFilterExtension)
-	var hubs []Hub
-	if e.seesHubs(c.token) {
-		e.mu.Lock()
-		hubs = e.hubsLocked()
-		e.mu.Unlock()
-	}
+	sees := e.hubVisibility(c.token)
+	e.mu.Lock()
+	hubs := e.hubsLocked()
+	e.mu.Unlock()
 	data := make([]hubResource, 0, len(hubs))
 	var unreachable []string
 	for _, h := range hubs {
+		if !sees(h.ID) {
+			continue
+		}
 		if h.Unreachable {
 			// The region's backend fails as a whole, whatever the filters.
 			if !slices.Contains(unreachable, h.Region) {
@@ -160,7 +154,7 @@ func (e *Emulator) getProject(w http.ResponseWriter, c *call) {
 // BIM360DM_ERROR of the hub listing for an unreachable one.
 func (e *Emulator) dmHub(w http.ResponseWriter, c *call) (Hub, bool) {
 	h, ok := e.hub(c.param("hub_id"))
-	if !ok || !e.seesHubs(c.token) {
+	if !ok || !e.seesHub(c.token, h.ID) {
 		writeDMNotFound(w)
 		return Hub{}, false
 	}

@@ -30,7 +30,7 @@ func (qr *queryReader) flag(name string) bool {
 // itself.
 func (e *Emulator) dataProject(w http.ResponseWriter, c *call) (dmRenderer, bool) {
 	p, h, ok := e.findProject(c.param("project_id"))
-	if !ok || !e.seesHubs(c.token) {
+	if !ok || !e.seesHub(c.token, h.ID) {
 		writeDMNotFound(w)
 		return dmRenderer{}, false
 	}

@@ -333,7 +333,7 @@ func (c *dmContent) ancestors(id string) []*dmFolder {
 // the DM storage bucket: a user who sees the project whose version the
 // object holds.
 func (e *Emulator) dmStorageVisible(info tokenInfo, bucketKey, objectKey string) bool {
-	if bucketKey != dmStorageBucket || info.userID == "" || !e.seesHubs(info) {
+	if bucketKey != dmStorageBucket || info.userID == "" {
 		return false
 	}
 	projectID, ok := e.dmStorage[objectKey]
@@ -341,5 +341,5 @@ func (e *Emulator) dmStorageVisible(info tokenInfo, bucketKey, objectKey string)
 		return false
 	}
 	_, h, ok := e.findProject(projectID)
-	return ok && !h.Unreachable
+	return ok && !h.Unreachable && e.seesHub(info, h.ID)
 }

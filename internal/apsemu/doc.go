@@ -14,6 +14,7 @@
 //	POST /authentication/v2/token                           token grant (client_credentials, jwt-bearer,
 //	                                                        authorization_code, refresh_token)
 //	GET  /authentication/v2/keys                            JWKS for the token and ID token signing key
+//	GET  /apsemu/sign-in, /apsemu/sign-out                  the emulator's own: who the browser is signed in as
 //	GET  /userinfo                                          the token's user, user context, no scope
 //	GET  /oss/v2/buckets                                    bucket:read
 //	POST /oss/v2/buckets                                    bucket:create
@@ -73,10 +74,11 @@
 // each request's arrival time on the emulator's clock and, once
 // answered, its status.
 //
-// Faults cover every request except those under /authentication/ and the
-// emulated S3 of signed download URLs (not behind the gateway); with
-// IncludeAuth they also cover POST /authentication/v2/token, never
-// authorize or keys. An injected 429 carries the documented body
+// Faults cover every request except those under /authentication/, the
+// emulated S3 of signed download URLs and the sign-in pages under
+// /apsemu/ (none of them behind the gateway); with IncludeAuth they also
+// cover POST /authentication/v2/token, never authorize or keys. An
+// injected 429 carries the documented body
 // {"developerMessage":"Quota limit exceeded."} exactly, Content-Type
 // application/json and Retry-After; an injected 503 carries Retry-After
 // and a gateway body whose text and errorCode ERR-003 are the emulator's
@@ -101,11 +103,15 @@
 // # Three-legged OAuth
 //
 // GET /authentication/v2/authorize plays the browser flow of NOTES §2.2
-// with a simulated user, DemoUserID, who is always signed in and consents
-// at once: a valid request answers 302 to redirect_uri with code and state
-// appended to any query the URI already has. Errors about client_id or
+// with a simulated user who is already signed in and consents at once: a
+// valid request answers 302 to redirect_uri with code and state appended
+// to any query the URI already has. Who is signed in is the browser's
+// Autodesk session, modelled as the cookie SessionCookie (apsemu_user=<user
+// ID>) on the emulator's host: without it the demo user, DemoUserID, signs
+// in; with it the user it names (see Users). Errors about client_id or
 // redirect_uri answer 400 with a plain-text page and never redirect (RFC
-// 6749 §4.1.2.1); every other error redirects with error,
+// 6749 §4.1.2.1), and so does a cookie naming no registered user
+// (login_required); every other error redirects with error,
 // error_description and state. A client registered without RedirectURIs
 // accepts any http://localhost or http://127.0.0.1 redirect URI, any port;
 // one with RedirectURIs accepts exactly those strings. DenyConsent makes
@@ -131,10 +137,20 @@
 // successors; APS behaviour on either point is unverified. Refresh never
 // returns an id_token (NOTES §2.1).
 //
+// The emulator's own browser pages set the session: GET
+// /apsemu/sign-in?user=<user ID>&next=<URL> (SignInPath) sets the cookie
+// (Path=/, HttpOnly, SameSite=Lax) and answers 302 to next, which must be
+// a path on this host or an absolute URL with the request's own scheme and
+// host (anything else answers 400, so the page is no open redirect);
+// without next it answers a plain-text page. GET /apsemu/sign-out
+// (SignOutPath) clears the cookie the same way. An unknown user answers
+// 400; only GET is served.
+//
 // GET /userinfo answers the profile of the token's user in the shape of
 // the documented example (a subset of its members). It needs a
 // user-context token but no scope; an app-only token answers the gateway
-// 401. For a Secure Service Account token the user is the service account
+// 401. For a user who signed in it is that user's profile and email (see
+// Users). For a Secure Service Account token the user is the service account
 // itself: sub is its ID and email <name>@<client ID>.adskserviceaccount.autodesk.com,
 // the form APS gives service account emails, with the lower-cased account
 // ID as the name (the emulator does not model account names).
@@ -153,12 +169,28 @@
 // entry per unreachable region in the observed BIM360DM_ERROR shape; asking
 // for such a hub directly answers 403 with that error in a JSON:API body.
 //
-// Who sees what is deliberately simple: the hubs belong to the first
-// registered client, so its user-context tokens (the demo user's from the
-// authorization code and refresh grants as much as its service accounts'
-// from the jwt-bearer grant) see every reachable hub, and other clients'
-// user tokens, the demo user's included, see none (unknown and invisible
-// hubs both answer 404). App-only (client_credentials) tokens are refused with 403
+// Who sees what: the hubs belong to the first registered client, so only
+// its user-context tokens see any, and other clients' user tokens see
+// none. Its service accounts' tokens (the jwt-bearer grant) and the demo
+// user's see every hub; a user who signed in through the authorization
+// code flow sees the hubs the user is a member of (User.Hubs), and every
+// project, folder, item and version in them, and nothing else: listings
+// leave other hubs out (and their regions' meta.warnings), and asking for
+// them, or anything in them, by ID answers 404 as an unknown ID does. The
+// seeded users (Users lists them):
+//
+//	DemoUserID   Demo User     demo@example.com     every hub: "Contoso Construction", "Fabrikam Europe GmbH",
+//	                                                "APS MCP Design Team", "Demo User" (personal) and any added
+//	DemoUserAda  Ada Lovelace  ada@team.example     "Contoso Construction" (US, 230 projects, the Tower content
+//	                                                and issues), "APS MCP Design Team" (Fusion team hub)
+//	DemoUserBen  Ben Okafor    ben@team.example     "Fabrikam Europe GmbH" (EMEA, the Zürich content and issues)
+//	DemoUserEve  Eve Mallory   eve@outside.example  no hub
+//
+// The same membership decides ACC Issues, Model Derivative for DM
+// versions and signed downloads from the DM storage bucket; AddUser
+// registers more users or changes a user's hubs.
+//
+// App-only (client_credentials) tokens are refused with 403
 // and a JSON:API error whose code USER_CONTEXT_REQUIRED and wording are the
 // emulator's own and unverified: the DM spec also lists 2LO access (with
 // x-user-id), which the emulator does not model. Likewise unverified: the
@@ -252,7 +284,9 @@
 // aps-mcp-demo-models ("設計図.rvt", "site/north wing/model.rvt",
 // "Floor Plan Level 1.dwg", "façade élévation.pdf"); Translations lists
 // them. Translations belong to the first registered client: other apps
-// get 403. The optional region header (US by default; the path prefix
+// get 403, and so do users (not service accounts or app-only tokens)
+// asking for a DM version in a hub they are not a member of. The optional
+// region header (US by default; the path prefix
 // /modelderivative/v2/regions/eu/designdata/ means EMEA) must name one of
 // the eight regions (else 400) and the region the derivatives are stored
 // in: the Zürich project's are in EMEA, so asking US answers 404 with a

@@ -95,6 +95,7 @@ type Emulator struct {
 	bucketGrants    map[string][]permission       // bucket key → other apps its creator allowed
 	objects         map[string]map[string]Object  // bucket key → object key → object
 	sortedObjects   map[string][]Object           // bucket key → its objects by key; dropped on change
+	users           map[string]User               // user ID → a person who can sign in
 	hubs            map[string]Hub                // hub ID → hub
 	projects        map[string]map[string]Project // hub ID → project ID → project
 	issues          map[string][]issueJSON        // ACC project ID (no "b.") → issues in displayId order
@@ -138,6 +139,7 @@ func New(opts Options) *Emulator {
 		objects:         make(map[string]map[string]Object),
 		sortedObjects:   make(map[string][]Object),
 		maxLog:          maxLoggedRequests,
+		users:           make(map[string]User),
 		hubs:            make(map[string]Hub),
 		projects:        make(map[string]map[string]Project),
 		issues:          make(map[string][]issueJSON),

@@ -3,6 +3,7 @@ package apsemu
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"net/http"
 	"strings"
 )
@@ -63,6 +64,17 @@ func writeGatewayNotFound(w http.ResponseWriter) {
 		DeveloperMessage: "The requested resource does not exist.",
 		MoreInfo:         gatewayMoreInfo,
 	})
+}
+
+// writePage answers a browser with a small plain-text page. Callers never
+// echo the request in text, so nothing the caller sent is rendered.
+func writePage(w http.ResponseWriter, status int, text string) {
+	h := w.Header()
+	h.Set("Content-Type", "text/plain; charset=utf-8")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = io.WriteString(w, text+"\n")
 }
 
 // answer is an answer that sends text with status through send, for the

@@ -31,7 +31,8 @@ type Faults struct {
 	Latency time.Duration
 	// IncludeAuth also covers POST /authentication/v2/token. The other
 	// authentication endpoints (authorize, keys) are never covered: one is
-	// a browser page, the other a static document clients cache.
+	// a browser page, the other a static document clients cache; nor are
+	// the emulator's own sign-in pages (SignInPath, SignOutPath).
 	IncludeAuth bool
 	Seed        int64 // seeds the random source; 0 = a fixed default
 }

@@ -121,9 +121,10 @@ type commentJSON struct {
 // for the caller: a BIM 360/ACC project of kind ACC in a reachable hub the
 // caller sees. BIM 360 projects belong to the older BIM 360 Issues API.
 func (e *Emulator) issuesProject(info tokenInfo, id string) (Project, Hub, bool) {
-	if !e.seesHubs(info) || id == "" {
+	if id == "" {
 		return Project{}, Hub{}, false
 	}
+	sees := e.hubVisibility(info)
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	for hubID, projs := range e.projects {
@@ -131,7 +132,7 @@ func (e *Emulator) issuesProject(info tokenInfo, id string) (Project, Hub, bool)
 		if !ok || p.Type != projectTypeBIM360 || p.ProjectType != defaultProjectKind {
 			continue
 		}
-		if h, ok := e.hubs[hubID]; ok && !h.Unreachable {
+		if h, ok := e.hubs[hubID]; ok && !h.Unreachable && sees(hubID) {
 			return p, h, true
 		}
 	}

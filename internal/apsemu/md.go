@@ -31,6 +31,7 @@ const (
 	mdDetailRegion       = "The region header must be one of US, EMEA, AUS, CAN, DEU, IND, JPN, GBR."
 	mdDetailNoManifest   = "No manifest exists for this urn: the design was never translated."
 	mdDetailNotOwner     = "The application does not have access to this design."
+	mdDetailNotMember    = "The user does not have access to this design: it is a version in a project the user is not a member of."
 	mdDetailNotReady     = "The translation of this design is not complete; wait until its manifest status is success."
 	mdDetailNoView       = "No model view with this GUID exists in the design."
 	mdDetailMethod       = "The request method is not allowed for this resource."
@@ -105,6 +106,10 @@ func (e *Emulator) resolveDesign(w http.ResponseWriter, c *call) (*translation, 
 	}
 	if t.owner != c.token.clientID {
 		writeMDError(w, http.StatusForbidden, mdDetailNotOwner)
+		return nil, false
+	}
+	if t.project != "" && c.token.userID != "" && !e.seesProject(c.token, t.project) {
+		writeMDError(w, http.StatusForbidden, mdDetailNotMember)
 		return nil, false
 	}
 	// Derivatives live in one data centre; asking another one does not

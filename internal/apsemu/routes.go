@@ -32,6 +32,10 @@ func apis() []api {
 			writeAuthorizePage(w, http.StatusMethodNotAllowed, "invalid_request", "The authorize endpoint only accepts GET requests.")
 		}),
 		{paths: []string{authPathPrefix}, faults: faultsNever, errs: gatewayNotFound()},
+		{paths: []string{signInPathPrefix}, faults: faultsNever, errs: signInErrors(), routes: []route{
+			{http.MethodGet, SignInPath, nil, (*Emulator).handleSignIn},
+			{http.MethodGet, SignOutPath, nil, (*Emulator).handleSignOut},
+		}},
 		{paths: []string{userInfoPath}, bearer: true, errs: userInfoErrors(), routes: []route{
 			{http.MethodGet, userInfoPath, nil, (*Emulator).handleUserInfo},
 		}},

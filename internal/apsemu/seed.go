@@ -70,6 +70,7 @@ func seedDemoData(e *Emulator) {
 		e.AddObject(demoObject(demoBucketKey(1), key))
 	}
 	seedDemoHubs(e)
+	seedDemoUsers(e)
 	seedDemoContent(e)
 	seedDemoIssues(e)
 }
