@@ -13,6 +13,7 @@
 //	GET  /authentication/v2/authorize                       3LO sign-in and consent (browser redirects)
 //	POST /authentication/v2/token                           token grant (client_credentials, jwt-bearer,
 //	                                                        authorization_code, refresh_token)
+//	POST /authentication/v2/revoke                          revoke an access or refresh token (RFC 7009)
 //	GET  /authentication/v2/keys                            JWKS for the token and ID token signing key
 //	GET  /apsemu/sign-in, /apsemu/sign-out                  the emulator's own: who the browser is signed in as
 //	GET  /userinfo                                          the token's user, user context, no scope
@@ -77,8 +78,8 @@
 // Faults cover every request except those under /authentication/, the
 // emulated S3 of signed download URLs and the sign-in pages under
 // /apsemu/ (none of them behind the gateway); with IncludeAuth they also
-// cover POST /authentication/v2/token, never authorize or keys. An
-// injected 429 carries the documented body
+// cover POST /authentication/v2/token and /revoke, never authorize or
+// keys. An injected 429 carries the documented body
 // {"developerMessage":"Quota limit exceeded."} exactly, Content-Type
 // application/json and Retry-After; an injected 503 carries Retry-After
 // and a gateway body whose text and errorCode ERR-003 are the emulator's
@@ -145,6 +146,25 @@
 // without next it answers a plain-text page. GET /apsemu/sign-out
 // (SignOutPath) clears the cookie the same way. An unknown user answers
 // 400; only GET is served.
+//
+// POST /authentication/v2/revoke (NOTES §2.3, RFC 7009) takes the form
+// token and token_type_hint and authenticates the app as the token
+// endpoint does: Basic credentials or client_id and client_secret in the
+// body (never both, 400), none or wrong ones 401 invalid_client (with
+// WWW-Authenticate for a failed Basic header). Every registered app is
+// confidential, so the public-client form, client_id alone, answers 401
+// too. Without token it answers 400 invalid_request; token_type_hint is
+// optional, as the docs say (the spec marks it required), but if sent
+// must be access_token or refresh_token (400 otherwise, the emulator's
+// choice), and changes nothing: both kinds are looked up. Otherwise it
+// answers 200 with no body, whether the token was live or not, and
+// revokes it only if it is the app's own (another app's token: 200 and
+// nothing happens, RFC 7009 §2.2). An access token is revoked alone; a
+// refresh token takes every access and refresh token of its grant (the
+// same authorization code) with it, which RFC 7009 §2.1 says the server
+// SHOULD do and the emulator chooses to. Revoked tokens answer the
+// gateway's 401 and, as refresh tokens, invalid_grant. Revocations counts
+// the 200s; RevokeTokens revokes everything at once.
 //
 // GET /userinfo answers the profile of the token's user in the shape of
 // the documented example (a subset of its members). It needs a

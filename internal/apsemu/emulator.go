@@ -80,6 +80,7 @@ type Emulator struct {
 	authorizations   atomic.Int64
 	codeExchanges    atomic.Int64
 	refreshExchanges atomic.Int64
+	revocations      atomic.Int64
 	injected429      atomic.Int64
 	injected503      atomic.Int64
 

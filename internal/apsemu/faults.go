@@ -29,10 +29,11 @@ type Faults struct {
 	// not. A request whose client gives up meanwhile is abandoned
 	// unanswered.
 	Latency time.Duration
-	// IncludeAuth also covers POST /authentication/v2/token. The other
-	// authentication endpoints (authorize, keys) are never covered: one is
-	// a browser page, the other a static document clients cache; nor are
-	// the emulator's own sign-in pages (SignInPath, SignOutPath).
+	// IncludeAuth also covers POST /authentication/v2/token and
+	// /authentication/v2/revoke. The other authentication endpoints
+	// (authorize, keys) are never covered: one is a browser page, the
+	// other a static document clients cache; nor are the emulator's own
+	// sign-in pages (SignInPath, SignOutPath).
 	IncludeAuth bool
 	Seed        int64 // seeds the random source; 0 = a fixed default
 }

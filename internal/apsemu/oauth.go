@@ -69,6 +69,16 @@ func errRepeatedParameter(name string) *oauthError {
 	return invalidRequest("The request includes the parameter '" + name + "' more than once.")
 }
 
+// writeClientError sends the error of a request that authenticates its
+// client (token, revoke): a failed Basic authentication also names the
+// scheme (RFC 6749 §5.2).
+func writeClientError(w http.ResponseWriter, r *http.Request, e *oauthError) {
+	if e.status == http.StatusUnauthorized && r.Header.Get("Authorization") != "" {
+		w.Header().Set("WWW-Authenticate", `Basic realm="Autodesk"`)
+	}
+	writeOAuthError(w, e)
+}
+
 // writeOAuthError sends an OAuth 2.0 error body from the token endpoint.
 func writeOAuthError(w http.ResponseWriter, e *oauthError) {
 	w.Header().Set("Cache-Control", "no-store")

@@ -7,7 +7,7 @@ type faultCover int
 
 const (
 	faultsAlways   faultCover = iota // every request (the resource APIs, unknown paths)
-	faultsWithAuth                   // only with Faults.IncludeAuth (the token endpoint)
+	faultsWithAuth                   // only with Faults.IncludeAuth (the token and revoke endpoints)
 	faultsNever                      // none (browser pages, the JWKS, S3)
 )
 
@@ -26,6 +26,8 @@ func apis() []api {
 	return compile([]api{
 		authEndpoint(tokenPath, http.MethodPost, faultsWithAuth, (*Emulator).handleToken,
 			func(w http.ResponseWriter) { writeOAuthError(w, errWrongMethod("token", http.MethodPost)) }),
+		authEndpoint(revokePath, http.MethodPost, faultsWithAuth, (*Emulator).handleRevoke,
+			func(w http.ResponseWriter) { writeOAuthError(w, errWrongMethod("revoke", http.MethodPost)) }),
 		authEndpoint(keysPath, http.MethodGet, faultsNever, (*Emulator).handleKeys,
 			func(w http.ResponseWriter) { writeOAuthError(w, errWrongMethod("keys", http.MethodGet)) }),
 		authEndpoint(authorizePath, http.MethodGet, faultsNever, (*Emulator).handleAuthorize, func(w http.ResponseWriter) {

@@ -77,11 +77,7 @@ func (e *Emulator) handleToken(w http.ResponseWriter, c *call) {
 	e.tokenRequests.Add(1)
 	resp, oerr := e.grantToken(r)
 	if oerr != nil {
-		if oerr.status == http.StatusUnauthorized && r.Header.Get("Authorization") != "" {
-			// RFC 6749 §5.2: a failed header authentication names the scheme.
-			w.Header().Set("WWW-Authenticate", `Basic realm="Autodesk"`)
-		}
-		writeOAuthError(w, oerr)
+		writeClientError(w, r, oerr)
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
@@ -107,7 +103,8 @@ func (e *Emulator) grantToken(r *http.Request) (tokenResponse, *oauthError) {
 	case grantRefreshToken:
 		e.refreshExchanges.Add(1)
 	}
-	if oerr := checkSingleValued(form); oerr != nil {
+	if oerr := checkSingleValued(form, "grant_type", "scope", "client_id", "client_secret", "assertion",
+		"code", "redirect_uri", "code_verifier", "refresh_token"); oerr != nil {
 		return tokenResponse{}, oerr
 	}
 	clientID, oerr := e.authenticateClient(r, form)
@@ -139,11 +136,10 @@ func readTokenForm(r *http.Request) (url.Values, *oauthError) {
 	return form, nil
 }
 
-// checkSingleValued enforces RFC 6749 §3.2: request parameters must not be
-// included more than once.
-func checkSingleValued(form url.Values) *oauthError {
-	for _, name := range []string{"grant_type", "scope", "client_id", "client_secret", "assertion",
-		"code", "redirect_uri", "code_verifier", "refresh_token"} {
+// checkSingleValued enforces RFC 6749 §3.2: the named request parameters
+// must not be included more than once.
+func checkSingleValued(form url.Values, names ...string) *oauthError {
+	for _, name := range names {
 		if len(form[name]) > 1 {
 			return errRepeatedParameter(name)
 		}
