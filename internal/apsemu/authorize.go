@@ -56,13 +56,6 @@ type authCode struct {
 	spent bool
 }
 
-// authorizeError is a request error found at authorize, with the OAuth
-// error code (RFC 6749 §4.1.2.1) and a description.
-type authorizeError struct {
-	code        string
-	description string
-}
-
 // authorizeRequest is a validated authorization request.
 type authorizeRequest struct {
 	scopes    []string
@@ -86,18 +79,13 @@ func (e *Emulator) DenyConsent(description string) {
 	e.denial = description
 }
 
-// handleAuthorize serves GET /authentication/v2/authorize. The simulated
-// user, DemoUserID, is always signed in and, unless DenyConsent is in
-// force, consents at once, so a valid request goes straight back to the
-// redirect URI with a code.
-func (e *Emulator) handleAuthorize(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodGet {
-		setAllow(w, http.MethodGet)
-		writeAuthorizePage(w, http.StatusMethodNotAllowed, "invalid_request", "The authorize endpoint only accepts GET requests.")
-		return
-	}
+// handleAuthorize serves GET /authentication/v2/authorize. The user the
+// browser's session names (SessionCookie; DemoUserID without one) is
+// signed in and, unless DenyConsent is in force, consents at once, so a
+// valid request goes straight back to the redirect URI with a code.
+func (e *Emulator) handleAuthorize(w http.ResponseWriter, c *call) {
 	e.authorizations.Add(1)
-	q, err := url.ParseQuery(r.URL.RawQuery)
+	q, err := url.ParseQuery(c.r.URL.RawQuery)
 	if err != nil {
 		// The client_id and redirect_uri cannot be trusted, so no redirect.
 		writeAuthorizePage(w, http.StatusBadRequest, "invalid_request", "The request query is not validly URL-encoded.")
@@ -105,13 +93,21 @@ func (e *Emulator) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 	}
 	redirectURI, aerr := e.checkRedirect(q)
 	if aerr != nil {
-		writeAuthorizePage(w, http.StatusBadRequest, aerr.code, aerr.description)
+		writeAuthorizePage(w, http.StatusBadRequest, aerr.Code, aerr.Description)
+		return
+	}
+	// The browser's Autodesk session decides who signs in; a session for
+	// nobody is a broken browser, not the client's error, so no redirect.
+	userID, ok := e.sessionUser(c.r)
+	if !ok {
+		writeAuthorizePage(w, http.StatusBadRequest, "login_required",
+			"The browser's Autodesk session (cookie "+SessionCookie+") names no registered user; sign in at "+SignInPath+".")
 		return
 	}
 	state := q.Get("state")
 	req, aerr := parseAuthorizeRequest(q)
 	if aerr != nil {
-		redirectBack(w, redirectURI, url.Values{"error": {aerr.code}, "error_description": {aerr.description}}, state)
+		redirectBack(w, redirectURI, url.Values{"error": {aerr.Code}, "error_description": {aerr.Description}}, state)
 		return
 	}
 	e.mu.Lock()
@@ -125,7 +121,7 @@ func (e *Emulator) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 		clientID:    q.Get("client_id"),
 		redirectURI: redirectURI,
 		scopes:      req.scopes,
-		userID:      DemoUserID,
+		userID:      userID,
 		challenge:   req.challenge,
 		nonce:       req.nonce,
 	})
@@ -134,22 +130,22 @@ func (e *Emulator) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 
 // checkRedirect validates client_id and redirect_uri, the parameters that
 // decide whether redirecting is safe at all, and returns the redirect URI.
-func (e *Emulator) checkRedirect(q url.Values) (string, *authorizeError) {
+func (e *Emulator) checkRedirect(q url.Values) (string, *oauthError) {
 	for _, name := range []string{"client_id", "redirect_uri"} {
 		switch {
 		case len(q[name]) > 1:
-			return "", &authorizeError{"invalid_request", "The request includes the parameter '" + name + "' more than once."}
+			return "", errRepeatedParameter(name)
 		case q.Get(name) == "":
-			return "", &authorizeError{"invalid_request", "The request is missing a required parameter '" + name + "'."}
+			return "", errMissingParameter(name)
 		}
 	}
 	client, ok := e.clients[q.Get("client_id")]
 	if !ok {
-		return "", &authorizeError{"invalid_client", "The 'client_id' is not the client ID of a registered application."}
+		return "", &oauthError{Code: "invalid_client", Description: "The 'client_id' is not the client ID of a registered application."}
 	}
 	redirectURI := q.Get("redirect_uri")
 	if !allowsRedirect(client, redirectURI) {
-		return "", &authorizeError{"invalid_request", "The 'redirect_uri' does not match a callback URL registered for this application."}
+		return "", invalidRequest("The 'redirect_uri' does not match a callback URL registered for this application.")
 	}
 	return redirectURI, nil
 }
@@ -184,45 +180,42 @@ func allowsRedirect(client Client, raw string) bool {
 // and authoptions are accepted with any value: the simulated user is
 // always signed in, so neither prompt=login nor prompt=none changes the
 // outcome.
-func parseAuthorizeRequest(q url.Values) (authorizeRequest, *authorizeError) {
+func parseAuthorizeRequest(q url.Values) (authorizeRequest, *oauthError) {
 	for _, name := range authorizeParams() {
 		if len(q[name]) > 1 {
-			return authorizeRequest{}, &authorizeError{"invalid_request", "The request includes the parameter '" + name + "' more than once."}
+			return authorizeRequest{}, errRepeatedParameter(name)
 		}
 	}
 	switch rt := q.Get("response_type"); rt {
 	case "code":
 	case "":
-		return authorizeRequest{}, &authorizeError{"invalid_request", "The request is missing a required parameter 'response_type'."}
+		return authorizeRequest{}, errMissingParameter("response_type")
 	default:
-		return authorizeRequest{}, &authorizeError{"unsupported_response_type",
-			fmt.Sprintf("The 'response_type' %q is not supported; the emulator implements response_type=code only.", rt)}
+		return authorizeRequest{}, &oauthError{Code: "unsupported_response_type",
+			Description: fmt.Sprintf("The 'response_type' %q is not supported; the emulator implements response_type=code only.", rt)}
 	}
 	if mode := q.Get("response_mode"); mode != "" && mode != "query" {
-		return authorizeRequest{}, &authorizeError{"invalid_request",
-			fmt.Sprintf("The 'response_mode' %q is not supported; the emulator implements response_mode=query only.", mode)}
+		return authorizeRequest{}, invalidRequest(fmt.Sprintf("The 'response_mode' %q is not supported; the emulator implements response_mode=query only.", mode))
 	}
 	raw := q.Get("scope")
 	if raw == "" {
-		return authorizeRequest{}, &authorizeError{"invalid_request", "The request is missing a required parameter 'scope'."}
+		return authorizeRequest{}, errMissingParameter("scope")
 	}
 	scopes, ok := parseScopes(raw)
 	if !ok || len(scopes) == 0 || len(raw) > maxAuthorizeScopeChars {
-		return authorizeRequest{}, &authorizeError{"invalid_scope", errInvalidScope().Description}
+		return authorizeRequest{}, errInvalidScope()
 	}
 	if state := q.Get("state"); !validState(state) {
-		return authorizeRequest{}, &authorizeError{"invalid_request",
-			"The 'state' parameter may contain only alphanumeric characters, commas, periods, underscores and hyphens."}
+		return authorizeRequest{}, invalidRequest("The 'state' parameter may contain only alphanumeric characters, commas, periods, underscores and hyphens.")
 	}
 	challenge, method := q.Get("code_challenge"), q.Get("code_challenge_method")
 	switch {
 	case challenge == "" && method != "":
-		return authorizeRequest{}, &authorizeError{"invalid_request", "The 'code_challenge_method' parameter requires a 'code_challenge'."}
+		return authorizeRequest{}, invalidRequest("The 'code_challenge_method' parameter requires a 'code_challenge'.")
 	case challenge != "" && method != codeChallengeMethodS256:
-		return authorizeRequest{}, &authorizeError{"invalid_request", "The 'code_challenge_method' must be S256 when a 'code_challenge' is sent."}
+		return authorizeRequest{}, invalidRequest("The 'code_challenge_method' must be S256 when a 'code_challenge' is sent.")
 	case challenge != "" && !validChallenge(challenge):
-		return authorizeRequest{}, &authorizeError{"invalid_request",
-			"The 'code_challenge' must be 43 base64url characters: BASE64URL(SHA256(code_verifier)) without padding."}
+		return authorizeRequest{}, invalidRequest("The 'code_challenge' must be 43 base64url characters: BASE64URL(SHA256(code_verifier)) without padding.")
 	}
 	return authorizeRequest{scopes: scopes, challenge: challenge, nonce: q.Get("nonce")}, nil
 }
@@ -286,12 +279,7 @@ func redirectBack(w http.ResponseWriter, redirectURI string, params url.Values, 
 // request, so nothing the caller sent is rendered. The page's exact
 // content on APS is unverified.
 func writeAuthorizePage(w http.ResponseWriter, status int, code, description string) {
-	h := w.Header()
-	h.Set("Content-Type", "text/plain; charset=utf-8")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_, _ = fmt.Fprintf(w, "%s: %s\n", code, description)
+	writePage(w, status, code+": "+description)
 }
 
 // randomAlnum returns n random characters of [A-Za-z0-9], the alphabet of

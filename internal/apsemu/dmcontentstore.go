@@ -178,6 +178,22 @@ func (c *dmContent) entries(f *dmFolder) []Entry {
 	return out
 }
 
+// searchItems appends the visible items below f to out in search order:
+// each folder's items, then its subfolders depth-first.
+func (c *dmContent) searchItems(f *dmFolder, out []*dmItem) []*dmItem {
+	for _, id := range f.items {
+		if it := c.items[id]; !it.hidden {
+			out = append(out, it)
+		}
+	}
+	for _, id := range f.folders {
+		if sub := c.folders[id]; !sub.Hidden {
+			out = c.searchItems(sub, out)
+		}
+	}
+	return out
+}
+
 // findProject finds a project by its ID in any hub, reachable or not.
 func (e *Emulator) findProject(projectID string) (Project, Hub, bool) {
 	e.mu.Lock()
@@ -317,7 +333,7 @@ func (c *dmContent) ancestors(id string) []*dmFolder {
 // the DM storage bucket: a user who sees the project whose version the
 // object holds.
 func (e *Emulator) dmStorageVisible(info tokenInfo, bucketKey, objectKey string) bool {
-	if bucketKey != dmStorageBucket || info.userID == "" || !e.seesHubs(info) {
+	if bucketKey != dmStorageBucket || info.userID == "" {
 		return false
 	}
 	projectID, ok := e.dmStorage[objectKey]
@@ -325,5 +341,5 @@ func (e *Emulator) dmStorageVisible(info tokenInfo, bucketKey, objectKey string)
 		return false
 	}
 	_, h, ok := e.findProject(projectID)
-	return ok && !h.Unreachable
+	return ok && !h.Unreachable && e.seesHub(info, h.ID)
 }

@@ -3,6 +3,7 @@ package apsemu
 import (
 	"cmp"
 	"net/url"
+	"path"
 	"slices"
 	"strconv"
 	"strings"
@@ -21,7 +22,7 @@ type dmCondition struct {
 	values []string // comma-separated in the query; any one may match
 }
 
-// parseConditions reads every filter[...] parameter of q. As the guide
+// conditions reads every filter[...] parameter. As the guide
 // says, field names may carry the "attributes." (or "meta.") prefix or
 // not, different fields combine with AND, comma-separated values with OR,
 // and matching is case-sensitive. Values compare as numbers when both
@@ -29,6 +30,14 @@ type dmCondition struct {
 // ISO 8601 timestamps DM uses) otherwise. A field a resource lacks matches
 // nothing. detail is the 400 text for a malformed parameter or an unknown
 // operator, empty when all are valid.
+func (qr *queryReader) conditions() []dmCondition {
+	conds, detail := parseConditions(qr.q)
+	qr.fail(detail)
+	return conds
+}
+
+// parseConditions reads the filter parameters as conditions does; detail
+// is the 400 text, empty when all are valid.
 func parseConditions(q url.Values) (conds []dmCondition, detail string) {
 	for key, vals := range q {
 		rest, ok := strings.CutPrefix(key, "filter[")
@@ -115,4 +124,44 @@ func (c dmCondition) test(have, want string) bool {
 		return order >= 0
 	}
 	return order == 0
+}
+
+// folderFields, itemFields and versionFields are what filters see of a
+// resource: its id, type and attributes by their (unprefixed) names.
+func folderFields(f *dmFolder) map[string]string {
+	return map[string]string{
+		"id": f.ID, "type": "folders", "name": f.Name, "displayName": f.Name,
+		"hidden": strconv.FormatBool(f.Hidden), "extension.type": f.extType, "extension.version": "1.0",
+		"createTime": dmTime(f.created), "lastModifiedTime": dmTime(f.created), "lastModifiedTimeRollup": dmTime(f.rollup),
+		"createUserId": f.user, "lastModifiedUserId": f.user, "objectCount": strconv.Itoa(len(f.folders) + len(f.items)),
+	}
+}
+
+func itemFields(it *dmItem) map[string]string {
+	extType := itemTypeFile
+	if it.c4r {
+		extType = itemTypeC4R
+	}
+	tip := it.tip()
+	return map[string]string{
+		"id": it.id, "type": "items", "displayName": it.name, "hidden": strconv.FormatBool(it.hidden),
+		"reserved": strconv.FormatBool(it.reservedBy != ""), "extension.type": extType,
+		"createTime": dmTime(it.versions[0].created), "lastModifiedTime": dmTime(tip.created), "lastModifiedTimeRollup": dmTime(tip.created),
+		"createUserId": it.versions[0].user, "lastModifiedUserId": tip.user,
+	}
+}
+
+func versionFields(it *dmItem, v *dmVersion) map[string]string {
+	extType := versionTypeFile
+	if it.c4r {
+		extType = versionTypeC4R
+	}
+	ext := strings.TrimPrefix(path.Ext(v.Name), ".")
+	return map[string]string{
+		"id": v.ID, "type": "versions", "name": v.Name, "displayName": v.Name,
+		"versionNumber": strconv.Itoa(v.Number), "fileType": ext, "mimeType": dmMimeType(ext),
+		"storageSize": strconv.FormatInt(v.size, 10), "extension.type": extType,
+		"createTime": dmTime(v.created), "lastModifiedTime": dmTime(v.created),
+		"createUserId": v.user, "lastModifiedUserId": v.user,
+	}
 }

@@ -82,12 +82,7 @@ func (e *Emulator) AddProject(p Project) {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	projs := e.projects[p.HubID]
-	if projs == nil {
-		projs = make(map[string]Project)
-		e.projects[p.HubID] = projs
-	}
-	projs[p.ID] = p
+	putNested(e.projects, p.HubID, p.ID, p)
 }
 
 // hubsLocked returns every hub in listing order. e.mu must be held.

@@ -1,328 +1,3 @@
-// Package apsemu is a faithful fake of the Autodesk Platform Services (APS)
-// REST endpoints the MCP server calls. Tests drive it over real loopback HTTP
-// and the server's --emulator mode runs it in place of APS.
-//
-// Wire formats follow the APS OpenAPI specs and documented examples (see
-// NOTES.md in the shared aps-openapi folder): OAuth 2.0 error bodies on the
-// token endpoint, Apigee-style gateway bodies for bad or under-scoped bearer
-// tokens, OSS {"reason": ...} bodies from the storage service, JSON:API
-// documents from Data Management and plain JSON from ACC Issues.
-//
-// Routing summary:
-//
-//	GET  /authentication/v2/authorize                       3LO sign-in and consent (browser redirects)
-//	POST /authentication/v2/token                           token grant (client_credentials, jwt-bearer,
-//	                                                        authorization_code, refresh_token)
-//	GET  /authentication/v2/keys                            JWKS for the token and ID token signing key
-//	GET  /userinfo                                          the token's user, user context, no scope
-//	GET  /oss/v2/buckets                                    bucket:read
-//	POST /oss/v2/buckets                                    bucket:create
-//	GET  /oss/v2/buckets/{bucketKey}/details                bucket:read (or viewables:read)
-//	GET  /oss/v2/buckets/{bucketKey}/objects                data:read
-//	DEL  /oss/v2/buckets/{bucketKey}/objects/{key}          data:write
-//	GET  /oss/v2/buckets/{bucketKey}/objects/{key}/details  data:read
-//	GET  .../objects/{key}/signeds3download                 data:read
-//	GET  /emulated-s3/{token}                               a signed download URL: no token, no gateway
-//	GET  /project/v1/hubs                                   data:read, user context (so all of DM)
-//	GET  /project/v1/hubs/{hub_id}                          data:read
-//	GET  /project/v1/hubs/{hub_id}/projects                 data:read
-//	GET  /project/v1/hubs/{hub_id}/projects/{project_id}    data:read
-//	GET  .../projects/{project_id}/topFolders               data:read
-//	GET  /data/v1/projects/{project_id}/...                 data:read:
-//	     .../folders/{folder_id}                            one folder
-//	     .../folders/{folder_id}/contents                   its subfolders and items, paginated
-//	     .../folders/{folder_id}/search                     tip versions below it (or data:search)
-//	     .../items/{item_id}                                one item, its tip version included
-//	     .../items/{item_id}/tip                            its tip version
-//	     .../items/{item_id}/versions                       its versions, newest first, paginated
-//	     .../versions/{version_id}                          one version
-//	GET  /modelderivative/v2/designdata/{urn}/...           Model Derivative, 2LO or 3LO:
-//	     .../manifest                                       data:read or viewables:read
-//	     .../metadata                                       model views, data:read
-//	     .../metadata/{modelGuid}                           object tree, data:read
-//	     .../metadata/{modelGuid}/properties                properties, data:read
-//	POST .../metadata/{modelGuid}/properties:query          selected properties, data:read
-//	GET  /construction/issues/v1/projects/{projectId}/...   ACC Issues, all data:read, user context:
-//	     .../issues                                         the project's issues, offset-paginated
-//	     .../issues/{issueId}                               one issue
-//	     .../issues/{issueId}/comments                      its comments, offset-paginated
-//	     .../issue-types                                    issue types (include=subtypes)
-//	     .../issue-root-cause-categories                    root causes (include=rootcauses)
-//
-// Unknown paths under /oss/ answer 404 with an OSS body {"reason": ...},
-// unknown paths under /project/ and /data/ a JSON:API 404, unknown paths
-// under /modelderivative/ a Model Derivative 404 and unknown paths under
-// /construction/ an Issues 404, all after the bearer token has been
-// checked (the gateway authenticates before the service routes);
-// unknown paths anywhere else answer 404 with a gateway-style body
-// {"developerMessage": ..., "moreInfo": ...}. A known path with the wrong
-// method answers 405 with an Allow header.
-//
-// # Gateway
-//
-// Before any service sees a request, the emulator plays the Apigee gateway
-// in this order: injected faults (see Faults; the gateway rate-limits
-// before it looks at the token), then the bearer token (401 AUTH-006),
-// then the app's entitlement to the API product: a token of a Client whose
-// NoAPIAccess lists a prefix of the escaped path answers 403 with the
-// observed AUTH-001 body, verbatim (its moreInfo is the Forge-era URL),
-// whatever the grant. Scope checks (403 AUTH-010) follow routing. The
-// request log (Requests) records each request's arrival time on the
-// emulator's clock and, once answered, its status.
-//
-// Faults cover every request except those under /authentication/ and the
-// emulated S3 of signed download URLs (not behind the gateway); with
-// IncludeAuth they also cover POST /authentication/v2/token, never
-// authorize or keys. An injected 429 carries the documented body
-// {"developerMessage":"Quota limit exceeded."} exactly, Content-Type
-// application/json and Retry-After; an injected 503 carries Retry-After
-// and a gateway body whose text and errorCode ERR-003 are the emulator's
-// own and unverified.
-//
-// # Secure Service Accounts
-//
-// The jwt-bearer grant (urn:ietf:params:oauth:grant-type:jwt-bearer)
-// exchanges an assertion signed by a key registered with AddServiceAccount
-// for a user-context token whose payload carries "userid" (the service
-// account ID). The assertion is checked as NOTES §3.2 describes: alg RS256
-// only, kid a key of the account named by sub, a valid signature, iss the
-// authenticated client, sub an enabled account of that client, aud exactly
-// the token URL as this emulator is reached (scheme and Host header, so an
-// assertion for the public APS URL is refused), exp in the future and at
-// most 300 s ahead (10 s of skew allowed either way, the emulator's own
-// choice), nbf if present already passed, and scope a non-empty JSON array
-// of known scopes. Failures answer 400 invalid_grant with APS's documented
-// "The 'assertion' is invalid" followed by the specific reason; the exact
-// reasons are the emulator's own.
-//
-// # Three-legged OAuth
-//
-// GET /authentication/v2/authorize plays the browser flow of NOTES §2.2
-// with a simulated user, DemoUserID, who is always signed in and consents
-// at once: a valid request answers 302 to redirect_uri with code and state
-// appended to any query the URI already has. Errors about client_id or
-// redirect_uri answer 400 with a plain-text page and never redirect (RFC
-// 6749 §4.1.2.1); every other error redirects with error,
-// error_description and state. A client registered without RedirectURIs
-// accepts any http://localhost or http://127.0.0.1 redirect URI, any port;
-// one with RedirectURIs accepts exactly those strings. DenyConsent makes
-// the user refuse (error=access_denied). Only response_type=code and
-// response_mode=query are implemented; id_token, fragment and form_post are
-// refused, although APS documents them. The texts of all these errors and
-// the exact shape of the error page are the emulator's own.
-//
-// The code lives 5 minutes on the emulator's clock and is bound to the
-// client, redirect URI, scopes, user, PKCE challenge (S256 only) and nonce.
-// The first exchange attempt that names a live code spends it, whatever its
-// outcome (a stricter reading than APS documents, so clients cannot come to
-// rely on retrying a code); presenting a spent code again answers
-// invalid_grant and revokes every access and refresh token descended from
-// it (RFC 6749 §4.1.2). A code exchange answers access_token, token_type,
-// expires_in and refresh_token, plus an RS256 id_token (iss, sub, aud,
-// exp, iat and nonce; valid 60 minutes) when the scope includes openid.
-// Refresh tokens are opaque, bound to the client, live 15 days from their
-// own issue (so each rotation starts a new 15 days; APS documents no
-// absolute limit) and are single use: a successful refresh answers a new
-// one and invalidates the one presented. A failed refresh does not use the
-// token up, and presenting a rotated-out token does not revoke its
-// successors; APS behaviour on either point is unverified. Refresh never
-// returns an id_token (NOTES §2.1).
-//
-// GET /userinfo answers the profile of the token's user in the shape of
-// the documented example (a subset of its members). It needs a
-// user-context token but no scope; an app-only token answers the gateway
-// 401. For a Secure Service Account token the user is the service account
-// itself: sub is its ID and email <name>@<client ID>.adskserviceaccount.autodesk.com,
-// the form APS gives service account emails, with the lower-cased account
-// ID as the name (the emulator does not model account names).
-//
-// # Data Management
-//
-// DM documents are JSON:API 1.0 with absolute links built from the request's
-// scheme and Host; IDs inside links are percent-encoded except for RFC 3986
-// unreserved characters. Hubs and projects are listed by name, then ID
-// (byte order). Project lists are paginated with page[number] (0-based) and
-// page[limit] (1..200, default 200), applied before filter[id] and
-// filter[extension.type], so a short or empty page may still carry
-// links.next; GET hubs is not paginated and also takes filter[name].
-// Filters match values exactly; unsupported filters are ignored. Hubs marked
-// Unreachable are left out of GET hubs, which then carries one meta.warnings
-// entry per unreachable region in the observed BIM360DM_ERROR shape; asking
-// for such a hub directly answers 403 with that error in a JSON:API body.
-//
-// Who sees what is deliberately simple: the hubs belong to the first
-// registered client, so its user-context tokens (the demo user's from the
-// authorization code and refresh grants as much as its service accounts'
-// from the jwt-bearer grant) see every reachable hub, and other clients'
-// user tokens, the demo user's included, see none (unknown and invisible
-// hubs both answer 404). App-only (client_credentials) tokens are refused with 403
-// and a JSON:API error whose code USER_CONTEXT_REQUIRED and wording are the
-// emulator's own and unverified: the DM spec also lists 2LO access (with
-// x-user-id), which the emulator does not model. Likewise unverified: the
-// Content-Type application/vnd.api+json, the texts of 400/404 errors
-// (modelled on the synthesized examples), and 405 bodies.
-//
-// # OSS writes and signed downloads
-//
-// POST /oss/v2/buckets takes {"bucketKey", "policyKey", "allow"?}: keys
-// must match ^[-_.a-z0-9]{3,128}$ and policyKey be transient, temporary or
-// persistent (400 {"reason"} otherwise); a key that exists, whichever app
-// owns it, answers 409 {"reason":"Bucket already exists"}. The region is
-// the "region" header, else the legacy "x-ads-region" header, else US;
-// "region" wins when both are sent (NOTES §4.4, §8.5). The answer is the
-// bucket's details. Apps named in allow get "read" (list, details,
-// download) or "full" (also delete) access to the bucket's objects.
-// DELETE .../objects/{objectKey} answers 200 with an empty body, 404
-// {"reason":"Object does not exist"} for a missing object and 403 for an
-// app without full access.
-//
-// signeds3download answers {"status":"complete","url","params","size",
-// "sha1"}: minutesExpiration 1..60 (default 2, else 400); params echoes
-// response-content-type (default the object's type),
-// response-content-disposition (default attachment; filename="<key>")
-// and response-cache-control when given; public-resource-fallback and
-// useCdn must be booleans and change nothing; If-None-Match and
-// If-Modified-Since are not emulated. The url points at this emulator's
-// /emulated-s3/ and looks like a presigned S3 URL; a plain GET (or HEAD,
-// with Range) on it answers the object's bytes until it expires on the
-// emulator's clock, then S3's 403 AccessDenied "Request has expired" as
-// XML; unknown URLs answer 403 AccessDenied and objects deleted since
-// signing 404 NoSuchKey. The emulator stores no bytes: the content is the
-// line "apsemu object <bucketKey>/<objectKey>" repeated to exactly the
-// object's size, deterministic but not matching its sha1. Besides the
-// bucket's owner and allowed apps, a user who sees a DM project may sign
-// downloads of its versions' files in the DM storage bucket wip.dm.prod,
-// as APS's download tutorial does; that bucket belongs to an internal
-// app, so nobody can list it or read its details.
-//
-// # Data Management folders, items and versions
-//
-// Every project has a root folder (named "<project ID without b.>-root-folder",
-// unverified); BIM 360/ACC projects also have the top folders "Plans" and
-// "Project Files". "Project 001 – Tower" (the big hub's first project) and
-// "Bahnhof Zürich – Umbau" (EMEA) hold seeded content: subfolders, a
-// "Sheets" folder with more than 200 entries, .rvt, .dwg, .pdf and .nwd
-// items with non-ASCII names and one to four versions each, a hidden
-// (deleted) item and a reserved one. Each version's file is an object of
-// wip.dm.prod (relationships.storage) and its derivatives.data.id is the
-// version ID in unpadded URL-safe base64, which Model Derivative answers
-// for. TopFolders, FolderContents and Versions expose the seeded IDs.
-//
-// Resources follow the spec's examples member for member, with these
-// choices: every version carries storage, derivatives, thumbnails and
-// downloadFormats relationships, fileType and storageSize (the examples
-// differ on them); folders and items in contents have only a self link,
-// elsewhere also a webView (on docs.b360.autodesk.com, as in the
-// examples); folder contents entries add path and lastModifiedTimeRollup
-// as the contents example does; parent links point at the parent folder;
-// the root folder has no parent relationship; top folders add isRoot,
-// folderType and folderParents (the root, without parentUrn).
-//
-// Contents list subfolders, then items, each by name (byte order; APS's
-// order is unverified). Contents, search and versions are paginated with
-// page[number] and page[limit] (1..200, default 200) before filtering, so
-// pages may be short or empty while links.next exists. Their filters take
-// the guide's form filter[<field>][-<op>]=v1,v2 with op eq (default), lt,
-// le, gt, ge, starts, ends or contains (others answer 400), on id, type
-// and attributes (the "attributes." prefix is optional): values OR,
-// fields AND, case-sensitive, numbers compared as numbers. Hidden entries
-// are left out of contents unless includeHidden=true or a filter names
-// hidden. topFolders lists hidden folders unless excludeDeleted=true;
-// projectFilesOnly=true keeps "Project Files". Search returns the tip
-// versions of the visible items in the folder and its visible subfolders
-// (each folder's items, then its subfolders depth-first) with the items
-// in included; its security requirement lists data:read and data:search,
-// which the emulator reads, as for bucket details and manifests, as
-// either one. Boolean parameters other than true/false
-// answer 400. IDs arrive percent-encoded in paths and are decoded segment
-// by segment; a version ID whose "?" is not encoded does not reach the
-// version (404), as the query string swallows it.
-//
-// # Model Derivative
-//
-// The {urn} is a design's URN (an OSS object ID or a DM version ID) in
-// URL-safe base64, padded or not; standard base64 is accepted too. An OSS
-// object ID whose key was percent-encoded before encoding finds the
-// object's translation as well. Seeded translations: every DM version
-// except the tip of "Clash Report Ü3.pdf" (never translated: 404) and the
-// tip of "Tower – Structure.rvt" (status inprogress), plus four objects of
-// aps-mcp-demo-models ("設計図.rvt", "site/north wing/model.rvt",
-// "Floor Plan Level 1.dwg", "façade élévation.pdf"); Translations lists
-// them. Translations belong to the first registered client: other apps
-// get 403. The optional region header (US by default; the path prefix
-// /modelderivative/v2/regions/eu/designdata/ means EMEA) must name one of
-// the eight regions (else 400) and the region the derivatives are stored
-// in: the Zürich project's are in EMEA, so asking US answers 404 with a
-// diagnostic naming both regions (the emulator's reading; unverified).
-//
-// Manifests follow the example: an SVF2 derivative whose geometry
-// children are the model views (their guid is the model view GUID of GET
-// metadata) plus a thumbnail derivative; status and progress are strings
-// and so is hasThumbnail. An in-progress translation answers its manifest
-// ("42% complete", forever) and 404 on the metadata endpoints. Model
-// views: Revit "{3D}", "New Construction" (isMasterView) and a sheet;
-// drawings "Model" and "Layout1"; PDFs one or two pages; other files one
-// 3D view. Object trees and properties are generated from the design and
-// view, identical on every request: a root, grouping nodes (Revit
-// category, family, type; drawing layers) and leaf elements with
-// Constraints, Dimensions, Identity Data and Phasing properties. The
-// first object tree, properties or properties:query request for a
-// (urn, model view) answers 202 {"result":"success"}, later ones 200
-// (SetMetadataReady(true) skips the 202; x-ads-force: true forces it
-// again). objectid restricts the tree (to that subtree) or the properties
-// (to that object; unknown IDs give empty arrays), level=1 keeps one
-// level of children (other levels answer 400), forceget has no effect.
-// properties:query takes exactly one of the spec's query forms ($in on
-// objectid or externalId, $eq on name or a numeric property, $prefix,
-// $contains, $between, $le, $ge; numbers in metric base units) or the
-// emulator's own "$like": ["name", "%pattern%"] (case-insensitive SQL
-// LIKE), a fields projection ("properties.<category>.<name>" with "*"
-// wildcards; everything without fields), pagination offset (default 0)
-// and limit (1..1000, default 20), and payload "text" only; anything else
-// answers 400. Error bodies are
-// {"diagnostic": <text>}: the spec declares none, so shape and texts are
-// the emulator's own.
-//
-// # ACC Issues
-//
-// The Issues API takes the project ID without DM's "b." prefix and serves
-// the projects of kind ACC (extension.data.projectType) in reachable hubs,
-// to the same users who see them in DM; anything else, BIM 360 projects
-// included (they belong to the older BIM 360 Issues API), answers 404. A
-// "b."-prefixed ID answers 404 too, as an unknown project would (APS's
-// choice between 400 and 404 is unverified), with a detail that names the
-// mistake when the ID without the prefix exists. As the docs say and the
-// spec does not, a user-context token with data:read is needed: an
-// app-only token answers 403 with the wording of DM's refusal. The
-// optional x-ads-region header must be one of US, EMEA, AUS, CAN, DEU,
-// IND, JPN, GBR (400 otherwise); naming a region other than the hub's
-// answers 404, the project not being in that data centre (unverified).
-//
-// Lists use offset pagination: limit 1..100 (default 100), offset ≥ 0
-// (default 0), {"pagination":{"limit","offset","totalResults"},"results"}
-// with totalResults counting everything the filters pass and no next link;
-// an offset past the end gives empty results. GET issues filters on
-// filter[status] (values of the spec's enum, else 400), filter[displayId]
-// (integers, else 400), filter[assignedToType] (user, company, role or
-// null, else 400), filter[search] (a case-insensitive substring of the
-// title, or the exact display ID), filter[deleted] (true or false; no
-// demo issue is deleted) and exact matches on filter[id], issueTypeId,
-// issueSubtypeId, assignedTo, rootCauseId, locationId, createdBy,
-// updatedBy and closedBy; each takes comma-separated values, any of which
-// matches. Other filters (dates, linked documents, custom attributes, ...)
-// are ignored. sortBy takes comma-separated fields of the spec's enum,
-// "-" for descending, default displayId; text compares case-insensitively,
-// nulls sort after values (before them descending), ties go by displayId,
-// customAttributes is accepted without effect and unknown fields are 400s.
-// Comments list oldest first (sortBy createdAt, updatedAt or createdBy).
-// issue-types adds subtypes with include=subtypes and takes
-// filter[isActive]; issue-root-cause-categories adds rootCauses with
-// include=rootcauses, as the spec says. Every ACC project has the same
-// three issue types and two root cause categories (IDs derived from the
-// project); the demo issues live in the big hub's first project (230) and
-// in "Bahnhof Zürich – Umbau" (5). Issue containerId is the project ID.
-// Error bodies are {"title": <reason phrase>, "detail": <text>}: the spec
-// declares none, so shape and texts are the emulator's own and unverified.
 package apsemu
 
 import (
@@ -331,7 +6,6 @@ import (
 	mathrand "math/rand/v2"
 	"net/http"
 	"slices"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -399,12 +73,14 @@ type Emulator struct {
 	clients map[string]Client // client ID → registration
 	owner   string            // first registered client: owns the demo data
 	signer  *signingKey
+	apis    []api // what the gateway routes to; never changed after New
 
 	tokenRequests    atomic.Int64
 	jwtExchanges     atomic.Int64
 	authorizations   atomic.Int64
 	codeExchanges    atomic.Int64
 	refreshExchanges atomic.Int64
+	revocations      atomic.Int64
 	injected429      atomic.Int64
 	injected503      atomic.Int64
 
@@ -420,6 +96,7 @@ type Emulator struct {
 	bucketGrants    map[string][]permission       // bucket key → other apps its creator allowed
 	objects         map[string]map[string]Object  // bucket key → object key → object
 	sortedObjects   map[string][]Object           // bucket key → its objects by key; dropped on change
+	users           map[string]User               // user ID → a person who can sign in
 	hubs            map[string]Hub                // hub ID → hub
 	projects        map[string]map[string]Project // hub ID → project ID → project
 	issues          map[string][]issueJSON        // ACC project ID (no "b.") → issues in displayId order
@@ -463,6 +140,7 @@ func New(opts Options) *Emulator {
 		objects:         make(map[string]map[string]Object),
 		sortedObjects:   make(map[string][]Object),
 		maxLog:          maxLoggedRequests,
+		users:           make(map[string]User),
 		hubs:            make(map[string]Hub),
 		projects:        make(map[string]map[string]Project),
 		issues:          make(map[string][]issueJSON),
@@ -489,6 +167,7 @@ func New(opts Options) *Emulator {
 		panic("apsemu: generating RSA key: " + err.Error())
 	}
 	e.signer = newSigningKey(key)
+	e.apis = apis()
 	seedDemoData(e)
 	return e
 }
@@ -509,40 +188,6 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		e.log[i].Status = status
 	}
 	e.mu.Unlock()
-}
-
-// serve answers r: an injected fault first (the gateway rate-limits before
-// it looks at the bearer token), then the endpoint.
-func (e *Emulator) serve(w http.ResponseWriter, r *http.Request) {
-	path := r.URL.EscapedPath()
-	// S3 is not behind the APS gateway: no faults, no bearer token.
-	if strings.HasPrefix(path, s3PathPrefix) {
-		e.serveS3(w, r)
-		return
-	}
-	if e.injectFault(w, r, path) {
-		return
-	}
-	switch {
-	case path == authorizePath:
-		e.handleAuthorize(w, r)
-	case path == tokenPath:
-		e.handleToken(w, r)
-	case path == keysPath:
-		e.handleKeys(w, r)
-	case path == userInfoPath:
-		e.handleUserInfo(w, r)
-	case strings.HasPrefix(path, "/oss/"):
-		e.serveOSS(w, r)
-	case strings.HasPrefix(path, "/project/"), strings.HasPrefix(path, "/data/"):
-		e.serveDM(w, r)
-	case strings.HasPrefix(path, mdServicePrefix):
-		e.serveMD(w, r)
-	case strings.HasPrefix(path, issuesPathPrefix):
-		e.serveIssues(w, r)
-	default:
-		writeGatewayNotFound(w)
-	}
 }
 
 // TokenRequests returns the number of POST /authentication/v2/token requests

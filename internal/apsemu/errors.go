@@ -3,6 +3,7 @@ package apsemu
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"net/http"
 	"strings"
 )
@@ -28,14 +29,6 @@ type gatewayError struct {
 // ossError is the body OSS itself sends for 4xx answers.
 type ossError struct {
 	Reason string `json:"reason"`
-}
-
-// oauthError is an OAuth 2.0 error (RFC 6749 §5.2) from the token endpoint,
-// with the HTTP status it travels with.
-type oauthError struct {
-	status      int
-	Code        string `json:"error"`
-	Description string `json:"error_description"`
 }
 
 // writeJSON encodes v as the whole response body. HTML escaping is off so
@@ -73,10 +66,21 @@ func writeGatewayNotFound(w http.ResponseWriter) {
 	})
 }
 
-// writeOAuthError sends an OAuth 2.0 error body from the token endpoint.
-func writeOAuthError(w http.ResponseWriter, e *oauthError) {
-	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, e.status, contentTypeJSON, e)
+// writePage answers a browser with a small plain-text page. Callers never
+// echo the request in text, so nothing the caller sent is rendered.
+func writePage(w http.ResponseWriter, status int, text string) {
+	h := w.Header()
+	h.Set("Content-Type", "text/plain; charset=utf-8")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = io.WriteString(w, text+"\n")
+}
+
+// answer is an answer that sends text with status through send, for the
+// tables of errors each API answers before any handler runs.
+func answer(send func(w http.ResponseWriter, status int, text string), status int, text string) func(http.ResponseWriter) {
+	return func(w http.ResponseWriter) { send(w, status, text) }
 }
 
 // setAllow sets the Allow header RFC 9110 requires on a 405 answer.

@@ -4,7 +4,6 @@ import (
 	mathrand "math/rand/v2"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -30,9 +29,11 @@ type Faults struct {
 	// not. A request whose client gives up meanwhile is abandoned
 	// unanswered.
 	Latency time.Duration
-	// IncludeAuth also covers POST /authentication/v2/token. The other
-	// authentication endpoints (authorize, keys) are never covered: one is
-	// a browser page, the other a static document clients cache.
+	// IncludeAuth also covers POST /authentication/v2/token and
+	// /authentication/v2/revoke. The other authentication endpoints
+	// (authorize, keys) are never covered: one is a browser page, the
+	// other a static document clients cache; nor are the emulator's own
+	// sign-in pages (SignInPath, SignOutPath).
 	IncludeAuth bool
 	Seed        int64 // seeds the random source; 0 = a fixed default
 }
@@ -89,21 +90,24 @@ func (e *Emulator) FaultsInjected() (n429, n503 int64) {
 	return e.injected429.Load(), e.injected503.Load()
 }
 
-// faultsCover reports whether f applies to a request for path.
-func faultsCover(f Faults, path string) bool {
-	if path == tokenPath {
+// covers reports whether f applies to a request of an API with cover.
+func (f Faults) covers(cover faultCover) bool {
+	switch cover {
+	case faultsAlways:
+		return true
+	case faultsWithAuth:
 		return f.IncludeAuth
 	}
-	return !strings.HasPrefix(path, "/authentication/")
+	return false
 }
 
 // drawFault decides, at the request's arrival, whether the current faults
 // cover it and which fault (if any) it meets.
-func (e *Emulator) drawFault(path string) (Faults, faultKind, bool) {
+func (e *Emulator) drawFault(cover faultCover) (Faults, faultKind, bool) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	f := e.faults
-	if !faultsCover(f, path) {
+	if !f.covers(cover) {
 		return Faults{}, faultNone, false
 	}
 	if f.Rate429 <= 0 && f.Rate503 <= 0 {
@@ -121,8 +125,8 @@ func (e *Emulator) drawFault(path string) (Faults, faultKind, bool) {
 // injectFault plays the faulty gateway: it waits out the latency and sends
 // the chosen fault. It reports whether the request is finished, answered
 // or abandoned because the client gave up while waiting.
-func (e *Emulator) injectFault(w http.ResponseWriter, r *http.Request, path string) bool {
-	f, kind, ok := e.drawFault(path)
+func (e *Emulator) injectFault(w http.ResponseWriter, r *http.Request, cover faultCover) bool {
+	f, kind, ok := e.drawFault(cover)
 	if !ok {
 		return false
 	}

@@ -74,7 +74,14 @@ func doWith(t *testing.T, client *http.Client, req *http.Request) testResponse {
 // Basic credentials (id, secret).
 func postToken(t *testing.T, base, contentType, body string, basic []string) testResponse {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodPost, base+tokenPath, strings.NewReader(body))
+	return postForm(t, base+tokenPath, contentType, body, basic)
+}
+
+// postForm posts a raw body with an optional Content-Type and, when basic
+// is not nil, Basic credentials (id, secret).
+func postForm(t *testing.T, rawURL, contentType, body string, basic []string) testResponse {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, rawURL, strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -65,9 +65,12 @@ func (e *Emulator) SetMetadataReady(ready bool) {
 type translation struct {
 	source string // source URN
 	owner  string // client ID of the app whose design it is
-	region string
-	status string
-	name   string // the design's file name, e.g. "Tower – Architecture.rvt"
+	// project is the DM project whose version the design is; empty for
+	// an OSS object. Users see it only if they see the project.
+	project string
+	region  string
+	status  string
+	name    string // the design's file name, e.g. "Tower – Architecture.rvt"
 }
 
 // designURN encodes a source URN as Model Derivative paths take it.

@@ -38,123 +38,14 @@ func isOSSRegion(s string) bool {
 	return false
 }
 
-// ossRoute is one OSS endpoint: a method, a path pattern below /oss/v2
-// whose "{bucketKey}" and "{objectKey}" segments capture path parameters,
-// the scopes of which the token needs one, and the handler.
-type ossRoute struct {
-	method  string
-	pattern []string
-	scopes  []string
-	handle  func(e *Emulator, w http.ResponseWriter, r *http.Request, call ossCall)
-}
-
-// ossCall is what a handler gets: the caller's token and the decoded path
-// parameters.
-type ossCall struct {
-	info      tokenInfo
-	clientID  string
-	bucketKey string
-	objectKey string
-}
-
-// ossRoutes lists the implemented OSS endpoints.
-func ossRoutes() []ossRoute {
-	return []ossRoute{
-		{http.MethodGet, []string{"buckets"}, []string{scopeBucketRead}, (*Emulator).listBuckets},
-		{http.MethodPost, []string{"buckets"}, []string{scopeBucketCreate}, (*Emulator).createBucket},
-		// oss.yaml lists viewables:read beside bucket:read for bucket details;
-		// the emulator reads that as "either".
-		{http.MethodGet, []string{"buckets", "{bucketKey}", "details"}, []string{scopeBucketRead, scopeViewablesRead}, (*Emulator).bucketDetails},
-		{http.MethodGet, []string{"buckets", "{bucketKey}", "objects"}, []string{scopeDataRead}, (*Emulator).listObjects},
-		{http.MethodDelete, []string{"buckets", "{bucketKey}", "objects", "{objectKey}"}, []string{scopeDataWrite}, (*Emulator).deleteObject},
-		{http.MethodGet, []string{"buckets", "{bucketKey}", "objects", "{objectKey}", "details"}, []string{scopeDataRead}, (*Emulator).objectDetails},
-		{http.MethodGet, []string{"buckets", "{bucketKey}", "objects", "{objectKey}", "signeds3download"}, []string{scopeDataRead}, (*Emulator).signedS3Download},
+// ossErrors are OSS's own answers for requests no handler serves, in its
+// {"reason": ...} shape.
+func ossErrors() apiErrors {
+	return apiErrors{
+		badPath:  answer(writeOSSError, http.StatusBadRequest, reasonInvalidPath),
+		notFound: answer(writeOSSError, http.StatusNotFound, reasonNoSuchResource),
+		method:   answer(writeOSSError, http.StatusMethodNotAllowed, reasonMethodNotAllowed),
 	}
-}
-
-// serveOSS handles everything under /oss/ in gateway order: token, route,
-// method, scope, then the service itself.
-func (e *Emulator) serveOSS(w http.ResponseWriter, r *http.Request) {
-	info, ok := e.authenticateBearer(w, r)
-	if !ok {
-		return
-	}
-	segs, err := splitPath(r.URL.EscapedPath())
-	if err != nil {
-		writeOSSError(w, http.StatusBadRequest, reasonInvalidPath)
-		return
-	}
-	route, call, allowed := matchOSSRoute(segs, r.Method)
-	switch {
-	case len(allowed) == 0:
-		writeOSSError(w, http.StatusNotFound, reasonNoSuchResource)
-		return
-	case route.handle == nil:
-		setAllow(w, allowed...)
-		writeOSSError(w, http.StatusMethodNotAllowed, reasonMethodNotAllowed)
-		return
-	}
-	if !requireScope(w, info, route.scopes...) {
-		return
-	}
-	call.info, call.clientID = info, info.clientID
-	route.handle(e, w, r, call)
-}
-
-// splitPath splits an escaped path on "/" and unescapes each segment on its
-// own, so an encoded "%2F" stays inside its segment (object keys may hold "/").
-func splitPath(escaped string) ([]string, error) {
-	segs := strings.Split(strings.TrimPrefix(escaped, "/"), "/")
-	for i, s := range segs {
-		u, err := url.PathUnescape(s)
-		if err != nil {
-			return nil, err
-		}
-		segs[i] = u
-	}
-	return segs, nil
-}
-
-// matchOSSRoute finds the route for decoded segments ("oss", "v2", ...)
-// and method. allowed lists the methods the path has routes for (empty: an
-// unknown path); the route's handler is nil when method is not among them.
-func matchOSSRoute(segs []string, method string) (route ossRoute, call ossCall, allowed []string) {
-	if len(segs) < 2 || segs[0] != "oss" || segs[1] != "v2" {
-		return ossRoute{}, ossCall{}, nil
-	}
-	rest := segs[2:]
-	for _, rt := range ossRoutes() {
-		c, ok := matchPattern(rt.pattern, rest)
-		if !ok {
-			continue
-		}
-		allowed = append(allowed, rt.method)
-		if rt.method == method {
-			route, call = rt, c
-		}
-	}
-	return route, call, allowed
-}
-
-// matchPattern matches segments against a route pattern, capturing params.
-func matchPattern(pattern, segs []string) (ossCall, bool) {
-	var call ossCall
-	if len(pattern) != len(segs) {
-		return call, false
-	}
-	for i, p := range pattern {
-		switch p {
-		case "{bucketKey}":
-			call.bucketKey = segs[i]
-		case "{objectKey}":
-			call.objectKey = segs[i]
-		default:
-			if segs[i] != p {
-				return call, false
-			}
-		}
-	}
-	return call, true
 }
 
 // bucketItem is one entry of GET /oss/v2/buckets.
@@ -203,9 +94,9 @@ type objectList struct {
 }
 
 // listBuckets serves GET /oss/v2/buckets: the caller's buckets in one region.
-func (e *Emulator) listBuckets(w http.ResponseWriter, r *http.Request, call ossCall) {
-	q := r.URL.Query()
-	region, ok := requestRegion(r)
+func (e *Emulator) listBuckets(w http.ResponseWriter, c *call) {
+	q := c.query()
+	region, ok := requestRegion(c.r)
 	if !ok {
 		writeOSSError(w, http.StatusBadRequest, reasonInvalidRegion)
 		return
@@ -216,7 +107,7 @@ func (e *Emulator) listBuckets(w http.ResponseWriter, r *http.Request, call ossC
 		return
 	}
 	e.mu.Lock()
-	owned := e.bucketsLocked(func(b Bucket) bool { return b.Owner == call.clientID && b.Region == region })
+	owned := e.bucketsLocked(func(b Bucket) bool { return b.Owner == c.token.clientID && b.Region == region })
 	e.mu.Unlock()
 	page, more := paginate(owned, func(b Bucket) string { return b.Key }, q.Get("startAt"), limit)
 
@@ -225,7 +116,7 @@ func (e *Emulator) listBuckets(w http.ResponseWriter, r *http.Request, call ossC
 		body.Items = append(body.Items, bucketItem{BucketKey: b.Key, CreatedDate: b.CreatedDate, PolicyKey: b.PolicyKey})
 	}
 	if more {
-		body.Next = baseURL(r) + "/oss/v2/buckets?region=" + url.QueryEscape(region) +
+		body.Next = c.base() + "/oss/v2/buckets?region=" + url.QueryEscape(region) +
 			"&startAt=" + url.QueryEscape(page[len(page)-1].Key) + "&limit=" + strconv.Itoa(limit)
 	}
 	writeJSON(w, http.StatusOK, contentTypeOSSJSON, body)
@@ -245,8 +136,8 @@ func requestRegion(r *http.Request) (string, bool) {
 }
 
 // bucketDetails serves GET /oss/v2/buckets/{bucketKey}/details.
-func (e *Emulator) bucketDetails(w http.ResponseWriter, r *http.Request, call ossCall) {
-	b, ok := e.ownedBucket(w, call, accessRead)
+func (e *Emulator) bucketDetails(w http.ResponseWriter, c *call) {
+	b, ok := e.ownedBucket(w, c, accessRead)
 	if !ok {
 		return
 	}
@@ -265,12 +156,12 @@ func toBucketDetail(b ossBucket) bucketDetail {
 }
 
 // listObjects serves GET /oss/v2/buckets/{bucketKey}/objects.
-func (e *Emulator) listObjects(w http.ResponseWriter, r *http.Request, call ossCall) {
-	b, ok := e.ownedBucket(w, call, accessRead)
+func (e *Emulator) listObjects(w http.ResponseWriter, c *call) {
+	b, ok := e.ownedBucket(w, c, accessRead)
 	if !ok {
 		return
 	}
-	q := r.URL.Query()
+	q := c.query()
 	limit, ok := parseLimit(q.Get("limit"))
 	if !ok {
 		writeOSSError(w, http.StatusBadRequest, reasonInvalidLimit)
@@ -282,7 +173,7 @@ func (e *Emulator) listObjects(w http.ResponseWriter, r *http.Request, call ossC
 	e.mu.Unlock()
 	page, more := paginate(objs, func(o Object) string { return o.Key }, q.Get("startAt"), limit)
 
-	base := baseURL(r)
+	base := c.base()
 	body := objectList{Items: make([]objectItem, 0, len(page))}
 	for _, o := range page {
 		body.Items = append(body.Items, toObjectItem(base, o))
@@ -300,17 +191,17 @@ func (e *Emulator) listObjects(w http.ResponseWriter, r *http.Request, call ossC
 // objectDetails serves GET /oss/v2/buckets/{bucketKey}/objects/{objectKey}/details.
 // The optional "with" dates and If-Modified-Since are not emulated: the
 // store keeps no timestamps, and APS omits those fields unless asked.
-func (e *Emulator) objectDetails(w http.ResponseWriter, r *http.Request, call ossCall) {
-	b, ok := e.ownedBucket(w, call, accessRead)
+func (e *Emulator) objectDetails(w http.ResponseWriter, c *call) {
+	b, ok := e.ownedBucket(w, c, accessRead)
 	if !ok {
 		return
 	}
-	o, ok := e.object(b.Key, call.objectKey)
+	o, ok := e.object(b.Key, c.param("objectKey"))
 	if !ok {
 		writeOSSError(w, http.StatusNotFound, reasonObjectNotFound)
 		return
 	}
-	writeJSON(w, http.StatusOK, contentTypeOSSJSON, toObjectItem(baseURL(r), o))
+	writeJSON(w, http.StatusOK, contentTypeOSSJSON, toObjectItem(c.base(), o))
 }
 
 // Bucket access levels (oss.yaml's permission_access): "read" lets an app
@@ -324,12 +215,12 @@ const (
 // ownedBucket resolves the path's bucket for its owner, or for an app the
 // bucket's creator granted need (or more) access, answering 400, 404 or
 // 403 itself otherwise.
-func (e *Emulator) ownedBucket(w http.ResponseWriter, call ossCall, need string) (ossBucket, bool) {
-	b, ok := e.existingBucket(w, call)
+func (e *Emulator) ownedBucket(w http.ResponseWriter, c *call, need string) (ossBucket, bool) {
+	b, ok := e.existingBucket(w, c)
 	if !ok {
 		return ossBucket{}, false
 	}
-	if !b.grants(call.clientID, need) {
+	if !b.grants(c.token.clientID, need) {
 		writeOSSError(w, http.StatusForbidden, reasonNotOwner)
 		return ossBucket{}, false
 	}
@@ -338,12 +229,13 @@ func (e *Emulator) ownedBucket(w http.ResponseWriter, call ossCall, need string)
 
 // existingBucket resolves the path's bucket whoever asks, answering 400 or
 // 404 itself when the key is malformed or unknown.
-func (e *Emulator) existingBucket(w http.ResponseWriter, call ossCall) (ossBucket, bool) {
-	if !validBucketKey(call.bucketKey) {
+func (e *Emulator) existingBucket(w http.ResponseWriter, c *call) (ossBucket, bool) {
+	key := c.param("bucketKey")
+	if !validBucketKey(key) {
 		writeOSSError(w, http.StatusBadRequest, reasonInvalidBucketKey)
 		return ossBucket{}, false
 	}
-	b, ok := e.bucket(call.bucketKey)
+	b, ok := e.bucket(key)
 	if !ok {
 		writeOSSError(w, http.StatusNotFound, reasonBucketNotFound)
 		return ossBucket{}, false
@@ -432,14 +324,4 @@ func paginate[T any](items []T, key func(T) string, startAt string, limit int) (
 		return items[:limit], true
 	}
 	return items, false
-}
-
-// baseURL is the scheme and host the client used, so next and location links
-// point back at the emulator rather than at developer.api.autodesk.com.
-func baseURL(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
 }

@@ -68,21 +68,22 @@ type signedDownloadBody struct {
 // bucket, as the DM download tutorial does. useCdn and
 // public-resource-fallback are validated and otherwise have no effect,
 // and If-None-Match / If-Modified-Since are not emulated.
-func (e *Emulator) signedS3Download(w http.ResponseWriter, r *http.Request, call ossCall) {
-	b, ok := e.existingBucket(w, call)
+func (e *Emulator) signedS3Download(w http.ResponseWriter, c *call) {
+	b, ok := e.existingBucket(w, c)
 	if !ok {
 		return
 	}
-	if !b.grants(call.clientID, accessRead) && !e.dmStorageVisible(call.info, b.Key, call.objectKey) {
+	objectKey := c.param("objectKey")
+	if !b.grants(c.token.clientID, accessRead) && !e.dmStorageVisible(c.token, b.Key, objectKey) {
 		writeOSSError(w, http.StatusForbidden, reasonNotOwner)
 		return
 	}
-	o, ok := e.object(b.Key, call.objectKey)
+	o, ok := e.object(b.Key, objectKey)
 	if !ok {
 		writeOSSError(w, http.StatusNotFound, reasonObjectNotFound)
 		return
 	}
-	q := r.URL.Query()
+	q := c.query()
 	minutes := defaultSignedMinutes
 	if raw := q.Get("minutesExpiration"); raw != "" {
 		n, err := strconv.Atoi(raw)
@@ -130,7 +131,7 @@ func (e *Emulator) signedS3Download(w http.ResponseWriter, r *http.Request, call
 	v.Set("X-Amz-Signature", hex.EncodeToString(sig[:]))
 	writeJSON(w, http.StatusOK, contentTypeOSSJSON, signedDownloadBody{
 		Status: "complete",
-		URL:    baseURL(r) + s3PathPrefix + token + "?" + v.Encode(),
+		URL:    c.base() + s3PathPrefix + token + "?" + v.Encode(),
 		Params: params,
 		Size:   o.Size,
 		SHA1:   o.SHA1,
@@ -144,6 +145,15 @@ func newSignedToken() string {
 	return hex.EncodeToString(b[:])
 }
 
+// s3Errors are S3's answers for requests no handler serves: 405 for a
+// method other than GET and HEAD, and for anything else the 403 of an
+// unknown URL. S3 is not APS: it takes no bearer token.
+func s3Errors() apiErrors {
+	return apiErrors{badPath: writeS3AccessDenied, notFound: writeS3AccessDenied, method: func(w http.ResponseWriter) {
+		writeS3Error(w, http.StatusMethodNotAllowed, "MethodNotAllowed", "The specified method is not allowed against this resource.")
+	}}
+}
+
 // s3ErrorFormat is the XML error body S3 answers with.
 const s3ErrorFormat = `<?xml version="1.0" encoding="UTF-8"?>` + "\n" +
 	`<Error><Code>%s</Code><Message>%s</Message></Error>`
@@ -153,6 +163,11 @@ func writeS3Error(w http.ResponseWriter, status int, code, message string) {
 	w.Header().Set("Content-Type", "application/xml")
 	w.WriteHeader(status)
 	_, _ = fmt.Fprintf(w, s3ErrorFormat, code, message)
+}
+
+// writeS3AccessDenied answers a URL that signs nothing.
+func writeS3AccessDenied(w http.ResponseWriter) {
+	writeS3Error(w, http.StatusForbidden, "AccessDenied", "Access Denied")
 }
 
 // serveS3 answers GET and HEAD on a signed URL with the object's bytes.
@@ -165,18 +180,12 @@ func writeS3Error(w http.ResponseWriter, status int, code, message string) {
 // "apsemu object <bucketKey>/<objectKey>\n" repeated and cut to exactly
 // the object's size, so it is deterministic and as long as OSS says, but
 // it does not hash to the object's sha1.
-func (e *Emulator) serveS3(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		setAllow(w, http.MethodGet, http.MethodHead)
-		writeS3Error(w, http.StatusMethodNotAllowed, "MethodNotAllowed", "The specified method is not allowed against this resource.")
-		return
-	}
-	token := strings.TrimPrefix(r.URL.EscapedPath(), s3PathPrefix)
+func (e *Emulator) serveS3(w http.ResponseWriter, c *call) {
 	e.mu.Lock()
-	d, ok := e.signedDownloads[token]
+	d, ok := e.signedDownloads[c.param("token")]
 	e.mu.Unlock()
 	if !ok {
-		writeS3Error(w, http.StatusForbidden, "AccessDenied", "Access Denied")
+		writeS3AccessDenied(w)
 		return
 	}
 	if !e.now().Before(d.expires) {
@@ -195,7 +204,7 @@ func (e *Emulator) serveS3(w http.ResponseWriter, r *http.Request) {
 		h.Set("Cache-Control", d.params.CacheControl)
 	}
 	h.Set("ETag", `"`+o.SHA1+`"`)
-	http.ServeContent(w, r, "", time.Time{}, newObjectContent(o))
+	http.ServeContent(w, c.r, "", time.Time{}, newObjectContent(o))
 }
 
 // objectContent is an object's synthetic bytes: a line repeated up to the

@@ -26,7 +26,8 @@ type createBucketRequest struct {
 // apps and regions, so an existing key answers 409 whoever owns it. The
 // region comes from the "region" header or its legacy name "x-ads-region";
 // per the docs "region" wins when both are sent (NOTES §4.4, §8.5).
-func (e *Emulator) createBucket(w http.ResponseWriter, r *http.Request, call ossCall) {
+func (e *Emulator) createBucket(w http.ResponseWriter, c *call) {
+	r := c.r
 	region := r.Header.Get("region")
 	if region == "" {
 		region = r.Header.Get(headerADSRegion)
@@ -62,7 +63,7 @@ func (e *Emulator) createBucket(w http.ResponseWriter, r *http.Request, call oss
 	b := ossBucket{
 		Bucket: Bucket{
 			Key:         req.BucketKey,
-			Owner:       call.clientID,
+			Owner:       c.token.clientID,
 			Region:      region,
 			PolicyKey:   req.PolicyKey,
 			CreatedDate: e.now().UnixMilli(),
@@ -86,12 +87,12 @@ func (e *Emulator) createBucket(w http.ResponseWriter, r *http.Request, call oss
 // deleteObject serves DELETE /oss/v2/buckets/{bucketKey}/objects/{objectKey}:
 // 200 with an empty body, as the spec declares. Only the owner, or an app
 // granted full access, may delete.
-func (e *Emulator) deleteObject(w http.ResponseWriter, _ *http.Request, call ossCall) {
-	b, ok := e.ownedBucket(w, call, accessFull)
+func (e *Emulator) deleteObject(w http.ResponseWriter, c *call) {
+	b, ok := e.ownedBucket(w, c, accessFull)
 	if !ok {
 		return
 	}
-	if !e.removeObject(b.Key, call.objectKey) {
+	if !e.removeObject(b.Key, c.param("objectKey")) {
 		writeOSSError(w, http.StatusNotFound, reasonObjectNotFound)
 		return
 	}

@@ -70,6 +70,7 @@ func seedDemoData(e *Emulator) {
 		e.AddObject(demoObject(demoBucketKey(1), key))
 	}
 	seedDemoHubs(e)
+	seedDemoUsers(e)
 	seedDemoContent(e)
 	seedDemoIssues(e)
 }
@@ -357,15 +358,14 @@ func demoComments(is issueJSON, count int) []commentJSON {
 	for k := 1; k <= count; k++ {
 		at := created.Add(time.Duration(k) * time.Hour).Format(issuesTimeLayout)
 		out = append(out, commentJSON{
-			ID:                  demoUUID(fmt.Sprintf("comment %s %d", is.ID, k)),
-			Body:                fmt.Sprintf("Comment %d on issue #%d.\nChecked on site.", k, is.DisplayID),
-			CreatedAt:           at,
-			CreatedBy:           users[(is.DisplayID+k)%len(users)],
-			UpdatedAt:           at,
-			ClientCreatedAt:     at,
-			ClientUpdatedAt:     at,
-			PermittedActions:    []string{},
-			PermittedAttributes: []string{},
+			ID:              demoUUID(fmt.Sprintf("comment %s %d", is.ID, k)),
+			Body:            fmt.Sprintf("Comment %d on issue #%d.\nChecked on site.", k, is.DisplayID),
+			CreatedAt:       at,
+			CreatedBy:       users[(is.DisplayID+k)%len(users)],
+			UpdatedAt:       at,
+			ClientCreatedAt: at,
+			ClientUpdatedAt: at,
+			permissions:     noPermissions(),
 		})
 	}
 	return out

@@ -246,7 +246,7 @@ func (s *contentSeeder) addItem(folderID string, file demoFile) {
 		}
 		if status != tipUntranslated {
 			v.ManifestStatus = status
-			s.e.translations[id] = &translation{source: id, owner: s.e.owner, region: s.region, status: status, name: file.name}
+			s.e.translations[id] = &translation{source: id, owner: s.e.owner, project: s.p.ID, region: s.region, status: status, name: file.name}
 		}
 		it.versions = append(it.versions, v)
 		s.c.versions[id] = v

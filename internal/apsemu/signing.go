@@ -4,6 +4,7 @@ import (
 	"crypto/rsa"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/json"
 	"math/big"
 	"net/http"
 	"time"
@@ -55,17 +56,9 @@ type accessClaims struct {
 	Expiry   int64    `json:"exp"`
 }
 
-// The jwt.Claims methods; only the registered claims APS sends are non-empty.
-
-func (c accessClaims) GetExpirationTime() (*jwt.NumericDate, error) {
-	return jwt.NewNumericDate(time.Unix(c.Expiry, 0)), nil
-}
-func (c accessClaims) GetIssuedAt() (*jwt.NumericDate, error)  { return nil, nil }
-func (c accessClaims) GetNotBefore() (*jwt.NumericDate, error) { return nil, nil }
-func (c accessClaims) GetIssuer() (string, error)              { return c.Issuer, nil }
-func (c accessClaims) GetSubject() (string, error)             { return "", nil }
-func (c accessClaims) GetAudience() (jwt.ClaimStrings, error) {
-	return jwt.ClaimStrings{c.Audience}, nil
+// registered are the registered claims of an access token, for jwt.
+func (c accessClaims) registered() jwt.RegisteredClaims {
+	return jwt.RegisteredClaims{Issuer: c.Issuer, Audience: jwt.ClaimStrings{c.Audience}, ExpiresAt: jwt.NewNumericDate(time.Unix(c.Expiry, 0))}
 }
 
 // idClaims is the payload of an OpenID Connect ID token: the claims OIDC
@@ -81,23 +74,39 @@ type idClaims struct {
 	Nonce    string `json:"nonce,omitempty"`
 }
 
-func (c idClaims) GetExpirationTime() (*jwt.NumericDate, error) {
-	return jwt.NewNumericDate(time.Unix(c.Expiry, 0)), nil
+// registered are the registered claims of an ID token, for jwt.
+func (c idClaims) registered() jwt.RegisteredClaims {
+	return jwt.RegisteredClaims{
+		Issuer:    c.Issuer,
+		Subject:   c.Subject,
+		Audience:  jwt.ClaimStrings{c.Audience},
+		ExpiresAt: jwt.NewNumericDate(time.Unix(c.Expiry, 0)),
+		IssuedAt:  jwt.NewNumericDate(time.Unix(c.IssuedAt, 0)),
+	}
 }
-func (c idClaims) GetIssuedAt() (*jwt.NumericDate, error) {
-	return jwt.NewNumericDate(time.Unix(c.IssuedAt, 0)), nil
+
+// payload is a token's claim set: a struct whose members keep their
+// order on the wire, and the registered claims among them.
+type payload interface {
+	registered() jwt.RegisteredClaims
 }
-func (c idClaims) GetNotBefore() (*jwt.NumericDate, error) { return nil, nil }
-func (c idClaims) GetIssuer() (string, error)              { return c.Issuer, nil }
-func (c idClaims) GetSubject() (string, error)             { return c.Subject, nil }
-func (c idClaims) GetAudience() (jwt.ClaimStrings, error) {
-	return jwt.ClaimStrings{c.Audience}, nil
+
+// orderedClaims gives jwt a payload: the registered claims answer jwt's
+// getters, while the token carries the payload as its struct marshals.
+type orderedClaims struct {
+	jwt.RegisteredClaims
+	payload payload
+}
+
+// MarshalJSON encodes the payload alone, in its own member order.
+func (c orderedClaims) MarshalJSON() ([]byte, error) {
+	return json.Marshal(c.payload)
 }
 
 // sign returns claims as a compact RS256 JWT. The header carries only alg and
 // kid, as in the documented APS token (no "typ").
-func (k *signingKey) sign(claims jwt.Claims) (string, error) {
-	t := jwt.NewWithClaims(jwt.SigningMethodRS256, claims)
+func (k *signingKey) sign(claims payload) (string, error) {
+	t := jwt.NewWithClaims(jwt.SigningMethodRS256, orderedClaims{RegisteredClaims: claims.registered(), payload: claims})
 	t.Header = map[string]any{"alg": jwt.SigningMethodRS256.Alg(), "kid": k.kid}
 	return t.SignedString(k.key)
 }
@@ -115,12 +124,6 @@ func (k *signingKey) publicJWKS() jwks {
 }
 
 // handleKeys serves GET /authentication/v2/keys; it needs no credentials.
-func (e *Emulator) handleKeys(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodGet {
-		setAllow(w, http.MethodGet)
-		writeOAuthError(w, &oauthError{status: http.StatusMethodNotAllowed, Code: "invalid_request",
-			Description: "The keys endpoint only accepts GET requests."})
-		return
-	}
+func (e *Emulator) handleKeys(w http.ResponseWriter, _ *call) {
 	writeJSON(w, http.StatusOK, contentTypeJSON, e.signer.publicJWKS())
 }

@@ -79,13 +79,7 @@ func (e *Emulator) JWTExchanges() int64 {
 // the specific reason appended, so clients matching the documented text by
 // prefix keep working while humans learn what to fix.
 func errInvalidAssertion(format string, args ...any) *oauthError {
-	return &oauthError{status: http.StatusBadRequest, Code: "invalid_grant",
-		Description: "The 'assertion' is invalid: " + fmt.Sprintf(format, args...)}
-}
-
-// errServiceAccountDisabled uses the documented wording exactly.
-func errServiceAccountDisabled() *oauthError {
-	return &oauthError{status: http.StatusBadRequest, Code: "invalid_grant", Description: "The service account is not currently in an enabled state."}
+	return invalidGrant("The 'assertion' is invalid: " + fmt.Sprintf(format, args...))
 }
 
 // grantJWTBearerToken implements the SSA grant (RFC 7523): the assertion
@@ -95,7 +89,7 @@ func errServiceAccountDisabled() *oauthError {
 func (e *Emulator) grantJWTBearerToken(r *http.Request, clientID string, form url.Values) (tokenGrant, *oauthError) {
 	assertion := form.Get("assertion")
 	if assertion == "" {
-		return tokenGrant{}, errMissingAssertion()
+		return tokenGrant{}, errMissingParameter("assertion")
 	}
 	// The assertion must name this emulator's token endpoint as reached, so
 	// an assertion minted for the real APS is refused here and vice versa.
@@ -182,7 +176,7 @@ func (e *Emulator) verifyAssertion(assertion, clientID, audience string) (assert
 	// Account state is reported only for an otherwise valid assertion, so it
 	// is never disclosed to someone who cannot sign for the account.
 	if disabled {
-		return assertionClaims{}, errServiceAccountDisabled()
+		return assertionClaims{}, invalidGrant(descServiceAccountDisabled)
 	}
 	return assertionClaims{subject: sub, scopes: scopes}, nil
 }

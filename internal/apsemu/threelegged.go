@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
-	"net/http"
 	"net/url"
 	"slices"
 	"time"
@@ -41,33 +40,9 @@ type refreshInfo struct {
 	expires time.Time
 }
 
-// 3LO token endpoint errors, with the documented wording (NOTES §2.1) as
-// the description or, where the emulator adds the specific reason, as its
-// prefix.
-func errInvalidCode() *oauthError {
-	return &oauthError{status: http.StatusBadRequest, Code: "invalid_grant", Description: "The authorization code is invalid or has expired."}
-}
-
-func errOtherClient() *oauthError {
-	return &oauthError{status: http.StatusBadRequest, Code: "invalid_grant", Description: "The grant was issued to another client."}
-}
-
-func errRedirectMismatch() *oauthError {
-	return &oauthError{status: http.StatusBadRequest, Code: "invalid_grant",
-		Description: "The 'redirect_uri' is invalid: it must equal the redirect_uri of the authorization request."}
-}
-
+// errPKCE is the documented "PKCE verification failed." with the reason.
 func errPKCE(reason string) *oauthError {
-	return &oauthError{status: http.StatusBadRequest, Code: "invalid_grant", Description: "PKCE verification failed: " + reason}
-}
-
-func errMalformedVerifier() *oauthError {
-	return &oauthError{status: http.StatusBadRequest, Code: "invalid_request",
-		Description: "The 'code_verifier' must be 43 to 128 characters of A-Z, a-z, 0-9, '-', '.', '_' and '~'."}
-}
-
-func errInvalidRefreshToken() *oauthError {
-	return &oauthError{status: http.StatusBadRequest, Code: "invalid_grant", Description: "The refresh token is invalid or expired."}
+	return invalidGrant("PKCE verification failed: " + reason)
 }
 
 // CodeExchanges returns the number of token requests whose grant_type is
@@ -122,17 +97,17 @@ func (e *Emulator) grantAuthorizationCodeToken(clientID string, form url.Values)
 	}
 	verifier := form.Get("code_verifier")
 	if form.Has("code_verifier") && !validVerifier(verifier) {
-		return tokenGrant{}, errMalformedVerifier()
+		return tokenGrant{}, invalidRequest(descMalformedVerifier)
 	}
 	ac, oerr := e.spendCode(code)
 	if oerr != nil {
 		return tokenGrant{}, oerr
 	}
 	if ac.clientID != clientID {
-		return tokenGrant{}, errOtherClient()
+		return tokenGrant{}, invalidGrant(descOtherClient)
 	}
 	if ac.redirectURI != redirectURI {
-		return tokenGrant{}, errRedirectMismatch()
+		return tokenGrant{}, invalidGrant(descRedirectMismatch)
 	}
 	switch {
 	case ac.challenge != "" && verifier == "":
@@ -165,13 +140,13 @@ func (e *Emulator) spendCode(code string) (authCode, *oauthError) {
 	ac := e.codes[code]
 	switch {
 	case ac == nil:
-		return authCode{}, errInvalidCode()
+		return authCode{}, invalidGrant(descInvalidCode)
 	case ac.spent:
 		e.revokeFamilyLocked(ac.family)
-		return authCode{}, errInvalidCode()
+		return authCode{}, invalidGrant(descInvalidCode)
 	case !now.Before(ac.expires):
 		delete(e.codes, code)
-		return authCode{}, errInvalidCode()
+		return authCode{}, invalidGrant(descInvalidCode)
 	}
 	ac.spent = true
 	return *ac, nil
@@ -228,14 +203,14 @@ func (e *Emulator) grantRefreshedToken(clientID string, form url.Values) (tokenG
 	defer e.mu.Unlock()
 	info, ok := e.refreshTokens[presented]
 	if !ok {
-		return tokenGrant{}, errInvalidRefreshToken()
+		return tokenGrant{}, invalidGrant(descInvalidRefreshToken)
 	}
 	if !now.Before(info.expires) {
 		delete(e.refreshTokens, presented)
-		return tokenGrant{}, errInvalidRefreshToken()
+		return tokenGrant{}, invalidGrant(descInvalidRefreshToken)
 	}
 	if info.clientID != clientID {
-		return tokenGrant{}, errOtherClient()
+		return tokenGrant{}, invalidGrant(descOtherClient)
 	}
 	scopes, oerr := narrowScopes(form, info.scopes)
 	if oerr != nil {

@@ -71,72 +71,13 @@ type tokenResponse struct {
 	IDToken      string `json:"id_token,omitempty"`
 }
 
-// Token endpoint errors, with APS's documented wording where there is one.
-func errWrongMethod() *oauthError {
-	return &oauthError{status: http.StatusMethodNotAllowed, Code: "invalid_request", Description: "The token endpoint only accepts POST requests."}
-}
-
-func errContentType() *oauthError {
-	return &oauthError{status: http.StatusBadRequest, Code: "invalid_request", Description: "The request Content-Type must be 'application/x-www-form-urlencoded'."}
-}
-
-func errBadForm() *oauthError {
-	return &oauthError{status: http.StatusBadRequest, Code: "invalid_request", Description: "The request body is not a valid form."}
-}
-
-func errBothCredentials() *oauthError {
-	return &oauthError{status: http.StatusBadRequest, Code: "invalid_request", Description: "The 'client_id' is not supported in the request body when Authorization headers are present."}
-}
-
-func errNoCredentials() *oauthError {
-	return &oauthError{status: http.StatusUnauthorized, Code: "invalid_client", Description: "No client credentials found."}
-}
-
-func errBadCredentials() *oauthError {
-	return &oauthError{status: http.StatusUnauthorized, Code: "invalid_client", Description: "The client credentials are invalid."}
-}
-
-func errInvalidGrantType() *oauthError {
-	return &oauthError{status: http.StatusBadRequest, Code: "invalid_request", Description: "The token request must specify a valid 'grant_type'."}
-}
-
-func errMissingAssertion() *oauthError {
-	return errMissingParameter("assertion")
-}
-
-// errMissingParameter is the documented "missing a required parameter" for
-// any form field.
-func errMissingParameter(name string) *oauthError {
-	return &oauthError{status: http.StatusBadRequest, Code: "invalid_request", Description: "The request is missing a required parameter '" + name + "'."}
-}
-
-func errMissingScope() *oauthError {
-	return &oauthError{status: http.StatusBadRequest, Code: "invalid_request", Description: "The request is missing a required parameter 'scope'."}
-}
-
-func errInvalidScope() *oauthError {
-	return &oauthError{status: http.StatusBadRequest, Code: "invalid_scope", Description: "The requested scope is invalid, unknown, malformed or exceeds the scope granted by the resource owner."}
-}
-
-func errServer() *oauthError {
-	return &oauthError{status: http.StatusInternalServerError, Code: "server_error", Description: "Generic internal server error."}
-}
-
 // handleToken serves POST /authentication/v2/token.
-func (e *Emulator) handleToken(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost {
-		setAllow(w, http.MethodPost)
-		writeOAuthError(w, errWrongMethod())
-		return
-	}
+func (e *Emulator) handleToken(w http.ResponseWriter, c *call) {
+	r := c.r
 	e.tokenRequests.Add(1)
 	resp, oerr := e.grantToken(r)
 	if oerr != nil {
-		if oerr.status == http.StatusUnauthorized && r.Header.Get("Authorization") != "" {
-			// RFC 6749 §5.2: a failed header authentication names the scheme.
-			w.Header().Set("WWW-Authenticate", `Basic realm="Autodesk"`)
-		}
-		writeOAuthError(w, oerr)
+		writeClientError(w, r, oerr)
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
@@ -162,7 +103,8 @@ func (e *Emulator) grantToken(r *http.Request) (tokenResponse, *oauthError) {
 	case grantRefreshToken:
 		e.refreshExchanges.Add(1)
 	}
-	if oerr := checkSingleValued(form); oerr != nil {
+	if oerr := checkSingleValued(form, "grant_type", "scope", "client_id", "client_secret", "assertion",
+		"code", "redirect_uri", "code_verifier", "refresh_token"); oerr != nil {
 		return tokenResponse{}, oerr
 	}
 	clientID, oerr := e.authenticateClient(r, form)
@@ -181,27 +123,25 @@ func (e *Emulator) grantToken(r *http.Request) (tokenResponse, *oauthError) {
 func readTokenForm(r *http.Request) (url.Values, *oauthError) {
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || mt != "application/x-www-form-urlencoded" {
-		return nil, errContentType()
+		return nil, invalidRequest(descContentType)
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxTokenBody+1))
 	if err != nil || len(body) > maxTokenBody {
-		return nil, errBadForm()
+		return nil, invalidRequest(descBadForm)
 	}
 	form, err := url.ParseQuery(string(body))
 	if err != nil {
-		return nil, errBadForm()
+		return nil, invalidRequest(descBadForm)
 	}
 	return form, nil
 }
 
-// checkSingleValued enforces RFC 6749 §3.2: request parameters must not be
-// included more than once.
-func checkSingleValued(form url.Values) *oauthError {
-	for _, name := range []string{"grant_type", "scope", "client_id", "client_secret", "assertion",
-		"code", "redirect_uri", "code_verifier", "refresh_token"} {
+// checkSingleValued enforces RFC 6749 §3.2: the named request parameters
+// must not be included more than once.
+func checkSingleValued(form url.Values, names ...string) *oauthError {
+	for _, name := range names {
 		if len(form[name]) > 1 {
-			return &oauthError{status: http.StatusBadRequest, Code: "invalid_request",
-				Description: "The request includes the parameter '" + name + "' more than once."}
+			return errRepeatedParameter(name)
 		}
 	}
 	return nil
@@ -213,16 +153,16 @@ func (e *Emulator) authenticateClient(r *http.Request, form url.Values) (string,
 	inBody := form.Has("client_id") || form.Has("client_secret")
 	if r.Header.Get("Authorization") != "" {
 		if inBody {
-			return "", errBothCredentials()
+			return "", invalidRequest(descBothCredentials)
 		}
 		id, secret, ok := r.BasicAuth()
 		if !ok {
-			return "", errBadCredentials()
+			return "", invalidClient(descBadCredentials)
 		}
 		return e.checkClient(id, secret)
 	}
 	if !inBody {
-		return "", errNoCredentials()
+		return "", invalidClient(descNoCredentials)
 	}
 	return e.checkClient(form.Get("client_id"), form.Get("client_secret"))
 }
@@ -232,7 +172,7 @@ func (e *Emulator) authenticateClient(r *http.Request, form url.Values) (string,
 func (e *Emulator) checkClient(id, secret string) (string, *oauthError) {
 	c, ok := e.clients[id]
 	if !ok || secret == "" || subtle.ConstantTimeCompare([]byte(secret), []byte(c.Secret)) != 1 {
-		return "", errBadCredentials()
+		return "", invalidClient(descBadCredentials)
 	}
 	return id, nil
 }
@@ -250,7 +190,7 @@ func (e *Emulator) runGrant(r *http.Request, clientID string, form url.Values) (
 	case grantRefreshToken:
 		return e.grantRefreshedToken(clientID, form)
 	default:
-		return tokenGrant{}, errInvalidGrantType()
+		return tokenGrant{}, invalidRequest(descInvalidGrantType)
 	}
 }
 
@@ -259,7 +199,7 @@ func (e *Emulator) runGrant(r *http.Request, clientID string, form url.Values) (
 func grantClientCredentialsToken(form url.Values) (tokenGrant, *oauthError) {
 	raw := form.Get("scope")
 	if raw == "" {
-		return tokenGrant{}, errMissingScope()
+		return tokenGrant{}, errMissingParameter("scope")
 	}
 	scopes, ok := parseScopes(raw)
 	if !ok || len(scopes) == 0 {

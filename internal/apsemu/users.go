@@ -1,106 +1,110 @@
 package apsemu
 
 import (
-	"net/http"
-	"strings"
-	"time"
+	"cmp"
+	"slices"
 )
 
 // DemoUserID is the Autodesk user ID of the demo user ("Demo User",
-// demo@example.com), the simulated user who signs in and consents at
-// /authentication/v2/authorize. Through the first registered client it
-// sees the seeded Data Management hubs.
+// demo@example.com), who signs in at /authentication/v2/authorize when the
+// browser names nobody else (see SessionCookie). Through the first
+// registered client it sees every Data Management hub.
 const DemoUserID = "APSEMUDEMOUSER1"
 
-// userInfoPath is the OIDC userinfo endpoint on the API host (NOTES §2.3).
-const userInfoPath = "/userinfo"
+// The team members seeded beside the demo user. Each signs in through
+// SessionCookie and, through the first registered client, sees only the
+// hubs it is a member of; the package doc lists them.
+const (
+	// DemoUserAda is Ada Lovelace, ada@team.example: a member of the
+	// "Contoso Construction" and "APS MCP Design Team" hubs.
+	DemoUserAda = "APSEMUADA0001"
+	// DemoUserBen is Ben Okafor, ben@team.example: a member of the
+	// "Fabrikam Europe GmbH" hub.
+	DemoUserBen = "APSEMUBEN0001"
+	// DemoUserEve is Eve Mallory, eve@outside.example: a member of no hub.
+	DemoUserEve = "APSEMUEVE0001"
+)
 
-// msgUserTokenNeeded is the gateway message for an app-only token on
-// /userinfo; APS's exact text is unverified.
-const msgUserTokenNeeded = "This API needs a three-legged (user context) access token; a two-legged client_credentials token is not accepted."
-
-// msgMethodNotAllowed is the gateway message for a wrong method on
-// /userinfo; the emulator's own wording.
-const msgMethodNotAllowed = "The request method is not allowed for this resource."
-
-// serviceAccountEmailDomain completes a service account's email,
-// <name>@<client ID>.adskserviceaccount.autodesk.com (NOTES §3.1).
-const serviceAccountEmailDomain = ".adskserviceaccount.autodesk.com"
-
-// userInfo is the GET /userinfo body: the members of the documented
-// example up to updated_at, in its order, plus a few of the ones after it.
-// Address, phone, company and social details are left out.
-type userInfo struct {
-	Sub               string `json:"sub"`
-	Name              string `json:"name"`
-	GivenName         string `json:"given_name"`
-	FamilyName        string `json:"family_name"`
-	PreferredUsername string `json:"preferred_username"`
-	Email             string `json:"email"`
-	EmailVerified     bool   `json:"email_verified"`
-	Profile           string `json:"profile"`
-	Picture           string `json:"picture"`
-	Locale            string `json:"locale"`
-	UpdatedAt         int64  `json:"updated_at"`
-	Is2FAEnabled      bool   `json:"is_2fa_enabled"`
-	CountryCode       string `json:"country_code"`
-	Language          string `json:"language"`
-	CreatedDate       string `json:"created_date"`
-	EIDMGUID          string `json:"eidm_guid"`
+// User is a person who can sign in at /authentication/v2/authorize.
+type User struct {
+	ID                    string // Autodesk user ID
+	GivenName, FamilyName string
+	Email                 string // its local part is the preferred_username of /userinfo
+	// Hubs are the IDs of the Data Management hubs the user is a member
+	// of; the user sees no other hub.
+	Hubs []string
+	// AllHubs makes the user a member of every hub, present and future,
+	// whatever Hubs says: the demo user is.
+	AllHubs bool
 }
 
-// newUserInfo fills the members every emulated user shares: production
-// profile URLs, US English, and the demo data's epoch as creation and
-// last-update time.
-func newUserInfo(id, given, family, username, email string) userInfo {
-	epoch := time.UnixMilli(demoEpochMs).UTC()
-	return userInfo{
-		Sub:               id,
-		Name:              given + " " + family,
-		GivenName:         given,
-		FamilyName:        family,
-		PreferredUsername: username,
-		Email:             email,
-		EmailVerified:     true,
-		Profile:           "https://profile.autodesk.com",
-		Picture:           "https://images.profile.autodesk.com/" + id + "/profilepictures/x120.jpg",
-		Locale:            "en-US",
-		UpdatedAt:         epoch.Unix(),
-		CountryCode:       "US",
-		Language:          "en",
-		CreatedDate:       epoch.Format(time.RFC3339),
-		EIDMGUID:          id,
+// Users returns the users who can sign in, sorted by ID.
+func (e *Emulator) Users() []User {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	out := make([]User, 0, len(e.users))
+	for _, u := range e.users {
+		u.Hubs = slices.Clone(u.Hubs)
+		out = append(out, u)
+	}
+	slices.SortFunc(out, func(a, b User) int { return cmp.Compare(a.ID, b.ID) })
+	return out
+}
+
+// AddUser registers u, replacing any user with the same ID (the demo user
+// and the seeded team members included), so that a browser whose
+// SessionCookie names u.ID signs in as u. Tokens issued to the user
+// before see u's hubs from now on.
+func (e *Emulator) AddUser(u User) {
+	u.Hubs = slices.Clone(u.Hubs)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.users[u.ID] = u
+}
+
+// user returns the registered user with the given ID.
+func (e *Emulator) user(id string) (User, bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	u, ok := e.users[id]
+	return u, ok
+}
+
+// seedDemoUsers registers the demo user and the team members.
+func seedDemoUsers(e *Emulator) {
+	for _, u := range []User{
+		{ID: DemoUserID, GivenName: "Demo", FamilyName: "User", Email: "demo@example.com", AllHubs: true},
+		{ID: DemoUserAda, GivenName: "Ada", FamilyName: "Lovelace", Email: "ada@team.example", Hubs: []string{demoBigHubID(), demoTeamHubID()}},
+		{ID: DemoUserBen, GivenName: "Ben", FamilyName: "Okafor", Email: "ben@team.example", Hubs: []string{demoEMEAHubID()}},
+		{ID: DemoUserEve, GivenName: "Eve", FamilyName: "Mallory", Email: "eve@outside.example"},
+	} {
+		e.AddUser(u)
 	}
 }
 
-// userProfile returns the profile of a user-context token's user: the demo
-// user, or otherwise (the only other users tokens act for) the service
-// account the token was exchanged for, named after its ID and with the
-// email APS gives service accounts of the token's client.
-func userProfile(info tokenInfo) userInfo {
-	if info.userID == DemoUserID {
-		return newUserInfo(DemoUserID, "Demo", "User", "demo", "demo@example.com")
+// hubVisibility returns which hubs the caller sees, decided once for the
+// request: the hubs belong to the first registered client, so only
+// its user-context tokens see any; a service account's see them all, a
+// user's the hubs the user is a member of.
+func (e *Emulator) hubVisibility(info tokenInfo) func(hubID string) bool {
+	if info.clientID != e.owner || info.userID == "" {
+		return func(string) bool { return false }
 	}
-	name := strings.ToLower(info.userID)
-	return newUserInfo(info.userID, "Service Account", info.userID, name, name+"@"+info.clientID+serviceAccountEmailDomain)
+	u, isUser := e.user(info.userID)
+	if !isUser || u.AllHubs {
+		return func(string) bool { return true }
+	}
+	return func(hubID string) bool { return slices.Contains(u.Hubs, hubID) }
 }
 
-// handleUserInfo serves GET /userinfo in gateway order: token, method,
-// then user context. No scope is needed (NOTES §2.3).
-func (e *Emulator) handleUserInfo(w http.ResponseWriter, r *http.Request) {
-	info, ok := e.authenticateBearer(w, r)
-	if !ok {
-		return
-	}
-	if r.Method != http.MethodGet {
-		setAllow(w, http.MethodGet)
-		writeGatewayError(w, http.StatusMethodNotAllowed, "", msgMethodNotAllowed)
-		return
-	}
-	// APS answers 401 to a two-legged token here: there is no user.
-	if info.userID == "" {
-		writeGatewayError(w, http.StatusUnauthorized, codeInvalidToken, msgUserTokenNeeded)
-		return
-	}
-	writeJSON(w, http.StatusOK, contentTypeJSON, userProfile(info))
+// seesHub reports whether the caller sees the hub hubID.
+func (e *Emulator) seesHub(info tokenInfo, hubID string) bool {
+	return e.hubVisibility(info)(hubID)
+}
+
+// seesProject reports whether the caller sees the DM project projectID,
+// in a reachable hub or not.
+func (e *Emulator) seesProject(info tokenInfo, projectID string) bool {
+	_, h, ok := e.findProject(projectID)
+	return ok && e.seesHub(info, h.ID)
 }

@@ -84,13 +84,18 @@ func (e *Emulator) AddObject(o Object) {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	objs := e.objects[o.BucketKey]
-	if objs == nil {
-		objs = make(map[string]Object)
-		e.objects[o.BucketKey] = objs
-	}
-	objs[o.Key] = o
+	putNested(e.objects, o.BucketKey, o.Key, o)
 	delete(e.sortedObjects, o.BucketKey)
+}
+
+// putNested stores v at m[outer][inner], making the inner map if needed.
+func putNested[V any](m map[string]map[string]V, outer, inner string, v V) {
+	in := m[outer]
+	if in == nil {
+		in = make(map[string]V)
+		m[outer] = in
+	}
+	in[inner] = v
 }
 
 // bucketsLocked returns the buckets keep accepts, sorted by key. e.mu must be held.
