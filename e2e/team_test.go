@@ -7,7 +7,9 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/mark3labs/mcp-go/client"
@@ -131,7 +133,7 @@ func TestTeamConsentIsRememberedPerClient(t *testing.T) {
 // person's MCP tokens at once and drops their APS tokens; a page from
 // another site cannot do it for them.
 func TestTeamSignOutEndsBothLayers(t *testing.T) {
-	_, base := emulator(t, apsemu.Options{})
+	emu, base := emulator(t, apsemu.Options{})
 	mcpURL := teamServer(t, base, serverOptions{})
 	b := newBrowser(t)
 	c := oauthClient(t, mcpURL, b)
@@ -167,6 +169,9 @@ func TestTeamSignOutEndsBothLayers(t *testing.T) {
 	if _, err := callToolErr(c, "whoami", nil); err == nil {
 		t.Error("a call after signing out went through")
 	}
+	if n := emu.Revocations(); n < 1 {
+		t.Errorf("APS revocations after signing out = %d, want the person's tokens revoked", n)
+	}
 }
 
 // teamProfiles writes a profiles directory holding one profile, name.yaml.
@@ -183,7 +188,7 @@ func teamProfiles(t *testing.T, name, body string) string {
 // signs each caller in (who calls is known and checked), while the app's
 // own identity serves the APS calls.
 func TestTeamSignInInFrontOfTheAppsIdentity(t *testing.T) {
-	_, base := emulator(t, apsemu.Options{})
+	emu, base := emulator(t, apsemu.Options{})
 	dir := teamProfiles(t, "oss-team", `description: OSS for signed-in colleagues
 auth: {kind: 2lo, scopes: [bucket:read, data:read]}
 server: {transport: http, addr: 127.0.0.1:5007, public_url: http://127.0.0.1:5007}
@@ -198,6 +203,9 @@ tools: {include: [oss]}
 	if r := callTool(t, c, "list_buckets", nil); r.isError || len(items(t, r)) == 0 {
 		t.Fatalf("list_buckets as the app: %s", r.text)
 	}
+	if n := emu.Revocations(); n < 1 {
+		t.Errorf("APS revocations = %d: the sign-in's APS token, not needed, must be revoked", n)
+	}
 	if !regexp.MustCompile(`msg="tool call".* tool=list_buckets .*user=demo@example.com`).MatchString(logs.String()) {
 		t.Errorf("the tool call's log line does not name the caller:\n%s", logs.String())
 	}
@@ -207,22 +215,27 @@ tools: {include: [oss]}
 // else sees why and their client gets no code.
 func TestTeamAllowList(t *testing.T) {
 	_, base := emulator(t, apsemu.Options{})
-	dir := teamProfiles(t, "team", `description: only partner.example
+	dir := teamProfiles(t, "team", `description: only team.example
 auth: {kind: 3lo, scopes: [data:read]}
 server:
   transport: http
   addr: 127.0.0.1:5008
   public_url: http://127.0.0.1:5008
-  sign_in: {allowed_domains: [partner.example]}
+  sign_in: {allowed_domains: [team.example]}
 tools: {include: [identity]}
 `)
 	mcpURL := startServer(t, base, serverOptions{profilesDir: dir, profile: "team", public: true})
-	b := newBrowser(t)
-	_, err := oauthClientErr(t, mcpURL, b, nil)
-	if err == nil {
-		t.Fatal("demo@example.com signed in although only partner.example may")
+	ada := newBrowser(t)
+	ada.signInAt(base, apsemu.SessionCookie, apsemu.DemoUserAda)
+	if r := callTool(t, oauthClient(t, mcpURL, ada), "whoami", nil); !strings.Contains(r.text, apsemu.DemoUserAda) {
+		t.Errorf("Ada (team.example) signed in as: %s", r.text)
 	}
-	if last := b.pages[len(b.pages)-1]; !strings.Contains(last, "demo@example.com may not use this server") {
+	eve := newBrowser(t)
+	eve.signInAt(base, apsemu.SessionCookie, apsemu.DemoUserEve)
+	if _, err := oauthClientErr(t, mcpURL, eve, nil); err == nil {
+		t.Fatal("eve@outside.example signed in although only team.example may")
+	}
+	if last := eve.pages[len(eve.pages)-1]; !strings.Contains(last, "eve@outside.example may not use this server") {
 		t.Errorf("the refusal page does not say who was refused:\n%s", last)
 	}
 }
@@ -281,5 +294,67 @@ func TestDeploymentServesSeveralProfiles(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusUnauthorized {
 		t.Errorf("a /p/team/mcp token at /p/design-review/mcp: %d, want 401", resp.StatusCode)
+	}
+}
+
+// TestTeamTwoPeopleEachSeeTheirOwn: Ada and Ben sign in to one server at
+// the same time; each sees only their own hubs, by list and by id, and
+// the log names who made each call.
+func TestTeamTwoPeopleEachSeeTheirOwn(t *testing.T) {
+	_, base := emulator(t, apsemu.Options{})
+	var logs syncBuffer
+	mcpURL := teamServer(t, base, serverOptions{logs: &logs})
+	people := map[string]*client.Client{}
+	for _, id := range []string{apsemu.DemoUserAda, apsemu.DemoUserBen} {
+		b := newBrowser(t)
+		b.signInAt(base, apsemu.SessionCookie, id)
+		people[id] = oauthClient(t, mcpURL, b)
+	}
+	hubsOf := map[string][]string{}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	for id, c := range people {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 3 {
+				r, err := callToolErr(c, "list_hubs", nil)
+				if err != nil || r.isError {
+					t.Errorf("%s list_hubs: %v %s", id, err, r.text)
+					return
+				}
+				var ids []string
+				for _, h := range r.structured["items"].([]any) {
+					ids = append(ids, h.(map[string]any)["id"].(string))
+				}
+				mu.Lock()
+				hubsOf[id] = ids
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	ada, ben := hubsOf[apsemu.DemoUserAda], hubsOf[apsemu.DemoUserBen]
+	if len(ada) == 0 || len(ben) == 0 {
+		t.Fatalf("hubs: ada %v, ben %v", ada, ben)
+	}
+	if r := callTool(t, people[apsemu.DemoUserBen], "get_hub", map[string]any{"hub_id": ben[0]}); r.isError {
+		t.Fatalf("Ben reading his own hub %s: %s", ben[0], r.text)
+	}
+	for _, h := range ada {
+		if slices.Contains(ben, h) {
+			t.Errorf("hub %s is listed for both", h)
+		}
+		if r := callTool(t, people[apsemu.DemoUserBen], "get_hub", map[string]any{"hub_id": h}); !r.isError {
+			t.Errorf("Ben read Ada's hub %s: %s", h, r.text)
+		}
+	}
+	for _, who := range []struct{ id, email string }{{apsemu.DemoUserAda, "ada@team.example"}, {apsemu.DemoUserBen, "ben@team.example"}} {
+		if r := callTool(t, people[who.id], "whoami", nil); !strings.Contains(r.text, who.id) {
+			t.Errorf("whoami for %s = %s", who.id, r.text)
+		}
+		if !regexp.MustCompile(`msg="tool call".* tool=whoami .*user=` + regexp.QuoteMeta(who.email)).MatchString(logs.String()) {
+			t.Errorf("no tool-call log line names %s", who.email)
+		}
 	}
 }
