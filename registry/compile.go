@@ -10,10 +10,10 @@ import (
 // placeholders, the sorted argument names, the input schema and the
 // result projection. It is the one step after validation that changes
 // the tool.
-func (t *Tool) compile() {
+func (t *Tool) compile(patterns patternCache) {
 	t.Method = strings.ToUpper(t.Method)
 	for _, p := range t.Params {
-		*p = p.compiled()
+		*p = p.compiled(patterns)
 	}
 	t.pathParts = splitPath(t.Path)
 	t.argNames = sortedKeys(t.Params)
@@ -27,7 +27,7 @@ func (t *Tool) compile() {
 // default normalized to the parameter's Go type. It leaves p as it is;
 // what cannot be prepared stays unprepared (a nil pattern, a raw enum
 // value), for the validator to report.
-func (p Param) compiled() Param {
+func (p Param) compiled(patterns patternCache) Param {
 	if p.Type == "" {
 		p.Type = "string"
 	}
@@ -40,7 +40,7 @@ func (p Param) compiled() Param {
 		}
 	}
 	if p.Pattern != "" && p.Type == "string" {
-		p.re, _ = regexp.Compile(p.Pattern)
+		p.re = patterns.compile(p.Pattern)
 	}
 	if len(p.Enum) > 0 {
 		elem, enum := p.element(), make([]any, len(p.Enum))
@@ -58,6 +58,25 @@ func (p Param) compiled() Param {
 		}
 	}
 	return p
+}
+
+// patternCache compiles each distinct pattern of a catalogue once: the
+// same pattern (a bucket key's, say) serves many tools, a compiled regexp
+// is safe for concurrent use, and compiling one with a bounded repeat such
+// as {3,128} costs hundreds of kilobytes.
+type patternCache map[string]*regexp.Regexp
+
+// compile returns the pattern compiled, or nil when it does not compile;
+// a nil cache compiles every time.
+func (c patternCache) compile(pattern string) *regexp.Regexp {
+	re, ok := c[pattern]
+	if !ok {
+		re, _ = regexp.Compile(pattern)
+		if c != nil {
+			c[pattern] = re
+		}
+	}
+	return re
 }
 
 // element is the parameter that enum values and patterns apply to: p

@@ -27,7 +27,7 @@ func Load(file string, opts LoadOptions) (*Catalog, error) {
 	ps := doc.Decode(&c, "", toolSubject)
 	c.File = file
 	c.nameTools()
-	v := validator{doc: doc, opts: opts}
+	v := validator{doc: doc, opts: opts, patterns: patternCache{}}
 	v.catalog(&c)
 	ps = append(ps, v.problems...)
 	if len(ps) > 0 {
@@ -35,7 +35,7 @@ func Load(file string, opts LoadOptions) (*Catalog, error) {
 		return nil, ps
 	}
 	for _, t := range c.Tools {
-		t.compile()
+		t.compile(v.patterns)
 	}
 	return &c, nil
 }

@@ -26,6 +26,7 @@ type validator struct {
 	doc      *strictyaml.Document
 	opts     LoadOptions
 	problems strictyaml.Problems
+	patterns patternCache // shared with the compile step that follows
 }
 
 func (v *validator) add(tool, field, format string, args ...any) {

@@ -23,7 +23,7 @@ func (v *validator) param(t *Tool, method, name string, p *Param) {
 	if !slices.Contains(locations, p.In) {
 		v.add(n, f+".in", "must be one of %s, got %q", strings.Join(locations, ", "), p.In)
 	}
-	c := p.compiled()
+	c := p.compiled(v.patterns)
 	if !slices.Contains(types, c.Type) {
 		v.add(n, f+".type", "must be one of %s, got %q", strings.Join(types, ", "), c.Type)
 		return
