@@ -105,14 +105,7 @@ func tokenClientID(r *http.Request) (string, error) {
 // presenting it again revokes what it was traded for (RFC 6749 §4.1.2).
 func (s *Server) redeemCode(ctx context.Context, r *http.Request, clientID string) (tokenResponse, error) {
 	code := r.PostFormValue("code")
-	raw, err := s.cfg.Store.Take(ctx, hashKey("code:", code))
-	if errors.Is(err, store.ErrNotFound) {
-		if gid, err := s.cfg.Store.Get(ctx, hashKey("code-spent:", code)); err == nil {
-			s.log.Warn("an authorization code was presented twice; revoking what it granted")
-			s.revokeGrant(ctx, string(gid))
-		}
-		return tokenResponse{}, invalidGrant("the authorization code is unknown, used or expired")
-	}
+	raw, err := s.takeOnce(ctx, "code", code, "the authorization code is unknown, used or expired")
 	if err != nil {
 		return tokenResponse{}, err
 	}
@@ -139,6 +132,22 @@ func (s *Server) redeemCode(ctx context.Context, r *http.Request, clientID strin
 	return resp, err
 }
 
+// takeOnce consumes the single-use token of kind ("code" or "rt") and
+// returns what it stands for. A token that was spent before (its
+// "<kind>-spent:" marker names the grant it led to) revokes that grant:
+// two parties hold it.
+func (s *Server) takeOnce(ctx context.Context, kind, token, unknown string) ([]byte, error) {
+	raw, err := s.cfg.Store.Take(ctx, hashKey(kind+":", token))
+	if !errors.Is(err, store.ErrNotFound) {
+		return raw, err
+	}
+	if gid, err := s.cfg.Store.Get(ctx, hashKey(kind+"-spent:", token)); err == nil {
+		s.log.Warn("a single-use token was presented again; revoking what it granted", "kind", kind)
+		s.revokeGrant(ctx, string(gid))
+	}
+	return nil, invalidGrant("%s", unknown)
+}
+
 // validVerifier checks the PKCE verifier's form (RFC 7636 §4.1).
 func validVerifier(v string) bool {
 	if len(v) < 43 || len(v) > 128 {
@@ -152,14 +161,7 @@ func validVerifier(v string) bool {
 // it means two parties hold it (OAuth 2.1 §4.3.1).
 func (s *Server) refresh(ctx context.Context, r *http.Request, clientID string) (tokenResponse, error) {
 	rt := r.PostFormValue("refresh_token")
-	gid, err := s.cfg.Store.Take(ctx, hashKey("rt:", rt))
-	if errors.Is(err, store.ErrNotFound) {
-		if spent, err := s.cfg.Store.Get(ctx, hashKey("rt-spent:", rt)); err == nil {
-			s.log.Warn("a spent refresh token was presented again; revoking its grant")
-			s.revokeGrant(ctx, string(spent))
-		}
-		return tokenResponse{}, invalidGrant("the refresh token is unknown, used, revoked or expired")
-	}
+	gid, err := s.takeOnce(ctx, "rt", rt, "the refresh token is unknown, used, revoked or expired")
 	if err != nil {
 		return tokenResponse{}, err
 	}
