@@ -112,7 +112,7 @@ func newApp(ctx context.Context, opts Options, m *member) (*App, error) {
 		a.Close()
 		return nil, err
 	}
-	if err := a.apply(loaded); err != nil {
+	if err := a.install(loaded); err != nil {
 		a.Close()
 		return nil, err
 	}
@@ -209,11 +209,11 @@ func (a *App) Current() *Loaded {
 	return a.loaded
 }
 
-// apply makes loaded the served configuration: it keeps the auth provider
+// install makes loaded the served configuration: it keeps the auth provider
 // (and its token cache) unless the auth settings changed, builds the
 // handlers, and swaps the whole tool set at once. Calls already running
 // finish with the handlers they started with.
-func (a *App) apply(loaded *Loaded) error {
+func (a *App) install(loaded *Loaded) error {
 	prof := loaded.Profile
 	kind, _ := authproviders.Lookup(prof.Auth.Kind)
 	a.mu.Lock()

@@ -82,7 +82,7 @@ func (a *App) Reload() error {
 		err = a.checkServerUnchanged(loaded.Profile)
 	}
 	if err == nil {
-		err = a.apply(loaded)
+		err = a.install(loaded)
 	}
 	a.mu.Lock()
 	repeated := err != nil && err.Error() == a.lastErr

@@ -67,8 +67,8 @@ func compileProjection(path string) projection {
 	return p
 }
 
-// apply projects one JSON value (raw), appending the result to dst.
-func (p projection) apply(dst []byte, raw string) []byte {
+// appendTo projects one JSON value (raw), appending the result to dst.
+func (p projection) appendTo(dst []byte, raw string) []byte {
 	if p.fields == nil {
 		v := gjson.Get(raw, p.path)
 		if v.Raw == "" {
@@ -131,7 +131,7 @@ func projectItem(dst []byte, t *Tool, item gjson.Result) []byte {
 	if t.Result == "" {
 		dst = append(dst, item.Raw...)
 	} else {
-		dst = t.projection.apply(dst, item.Raw)
+		dst = t.projection.appendTo(dst, item.Raw)
 	}
 	return dst[:at+len(unindent(dst[at:]))]
 }

@@ -32,7 +32,7 @@ func TestCompiledProjectionMatchesGJSON(t *testing.T) {
 			"{id,n:attributes.#(name==\"N\")}",
 		} {
 			p := compileProjection(path)
-			got := string(p.apply(nil, item))
+			got := string(p.appendTo(nil, item))
 			want := gjson.Get(item, path).Raw
 			if want == "" {
 				want = "null"

@@ -60,10 +60,10 @@ func (t *Tool) buildRequest(args map[string]any) (apiRequest, error) {
 			if body == nil {
 				body = map[string]any{}
 			}
-			setPath(body, p.WireName(name), p.apply(v))
+			setPath(body, p.WireName(name), p.transformed(v))
 			continue
 		}
-		s := formatValue(p.apply(v))
+		s := formatValue(p.transformed(v))
 		switch p.In {
 		case InPath:
 			if err := checkPathValue(s); err != nil {
@@ -103,8 +103,8 @@ func (t *Tool) expandPath(values map[string]string) string {
 	return b.String()
 }
 
-// apply runs the parameter's transform on a string value.
-func (p *Param) apply(v any) any {
+// transformed is v after the parameter's transform (strings only).
+func (p *Param) transformed(v any) any {
 	s, ok := v.(string)
 	if !ok || p.transform == nil {
 		return v

@@ -29,7 +29,7 @@ func projectAnswer(t *Tool, answer []byte) ([]byte, error) {
 		return nil, fmt.Errorf("APS answered with a body that is not JSON")
 	}
 	if t.Result != "" {
-		answer = t.projection.apply(nil, aliasString(answer)) // the same projection listings use
+		answer = t.projection.appendTo(nil, aliasString(answer)) // the same projection listings use
 	}
 	value := gjson.Parse(aliasString(answer))
 	raw := value.Raw
