@@ -62,6 +62,20 @@ func (s *Server) lookupClient(ctx context.Context, id string) (client, error) {
 	return c, nil
 }
 
+// keepClient renews a registered client's lifetime: it is in use.
+func (s *Server) keepClient(ctx context.Context, id string) {
+	if isMetadataDocumentURL(id) {
+		return
+	}
+	raw, err := s.cfg.Store.Get(ctx, "client:"+id)
+	if err == nil {
+		err = s.cfg.Store.Put(ctx, "client:"+id, raw, clientTTL)
+	}
+	if err != nil {
+		s.log.Warn("renewing a client registration failed", "error", err)
+	}
+}
+
 // allowsRedirect reports whether uri is one of the client's redirect URIs:
 // exactly, except that a loopback http URI may use any port (RFC 8252
 // §7.3), since native apps listen on whatever port is free.
@@ -146,7 +160,10 @@ func (s *Server) serveRegister(w http.ResponseWriter, r *http.Request) {
 	c.ID = authproviders.RandomToken()
 	c.IssuedAt = s.now().Unix()
 	raw, _ := json.Marshal(c)
-	if err := s.cfg.Store.Put(r.Context(), "client:"+c.ID, raw, clientTTL); err != nil {
+	// Anyone may register, so a registration lives a day until someone
+	// signs in with it (keepClient), which bounds what a flood of them
+	// can fill the store with.
+	if err := s.cfg.Store.Put(r.Context(), "client:"+c.ID, raw, unusedClientTTL); err != nil {
 		s.log.Error("storing a client registration failed", "error", err)
 		writeOAuthError(w, http.StatusServiceUnavailable, "temporarily_unavailable", "the registration could not be stored; try again")
 		return

@@ -218,6 +218,7 @@ func (s *Server) issue(ctx context.Context, g grant) (tokenResponse, error) {
 	if err := st.Put(ctx, hashKey("rt:", refresh), []byte(g.ID), refreshTokenTTL); err != nil {
 		return tokenResponse{}, err
 	}
+	s.keepClient(ctx, g.ClientID)
 	return tokenResponse{AccessToken: access, TokenType: "Bearer", ExpiresIn: int64(accessTokenTTL.Seconds()),
 		RefreshToken: refresh, Scope: strings.Join(g.Scopes, " ")}, nil
 }
