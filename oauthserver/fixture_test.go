@@ -29,6 +29,7 @@ type fixture struct {
 	srv     *Server
 	base    string
 	emu     *apsemu.Emulator
+	emuURL  string
 	browser *http.Client
 	store   store.Store
 }
@@ -75,7 +76,13 @@ func newFixture(t *testing.T, mutate func(*Config)) *fixture {
 		}
 		return nil
 	}}
-	return &fixture{t: t, srv: srv, base: ts.URL, emu: emu, browser: browser, store: st}
+	return &fixture{t: t, srv: srv, base: ts.URL, emu: emu, emuURL: emuSrv.URL, browser: browser, store: st}
+}
+
+// signInAtAPS makes the browser's Autodesk session the given user's.
+func (f *fixture) signInAtAPS(userID string) {
+	u, _ := url.Parse(f.emuURL)
+	f.browser.Jar.SetCookies(u, []*http.Cookie{{Name: apsemu.SessionCookie, Value: userID, Path: "/"}})
 }
 
 // register registers a public client for testRedirect.

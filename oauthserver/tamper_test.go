@@ -192,3 +192,23 @@ func TestCallbackStateIsSingleUse(t *testing.T) {
 		t.Errorf("APS code exchanges = %d, want none", n)
 	}
 }
+
+// TestRememberedConsentHoldsOnlyForItsPerson: a browser whose session here
+// is Ada's skips the consent page for a client Ada allowed; if APS then
+// signs in someone else, no code is issued (their consent was never asked).
+func TestRememberedConsentHoldsOnlyForItsPerson(t *testing.T) {
+	f := newFixture(t, nil)
+	client := f.register()
+	f.signInAtAPS(apsemu.DemoUserAda)
+	f.code(client, authproviders.RandomToken()) // asks, Ada allows
+	f.signInAtAPS(apsemu.DemoUserBen)
+	resp, err := f.browser.Get(f.base + "/authorize?" + f.authorizeQuery(client, authproviders.RandomToken()).Encode())
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden || !strings.Contains(string(body), "Signed in as someone else") || strings.Contains(string(body), `name="request"`) {
+		t.Errorf("got %d, want the refusal:\n%s", resp.StatusCode, body)
+	}
+}
