@@ -31,10 +31,10 @@ const (
 	accessTokenTTL  = time.Hour           // an MCP access token
 	refreshTokenTTL = 30 * 24 * time.Hour // an MCP refresh token (rotated on use)
 	consentTTL      = 365 * 24 * time.Hour
-	sessionTTL      = 30 * 24 * time.Hour // the browser's sign-in session here
+	sessionTTL      = 30 * 24 * time.Hour  // the browser's sign-in session here
 	unusedClientTTL = 24 * time.Hour       // a registration nobody has signed in with yet
 	clientTTL       = 365 * 24 * time.Hour // a registration in use, renewed at each token
-	apsGrantTTL     = 15 * 24 * time.Hour // APS refresh tokens live 15 days
+	apsGrantTTL     = 15 * 24 * time.Hour  // APS refresh tokens live 15 days
 )
 
 // Resource is one MCP endpoint the server protects, with what signing in
