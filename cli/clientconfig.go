@@ -32,6 +32,14 @@ type clientConfigOptions struct {
 func clientConfigFor(o clientConfigOptions) ([]byte, error) {
 	name := "aps-" + o.Profile.Name
 	url := "http://" + o.Profile.Server.Addr + app.MCPPath
+	if o.Profile.Team() {
+		// Each person connects to the public URL and signs in there;
+		// clients start no process and hold no secret.
+		if o.Transport != "http" {
+			return nil, fmt.Errorf("profile %s is a team server: clients connect over http to %s%s (--transport http)", o.Profile.Name, o.Profile.Server.PublicURL, app.MCPPath)
+		}
+		url = o.Profile.Server.PublicURL + app.MCPPath
+	}
 	stdio := map[string]any{
 		"command": o.Command,
 		"args":    []string{"--profile", o.Profile.Name, "--transport", "stdio", "--tools", abs(o.ToolsFile), "--profiles", abs(o.ProfilesDir)},

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/aps-mcp/aps-mcp/app"
+	"github.com/aps-mcp/aps-mcp/config"
 )
 
 // TestClientConfigShapes checks each client's snippet against the shape
@@ -98,5 +99,28 @@ func stdioEntry(key string, typed bool) func(t *testing.T, doc map[string]any) {
 		if typed != (e["type"] == "stdio") {
 			t.Errorf("type = %v (VS Code needs type: stdio, the others none)", e["type"])
 		}
+	}
+}
+
+// TestClientConfigForATeamServer: a team server's snippet points at its
+// public URL, with no secret and no bearer header (each person signs in);
+// a stdio snippet, which would start a process of its own, is refused.
+func TestClientConfigForATeamServer(t *testing.T) {
+	loaded, err := app.Load(app.Options{ToolsFile: filepath.Join("..", "tools.yaml"), ProfilesDir: filepath.Join("..", "profiles"), Profile: "team",
+		Env: config.EnvFromMap(map[string]string{"APS_MCP_PUBLIC_URL": "https://aps-mcp.example.com"})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, client := range []string{"claude", "cursor", "vscode"} {
+		out, err := clientConfigFor(clientConfigOptions{Client: client, Transport: "http", Command: "/usr/local/bin/aps-mcp", Profile: loaded.Profile})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(out), `"https://aps-mcp.example.com/mcp"`) || strings.Contains(string(out), "APS_CLIENT") || strings.Contains(string(out), "Authorization") {
+			t.Errorf("%s snippet:\n%s", client, out)
+		}
+	}
+	if _, err := clientConfigFor(clientConfigOptions{Client: "claude", Transport: "stdio", Command: "/usr/local/bin/aps-mcp", Profile: loaded.Profile}); err == nil || !strings.Contains(err.Error(), "team server") {
+		t.Errorf("stdio for a team server: %v", err)
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"github.com/aps-mcp/aps-mcp/config"
 )
 
 func validate(args []string, stdout, stderr io.Writer) int {
@@ -99,7 +101,7 @@ func clientConfig(args []string, stdout, stderr io.Writer) int {
 	var transport string
 	fs := newFlagSet("config", stderr, nil)
 	c.register(fs)
-	fs.StringVar(&transport, "transport", "stdio", "`TRANSPORT` the client uses: stdio (the client starts the server) or http (it connects to a running one)")
+	fs.StringVar(&transport, "transport", "", "`TRANSPORT` the client uses: stdio (the client starts the server) or http (it connects to a running one); default stdio, http for a team server")
 	if code, ok := parse(fs, args[1:]); !ok {
 		return code
 	}
@@ -112,7 +114,7 @@ func clientConfig(args []string, stdout, stderr io.Writer) int {
 		command = "aps-mcp" // under go run: assume the installed binary (go install)
 	}
 	out, err := clientConfigFor(clientConfigOptions{
-		Client: client, Transport: transport, Command: command,
+		Client: client, Transport: clientTransport(transport, loaded.Profile), Command: command,
 		ToolsFile: c.tools, ProfilesDir: c.profiles, Profile: loaded.Profile,
 	})
 	if err != nil {
@@ -121,4 +123,17 @@ func clientConfig(args []string, stdout, stderr io.Writer) int {
 	}
 	_, _ = stdout.Write(out)
 	return exitOK
+}
+
+// clientTransport is the transport a client snippet uses: the one asked
+// for, else http for a team server (people connect to it) and stdio for
+// any other profile (the client starts it).
+func clientTransport(asked string, p *config.Profile) string {
+	switch {
+	case asked != "":
+		return asked
+	case p.Team():
+		return "http"
+	}
+	return "stdio"
 }
