@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/url"
 	"sync"
+	"sync/atomic"
 
 	"github.com/go-resty/resty/v2"
 	"github.com/mark3labs/mcp-go/server"
@@ -61,6 +62,7 @@ type App struct {
 	bearerToken string // what /mcp requires, if the profile names one
 	logger      *slog.Logger
 	closers     []func()
+	draining    atomic.Bool // set when a drain period starts: /readyz answers 503
 
 	mu       sync.Mutex // guards what a reload swaps
 	loaded   *Loaded

@@ -144,7 +144,7 @@ func (d *Deployment) ServeListener(ctx context.Context, ln net.Listener) error {
 		a.logServing(ln)
 	}
 	d.Apps[0].siteRoutes(mux)
-	return serveHTTP(ctx, ln, mux, d.Apps[0].logger, shutdowns...)
+	return serveHTTP(ctx, ln, mux, d.Apps[0].drainer(), shutdowns...)
 }
 
 // Close stops every app and what the deployment started.

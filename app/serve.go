@@ -112,6 +112,10 @@ func (a *App) serveReady(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "configuration not loaded", http.StatusServiceUnavailable)
 		return
 	}
+	if a.draining.Load() {
+		http.Error(w, "draining: the server is stopping", http.StatusServiceUnavailable)
+		return
+	}
 	if a.team != nil {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
@@ -172,7 +176,20 @@ func (a *App) ServeListener(ctx context.Context, ln net.Listener) error {
 	defer stopCallback()
 	handler, shutdownMCP := a.HTTPHandler()
 	a.logServing(ln)
-	return serveHTTP(ctx, ln, handler, a.logger, shutdownMCP)
+	return serveHTTP(ctx, ln, handler, a.drainer(), shutdownMCP)
+}
+
+// drainer is how the app stops serving: its profile's drain period, with
+// /readyz answering 503 meanwhile.
+func (a *App) drainer() drain {
+	return drain{period: a.Current().Profile.Server.Drain, logger: a.logger, start: func() { a.draining.Store(true) }}
+}
+
+// drain is what a stopping server does before it closes its listener.
+type drain struct {
+	period time.Duration
+	logger *slog.Logger
+	start  func() // marks the app not ready
 }
 
 func (a *App) logServing(ln net.Listener) {
@@ -183,7 +200,8 @@ func (a *App) logServing(ln net.Listener) {
 
 // serveHTTP serves handler on ln until ctx is done, then gives calls in
 // flight their grace period; shutdowns close the MCP endpoints' streams.
-func serveHTTP(ctx context.Context, ln net.Listener, handler http.Handler, logger *slog.Logger, shutdowns ...func(context.Context) error) error {
+func serveHTTP(ctx context.Context, ln net.Listener, handler http.Handler, d drain, shutdowns ...func(context.Context) error) error {
+	logger := d.logger
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -198,6 +216,13 @@ func serveHTTP(ctx context.Context, ln net.Listener, handler http.Handler, logge
 	case err := <-errc:
 		return fmt.Errorf("HTTP server: %w", err)
 	case <-ctx.Done():
+	}
+	if d.period > 0 {
+		// A balancer that health-checks /readyz routes around this
+		// replica while it still answers what reaches it.
+		d.start()
+		logger.Info("draining: /readyz answers 503 while calls still arrive", "drain", d.period)
+		time.Sleep(d.period)
 	}
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()

@@ -76,6 +76,9 @@ type ServerConfig struct {
 	Store string `yaml:"store"`
 	// SignIn limits who may sign in to a team server.
 	SignIn SignInConfig `yaml:"sign_in"`
+	// Drain is how long a stopping server goes on serving with /readyz
+	// answering 503, so a balancer routes around it before it closes.
+	Drain time.Duration `yaml:"drain"`
 }
 
 // SignInConfig limits who may sign in to a team server, by the e-mail of

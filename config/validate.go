@@ -41,7 +41,7 @@ func (p *Profile) validate(doc *strictyaml.Document) strictyaml.Problems {
 			add(field, "must be positive")
 		}
 	}
-	for field, v := range map[string]time.Duration{"retry.base_delay": p.Retry.BaseDelay, "retry.max_delay": p.Retry.MaxDelay, "retry.max_wait": p.Retry.MaxWait} {
+	for field, v := range map[string]time.Duration{"retry.base_delay": p.Retry.BaseDelay, "retry.max_delay": p.Retry.MaxDelay, "retry.max_wait": p.Retry.MaxWait, "server.drain": p.Server.Drain} {
 		if v < 0 {
 			add(field, "must not be negative")
 		}

@@ -25,6 +25,7 @@ const (
 	MaxBodyBytes     = 1 << 20
 	Metrics          = true
 	Store            = "memory"
+	Drain            = time.Duration(0)
 	MaxItems         = 2000
 	MaxBytes         = 1 << 20 // of projected JSON: about what a model can take in
 	CallTimeout      = 2 * time.Minute
@@ -49,6 +50,7 @@ var table = [...]Setting{
 	{"server.max_body_bytes", MaxBodyBytes, "bytes one HTTP request body to the server may hold"},
 	{"server.metrics", Metrics, "serve Prometheus metrics at /metrics"},
 	{"server.store", Store, "a team server's shared state: memory (one process) or redis://host:port/db"},
+	{"server.drain", Drain, "how long a stopping server goes on serving with /readyz answering 503 (behind a balancer)"},
 	{"tools.read_only", ReadOnly, "expose only tools that change nothing in APS"},
 	{"aps.base_url", BaseURL, "the APS host for token and API calls alike"},
 	{"limits.max_items", MaxItems, "items in one listing result"},

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
@@ -357,4 +358,51 @@ func TestTeamTwoPeopleEachSeeTheirOwn(t *testing.T) {
 			t.Errorf("no tool-call log line names %s", who.email)
 		}
 	}
+}
+
+// TestDrainOnStop: a stopping server with server.drain answers /readyz
+// with 503 (so a balancer routes around it) while it still serves calls,
+// then closes.
+func TestDrainOnStop(t *testing.T) {
+	_, base := emulator(t, apsemu.Options{})
+	dir := teamProfiles(t, "drained", `description: drains for a second
+auth: {kind: 2lo, scopes: [bucket:read, data:read]}
+server: {transport: http, addr: 127.0.0.1:5009, drain: 1500ms}
+tools: {include: [oss]}
+`)
+	mcpURL, stop := startStoppableServer(t, base, serverOptions{profilesDir: dir, profile: "drained"})
+	t.Cleanup(stop)
+	c := httpClient(t, mcpURL)
+	root := strings.TrimSuffix(mcpURL, "/mcp")
+	if s := getStatus(t, root+"/readyz"); s != http.StatusOK {
+		t.Fatalf("/readyz before the stop: %d", s)
+	}
+	stopped := make(chan struct{})
+	go func() { stop(); close(stopped) }()
+	deadline := time.Now().Add(5 * time.Second)
+	for getStatus(t, root+"/readyz") != http.StatusServiceUnavailable {
+		if time.Now().After(deadline) {
+			t.Fatal("/readyz never answered 503 while draining")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if r, err := callToolErr(c, "list_buckets", nil); err != nil || r.isError {
+		t.Errorf("a call while draining: %v %s", err, r.text)
+	}
+	select {
+	case <-stopped:
+	case <-time.After(15 * time.Second):
+		t.Fatal("the server did not stop after draining")
+	}
+}
+
+// getStatus is the status of a GET of url, or 0 when nothing answers.
+func getStatus(t *testing.T, url string) int {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		return 0
+	}
+	resp.Body.Close()
+	return resp.StatusCode
 }
