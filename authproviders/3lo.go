@@ -82,10 +82,11 @@ type threeLegged struct {
 	now         func() time.Time
 
 	mu       sync.Mutex
-	refresh  string                  // current refresh token
-	pending  map[string]pendingLogin // state → the sign-in it belongs to
-	signIns  int                     // completed sign-ins so far
-	signedIn chan struct{}           // closed (and replaced) at each completed sign-in
+	refresh  string                    // current refresh token
+	pending  map[string]pendingLogin   // state → the sign-in it belongs to
+	done     map[string]finishedSignIn // state → the sign-in it finished, for reloads of the page
+	signIns  int                       // completed sign-ins so far
+	signedIn chan struct{}             // closed (and replaced) at each completed sign-in
 }
 
 type pendingLogin struct {
@@ -108,6 +109,7 @@ func newThreeLegged(s Settings) (Provider, error) {
 		store:       &memoryStore{},
 		now:         time.Now,
 		pending:     map[string]pendingLogin{},
+		done:        map[string]finishedSignIn{},
 		signedIn:    make(chan struct{}),
 	}
 	if sec.TokenStore != "" {
@@ -208,11 +210,12 @@ func (p *threeLegged) takeState(state string) (pendingLogin, bool) {
 	return pl, true
 }
 
-// exchangeCode finishes a sign-in.
-func (p *threeLegged) exchangeCode(ctx context.Context, code string, pl pendingLogin) error {
+// exchangeCode finishes a sign-in and says who signed in ("" when APS's
+// profile could not be read; the sign-in stands all the same).
+func (p *threeLegged) exchangeCode(ctx context.Context, code string, pl pendingLogin) (string, error) {
 	g, err := p.signIn.Exchange(ctx, code, pl.verifier)
 	if err != nil {
-		return err
+		return "", err
 	}
 	p.remember(g)
 	p.cache.Set(g.token(), p.now())
@@ -221,8 +224,15 @@ func (p *threeLegged) exchangeCode(ctx context.Context, code string, pl pendingL
 	close(p.signedIn)
 	p.signedIn = make(chan struct{})
 	p.mu.Unlock()
-	p.settings.Logger.Info("user signed in", "kind", "3lo")
-	return nil
+	who := ""
+	if prof, err := p.signIn.Profile(ctx, g.AccessToken); err == nil {
+		who = prof.Name
+		if prof.Email != "" {
+			who += " (" + prof.Email + ")"
+		}
+	}
+	p.settings.Logger.Info("user signed in", "kind", "3lo", "user", who)
+	return who, nil
 }
 
 // waitForSignIn blocks until a sign-in beyond the first seen completes,

@@ -100,7 +100,9 @@ func TestCallbackStates(t *testing.T) {
 		{"tampered state", "code=good-code&state=" + state + "x", 400, "unknown, was already used, or has expired"},
 		{"no state", "code=good-code", 400, "unknown"},
 		{"good", "code=good-code&state=" + state, 200, "Signed in"},
-		{"replayed state", "code=good-code&state=" + state, 400, "already used"},
+		// A reload of the finished sign-in's page shows it again and
+		// exchanges nothing.
+		{"reloaded page", "code=good-code&state=" + state, 200, "signed in to the APS application client-1"},
 	}
 	for _, tc := range tests {
 		status, body := callback(p, tc.query)
@@ -113,6 +115,9 @@ func TestCallbackStates(t *testing.T) {
 	}
 	if tok, err := p.Token(context.Background()); err != nil || tok != "access-1" {
 		t.Errorf("after sign-in Token = %q, %v", tok, err)
+	}
+	if n := fake.codes.Load(); n != 1 {
+		t.Errorf("code exchanges = %d, want 1 (a reload exchanges nothing)", n)
 	}
 }
 

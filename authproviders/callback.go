@@ -36,6 +36,11 @@ func (p *threeLegged) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	q := r.URL.Query()
 	pl, ok := p.takeState(q.Get("state"))
+	if !ok && p.finished(q.Get("state")) != nil {
+		// The browser reloaded the page of a sign-in that is done.
+		renderCallback(w, http.StatusOK, p.signedInView(*p.finished(q.Get("state"))))
+		return
+	}
 	if !ok {
 		renderCallback(w, http.StatusBadRequest, callbackView{
 			Title:   "Sign-in link not valid",
@@ -62,7 +67,8 @@ func (p *threeLegged) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), exchangeTimeout)
 	defer cancel()
-	if err := p.exchangeCode(ctx, code, pl); err != nil {
+	who, err := p.exchangeCode(ctx, code, pl)
+	if err != nil {
 		p.settings.Logger.Warn("authorization code exchange failed", "error", err)
 		renderCallback(w, http.StatusBadGateway, callbackView{
 			Title:   "Sign-in not completed",
@@ -71,10 +77,52 @@ func (p *threeLegged) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		})
 		return
 	}
-	renderCallback(w, http.StatusOK, callbackView{
-		Title:   "Signed in to Autodesk Platform Services",
-		Message: "You can close this tab and return to your assistant.",
-	})
+	f := p.finish(q.Get("state"), who)
+	renderCallback(w, http.StatusOK, p.signedInView(f))
+}
+
+// finishedSignIn is a sign-in the callback completed, remembered by its
+// state for as long as a state lives, so reloading the page shows it.
+type finishedSignIn struct {
+	who     string
+	expires time.Time
+}
+
+func (p *threeLegged) finish(state, who string) finishedSignIn {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	now := p.now()
+	for s, f := range p.done {
+		if now.After(f.expires) || len(p.done) >= maxPendingLogins {
+			delete(p.done, s)
+		}
+	}
+	f := finishedSignIn{who: who, expires: now.Add(stateLifetime)}
+	p.done[state] = f
+	return f
+}
+
+func (p *threeLegged) finished(state string) *finishedSignIn {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	f, ok := p.done[state]
+	if !ok || p.now().After(f.expires) {
+		return nil
+	}
+	return &f
+}
+
+// signedInView says who signed in, for which app, and what to do now.
+func (p *threeLegged) signedInView(f finishedSignIn) callbackView {
+	who := "You are"
+	if f.who != "" {
+		who = f.who + " is"
+	}
+	return callbackView{
+		Title: "Signed in to Autodesk Platform Services",
+		Message: who + " signed in to the APS application " + p.settings.Credentials.ClientID +
+			" through aps-mcp. You can close this tab and return to your assistant.",
+	}
 }
 
 func renderCallback(w http.ResponseWriter, status int, v callbackView) {

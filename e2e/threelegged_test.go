@@ -63,8 +63,9 @@ func TestThreeLeggedSignInOverHTTP(t *testing.T) {
 
 	link := loginURL(t, callTool(t, c, "list_hubs", nil))
 	status, page, callback := browse(t, link)
-	if status != http.StatusOK || !strings.Contains(page, "Signed in") {
-		t.Fatalf("callback answered %d: %s", status, page)
+	if status != http.StatusOK || !strings.Contains(page, "Demo User (demo@example.com) is signed in") ||
+		!strings.Contains(page, apsemu.DemoClientID) || !strings.Contains(page, "close this tab") {
+		t.Fatalf("callback answered %d, not naming who signed in, for which app: %s", status, page)
 	}
 	hubs := items(t, callTool(t, c, "list_hubs", nil))
 	if len(hubs) < 3 {
@@ -78,9 +79,10 @@ func TestThreeLeggedSignInOverHTTP(t *testing.T) {
 		t.Errorf("code exchanges = %d, want 1", n)
 	}
 
-	// The callback URL works once: replayed or tampered, it is refused.
-	if status, _, _ := browse(t, callback); status != http.StatusBadRequest {
-		t.Errorf("replayed callback answered %d, want 400", status)
+	// Reloading the finished sign-in's page shows it again and exchanges
+	// nothing; a tampered one is refused.
+	if status, page, _ := browse(t, callback); status != http.StatusOK || !strings.Contains(page, "Demo User (demo@example.com) is signed in") {
+		t.Errorf("reloaded callback answered %d: %s", status, page)
 	}
 	tampered := strings.Replace(callback, "state=", "state=x", 1)
 	if status, _, _ := browse(t, tampered); status != http.StatusBadRequest {
