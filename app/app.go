@@ -199,7 +199,6 @@ func newMCPServer(opts Options, prof *config.Profile) *server.MCPServer {
 	return server.NewMCPServer(ServerName, version,
 		server.WithToolCapabilities(true),
 		server.WithRecovery(),
-		server.WithElicitation(), // URL-mode elicitation opens the 3lo sign-in page
 		server.WithInstructions(instructions(prof)),
 	)
 }
