@@ -201,3 +201,31 @@ func TestWalkThroughAndEveryTool(t *testing.T) {
 		}
 	}
 }
+
+// TestObjectIDsWithSpacesReachModelDerivative: the object ids list_objects
+// returns, spaces included, are what the Model Derivative tools take (all
+// four translated demo designs).
+func TestObjectIDsWithSpacesReachModelDerivative(t *testing.T) {
+	_, base := emulator(t, apsemu.Options{})
+	c := httpClient(t, startServer(t, base, serverOptions{}))
+	translated := map[string]bool{"設計図.rvt": false, "site/north wing/model.rvt": false, "Floor Plan Level 1.dwg": false, "façade élévation.pdf": false}
+	for _, o := range items(t, callTool(t, c, "list_objects", map[string]any{"bucket_key": demoBucket})) {
+		key, _ := o["object_key"].(string)
+		if _, ok := translated[key]; !ok {
+			continue
+		}
+		r := callTool(t, c, "get_manifest", map[string]any{"urn": o["object_id"]})
+		if r.isError || r.structured["status"] == nil {
+			t.Errorf("get_manifest for %q (%v): %s", key, o["object_id"], r.text)
+		}
+		translated[key] = true
+	}
+	for key, seen := range translated {
+		if !seen {
+			t.Errorf("%q is not listed", key)
+		}
+	}
+	if r := callTool(t, c, "get_manifest", map[string]any{"urn": " urn:adsk.objects:os.object:b/k"}); !r.isError {
+		t.Error("a urn with a leading space was accepted")
+	}
+}
