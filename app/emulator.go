@@ -22,6 +22,22 @@ func (h emulatorHost) AddServiceAccount(id, keyID string, key *rsa.PublicKey) {
 	h.emu.AddServiceAccount(apsemu.ServiceAccount{ID: id, KeyID: keyID, Key: key})
 }
 
+// EmulatorCredentials sets emu up for every auth kind and returns the
+// environment that authenticates against it with any of them (for
+// aps-mcp emulator, which prints it).
+func EmulatorCredentials(emu *apsemu.Emulator) (map[string]string, error) {
+	creds := map[string]string{}
+	for _, name := range authproviders.Kinds() {
+		kind, _ := authproviders.Lookup(name)
+		env, err := kind.EmulatorEnv(emulatorHost{emu})
+		if err != nil {
+			return nil, err
+		}
+		maps.Copy(creds, env)
+	}
+	return creds, nil
+}
+
 // startEmulator serves the APS emulator on a free loopback port and
 // returns its URL and the environment that authenticates against it for
 // the given auth kinds (each kind sets the emulator up as it needs).

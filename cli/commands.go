@@ -4,7 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 
+	"github.com/aps-mcp/aps-mcp/app"
 	"github.com/aps-mcp/aps-mcp/config"
 	"github.com/aps-mcp/aps-mcp/internal/apsemu"
 )
@@ -30,6 +33,10 @@ func call(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	defer a.Close()
+	if err := a.SignInFirst(ctx, stderr); err != nil {
+		fmt.Fprintln(stderr, "aps-mcp:", err)
+		return exitFail
+	}
 	res, err := a.Call(ctx, fs.Arg(0), fs.Arg(1))
 	if err != nil {
 		fmt.Fprintln(stderr, "aps-mcp:", err)
@@ -54,9 +61,18 @@ func emulator(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
-	err := apsemu.ListenAndServe(ctx, addr, apsemu.New(apsemu.Options{}), func(url string) {
-		fmt.Fprintf(stdout, "APS emulator serving at %s (Ctrl-C stops it). Point the server at it with:\n"+
-			"  APS_BASE_URL=%s APS_CLIENT_ID=%s APS_CLIENT_SECRET=%s\n", url, url, apsemu.DemoClientID, apsemu.DemoClientSecret)
+	emu := apsemu.New(apsemu.Options{})
+	creds, err := app.EmulatorCredentials(emu)
+	if err != nil {
+		fmt.Fprintln(stderr, "aps-mcp emulator:", err)
+		return exitFail
+	}
+	err = apsemu.ListenAndServe(ctx, addr, emu, func(url string) {
+		fmt.Fprintf(stdout, "APS emulator serving at %s (Ctrl-C stops it). Point the server at it with these variables\n"+
+			"(every auth kind's; the service account's key was generated for this run):\n  APS_BASE_URL=%s\n", url, url)
+		for _, name := range slices.Sorted(maps.Keys(creds)) {
+			fmt.Fprintf(stdout, "  %s=%s\n", name, creds[name])
+		}
 	})
 	if err != nil {
 		fmt.Fprintln(stderr, "aps-mcp emulator:", err)
