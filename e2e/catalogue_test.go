@@ -56,10 +56,15 @@ func TestValidateNamesEveryProblem(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	shipped, err := os.ReadFile(filepath.Join(repoRoot, "tools.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
-		name  string
-		tools string
-		want  []string // each must appear in stderr
+		name    string
+		tools   string   // the shipped tools.yaml when empty
+		profile string   // the shipped 2lo.yaml when empty
+		want    []string // each must appear in stderr
 	}{
 		{
 			name:  "bad YAML",
@@ -115,13 +120,27 @@ tools:
 				`tools.yaml:38: tool bad_pattern: field params.region.pattern: invalid regular expression`,
 			},
 		},
+		{
+			name:    "a toolset the profile cannot use",
+			profile: strings.Replace(string(goodProfile), "include: [oss, model-derivative]", "include: [oss, data-management]", 1),
+			want: []string{"profiles/2lo.yaml: profile 2lo: tools.include: toolset data-management gives the profile no tools: " +
+				"get_folder, get_hub, get_item, get_item_tip, get_project, get_version, list_folder_contents, list_hubs, " +
+				"list_item_versions, list_projects, list_top_folders, search_folder: it needs auth ssa or 3lo, the profile uses 2lo"},
+		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			tools, profile := []byte(tc.tools), []byte(tc.profile)
+			if tc.tools == "" {
+				tools = shipped
+			}
+			if tc.profile == "" {
+				profile = goodProfile
+			}
 			dir := t.TempDir()
-			must(t, os.WriteFile(filepath.Join(dir, "tools.yaml"), []byte(tc.tools), 0o600))
+			must(t, os.WriteFile(filepath.Join(dir, "tools.yaml"), tools, 0o600))
 			must(t, os.Mkdir(filepath.Join(dir, "profiles"), 0o700))
-			must(t, os.WriteFile(filepath.Join(dir, "profiles", "2lo.yaml"), goodProfile, 0o600))
+			must(t, os.WriteFile(filepath.Join(dir, "profiles", "2lo.yaml"), profile, 0o600))
 			cmd := exec.Command(binPath, "validate")
 			cmd.Dir, cmd.Env = dir, binaryEnv(nil)
 			var stdout, stderr bytes.Buffer
