@@ -47,11 +47,20 @@ func (d *Document) Line(path string) int {
 // ReadFile reads and parses file. A syntax error is returned as a Problems
 // holding the line YAML reported.
 func ReadFile(file string) (*Document, error) {
+	data, err := read(file)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(file, data)
+}
+
+// read reads file, returning a failure as Problems.
+func read(file string) ([]byte, error) {
 	data, err := os.ReadFile(file)
 	if err != nil {
 		return nil, Problems{{File: file, Message: fmt.Sprintf("cannot read: %v", err)}}
 	}
-	return Parse(file, data)
+	return data, nil
 }
 
 var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
