@@ -2,6 +2,7 @@ package e2e_test
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -34,7 +35,7 @@ func TestToolAddedByYAMLOnly(t *testing.T) {
 `
 	dir := t.TempDir()
 	toolsFile := filepath.Join(dir, "tools.yaml")
-	if err := os.WriteFile(toolsFile, append(shipped, extra...), 0o600); err != nil {
+	if err := os.WriteFile(toolsFile, withTools(t, shipped, extra), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	c := httpClient(t, startServer(t, base, serverOptions{toolsFile: toolsFile}))
@@ -60,6 +61,9 @@ func TestValidateNamesEveryProblem(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The shipped catalogue as a save caught half way leaves it.
+	cut := string(shipped[:bytes.Index(shipped, []byte("paginate:"))+len("paginate:")])
+	cutLine := strings.Count(cut, "\n") + 1
 	tests := []struct {
 		name    string
 		tools   string   // the shipped tools.yaml when empty
@@ -68,7 +72,7 @@ func TestValidateNamesEveryProblem(t *testing.T) {
 	}{
 		{
 			name:  "bad YAML",
-			tools: "version: 1\ntools:\n  list_buckets: {title: [unclosed\n",
+			tools: "version: 1\ntools:\n  list_buckets: {title: [unclosed\n...\n",
 			want:  []string{"tools.yaml:3: invalid YAML"},
 		},
 		{
@@ -111,6 +115,7 @@ tools:
     path: /oss/v2/buckets
     params:
       region: {in: query, type: string, pattern: '^[A-Z+$', description: r}
+...
 `,
 			want: []string{
 				`tools.yaml:11: tool unknown_key: field colour: unknown key "colour"`,
@@ -119,6 +124,11 @@ tools:
 				`tools.yaml:28: tool bad_auth: field auth.0: unknown auth kind "4lo"`,
 				`tools.yaml:38: tool bad_pattern: field params.region.pattern: invalid regular expression`,
 			},
+		},
+		{
+			name:  "cut short",
+			tools: cut,
+			want:  []string{fmt.Sprintf(`tools.yaml:%d: the file ends here without "...", YAML's end-of-document marker`, cutLine)},
 		},
 		{
 			name:    "a toolset the profile cannot use",
@@ -168,6 +178,17 @@ func TestValidateShippedFiles(t *testing.T) {
 	if !strings.Contains(string(out), "profiles/2lo.yaml: auth 2lo") {
 		t.Errorf("validate output lacks the 2lo profile summary:\n%s", out)
 	}
+}
+
+// withTools returns the shipped catalogue with more tool declarations at
+// its end, above the "..." that closes it.
+func withTools(t *testing.T, shipped []byte, more ...string) []byte {
+	t.Helper()
+	body, ok := strings.CutSuffix(string(shipped), "...\n")
+	if !ok {
+		t.Fatal(`the shipped tools.yaml does not end with "..."`)
+	}
+	return []byte(body + strings.Join(more, "") + "...\n")
 }
 
 func must(t *testing.T, err error) {

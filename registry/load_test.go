@@ -37,11 +37,12 @@ func writeCatalog(t *testing.T, body string) string {
 	return writeCatalogF(t, body)
 }
 
-// writeCatalogF writes a catalogue for a test or a fuzz target.
+// writeCatalogF writes a catalogue for a test or a fuzz target: body,
+// closed by the "..." that Load requires (so bodies can be joined).
 func writeCatalogF(tb testing.TB, body string) string {
 	tb.Helper()
 	file := filepath.Join(tb.TempDir(), "tools.yaml")
-	if err := os.WriteFile(file, []byte(body), 0o600); err != nil {
+	if err := os.WriteFile(file, []byte(body+"...\n"), 0o600); err != nil {
 		tb.Fatal(err)
 	}
 	return file
