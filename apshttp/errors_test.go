@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/aps-mcp/aps-mcp/internal/needs"
 )
 
 func TestErrorMessage(t *testing.T) {
@@ -35,10 +37,7 @@ func TestErrorMessage(t *testing.T) {
 // TestErrorMessageOnShippedExamples reads every error body in Autodesk's
 // examples beside the repository and expects a message from each.
 func TestErrorMessageOnShippedExamples(t *testing.T) {
-	files, _ := filepath.Glob("../../shared/aps-openapi/examples/*.json")
-	if len(files) == 0 {
-		t.Skip("../../shared/aps-openapi is not beside the repository")
-	}
+	files, _ := filepath.Glob(filepath.Join(needs.APSSpecs(t), "examples", "*.json"))
 	checked := 0
 	for _, f := range files {
 		base := filepath.Base(f)

@@ -2,6 +2,7 @@ package e2e_test
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -34,7 +35,7 @@ func TestToolAddedByYAMLOnly(t *testing.T) {
 `
 	dir := t.TempDir()
 	toolsFile := filepath.Join(dir, "tools.yaml")
-	if err := os.WriteFile(toolsFile, append(shipped, extra...), 0o600); err != nil {
+	if err := os.WriteFile(toolsFile, withTools(t, shipped, extra), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	c := httpClient(t, startServer(t, base, serverOptions{toolsFile: toolsFile}))
@@ -56,14 +57,22 @@ func TestValidateNamesEveryProblem(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	shipped, err := os.ReadFile(filepath.Join(repoRoot, "tools.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The shipped catalogue as a save caught half way leaves it.
+	cut := string(shipped[:bytes.Index(shipped, []byte("paginate:"))+len("paginate:")])
+	cutLine := strings.Count(cut, "\n") + 1
 	tests := []struct {
-		name  string
-		tools string
-		want  []string // each must appear in stderr
+		name    string
+		tools   string   // the shipped tools.yaml when empty
+		profile string   // the shipped 2lo.yaml when empty
+		want    []string // each must appear in stderr
 	}{
 		{
 			name:  "bad YAML",
-			tools: "version: 1\ntools:\n  list_buckets: {title: [unclosed\n",
+			tools: "version: 1\ntools:\n  list_buckets: {title: [unclosed\n...\n",
 			want:  []string{"tools.yaml:3: invalid YAML"},
 		},
 		{
@@ -106,6 +115,7 @@ tools:
     path: /oss/v2/buckets
     params:
       region: {in: query, type: string, pattern: '^[A-Z+$', description: r}
+...
 `,
 			want: []string{
 				`tools.yaml:11: tool unknown_key: field colour: unknown key "colour"`,
@@ -115,13 +125,32 @@ tools:
 				`tools.yaml:38: tool bad_pattern: field params.region.pattern: invalid regular expression`,
 			},
 		},
+		{
+			name:  "cut short",
+			tools: cut,
+			want:  []string{fmt.Sprintf(`tools.yaml:%d: the file ends here without "...", YAML's end-of-document marker`, cutLine)},
+		},
+		{
+			name:    "a toolset the profile cannot use",
+			profile: strings.Replace(string(goodProfile), "include: [oss, model-derivative]", "include: [oss, data-management]", 1),
+			want: []string{"profiles/2lo.yaml: profile 2lo: tools.include: toolset data-management gives the profile no tools: " +
+				"get_folder, get_hub, get_item, get_item_tip, get_project, get_version, list_folder_contents, list_hubs, " +
+				"list_item_versions, list_projects, list_top_folders, search_folder: it needs auth ssa or 3lo, the profile uses 2lo"},
+		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			tools, profile := []byte(tc.tools), []byte(tc.profile)
+			if tc.tools == "" {
+				tools = shipped
+			}
+			if tc.profile == "" {
+				profile = goodProfile
+			}
 			dir := t.TempDir()
-			must(t, os.WriteFile(filepath.Join(dir, "tools.yaml"), []byte(tc.tools), 0o600))
+			must(t, os.WriteFile(filepath.Join(dir, "tools.yaml"), tools, 0o600))
 			must(t, os.Mkdir(filepath.Join(dir, "profiles"), 0o700))
-			must(t, os.WriteFile(filepath.Join(dir, "profiles", "2lo.yaml"), goodProfile, 0o600))
+			must(t, os.WriteFile(filepath.Join(dir, "profiles", "2lo.yaml"), profile, 0o600))
 			cmd := exec.Command(binPath, "validate")
 			cmd.Dir, cmd.Env = dir, binaryEnv(nil)
 			var stdout, stderr bytes.Buffer
@@ -149,6 +178,17 @@ func TestValidateShippedFiles(t *testing.T) {
 	if !strings.Contains(string(out), "profiles/2lo.yaml: auth 2lo") {
 		t.Errorf("validate output lacks the 2lo profile summary:\n%s", out)
 	}
+}
+
+// withTools returns the shipped catalogue with more tool declarations at
+// its end, above the "..." that closes it.
+func withTools(t *testing.T, shipped []byte, more ...string) []byte {
+	t.Helper()
+	body, ok := strings.CutSuffix(string(shipped), "...\n")
+	if !ok {
+		t.Fatal(`the shipped tools.yaml does not end with "..."`)
+	}
+	return []byte(body + strings.Join(more, "") + "...\n")
 }
 
 func must(t *testing.T, err error) {

@@ -102,14 +102,14 @@ func TestHotReload(t *testing.T) {
 	}
 
 	// Add a tool: rewrite by rename, as editors save.
-	replaceFile(t, toolsFile, append(slices.Clone(shipped), ownerTool...))
+	replaceFile(t, toolsFile, withTools(t, shipped, ownerTool))
 	waitChanged("adding a tool")
 	if !slices.Contains(names(), "get_bucket_owner") || call("get_bucket_owner").IsError {
 		t.Fatal("the added tool is not served")
 	}
 
 	// Break the file: the running tools stay.
-	replaceFile(t, toolsFile, append(slices.Clone(shipped), "  broken: [\n"...))
+	replaceFile(t, toolsFile, withTools(t, shipped, "  broken: [\n"))
 	deadline := time.Now().Add(10 * time.Second)
 	for !strings.Contains(logs.String(), "reload refused") && time.Now().Before(deadline) {
 		time.Sleep(50 * time.Millisecond)
@@ -127,7 +127,7 @@ func TestHotReload(t *testing.T) {
 	}
 
 	// Fix it, with one more tool.
-	replaceFile(t, toolsFile, append(append(slices.Clone(shipped), ownerTool...), policyTool...))
+	replaceFile(t, toolsFile, withTools(t, shipped, ownerTool, policyTool))
 	waitChanged("fixing the file")
 	if got := names(); !slices.Contains(got, "get_bucket_policy") || !slices.Contains(got, "get_bucket_owner") {
 		t.Errorf("after the fix the tools are %v", got)

@@ -49,7 +49,7 @@ func TestHostileArguments(t *testing.T) {
 		t.Fatal(err)
 	}
 	toolsFile := filepath.Join(t.TempDir(), "tools.yaml")
-	must(t, os.WriteFile(toolsFile, append(shipped, hostileTools...), 0o600))
+	must(t, os.WriteFile(toolsFile, withTools(t, shipped, hostileTools), 0o600))
 	c := httpClient(t, startServer(t, base, serverOptions{toolsFile: toolsFile}))
 
 	tests := []struct {

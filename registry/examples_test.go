@@ -9,6 +9,7 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/aps-mcp/aps-mcp/authproviders"
+	"github.com/aps-mcp/aps-mcp/internal/needs"
 )
 
 // exampleOf names the Autodesk example body each shipped tool's answer
@@ -59,10 +60,7 @@ var optionalFields = map[string]map[string]bool{
 // projection to Autodesk's example answer for its operation: a projected
 // field that comes out null names an APS field that does not exist.
 func TestProjectionsFitAutodeskExamples(t *testing.T) {
-	dir := filepath.Join("..", "..", "shared", "aps-openapi", "examples")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skip("../shared/aps-openapi is not beside the repository")
-	}
+	dir := filepath.Join(needs.APSSpecs(t), "examples")
 	c, err := Load(filepath.Join("..", "tools.yaml"), LoadOptions{AuthKinds: authproviders.Kinds(), ValidScope: authproviders.ValidScope})
 	if err != nil {
 		t.Fatal(err)

@@ -17,9 +17,12 @@ type LoadOptions struct {
 // Load reads a tools.yaml in three steps: decode, validate, compile.
 // Validation only reports (every problem found comes back together as a
 // strictyaml.Problems naming file, line, tool and field); compiling, once
-// nothing is wrong, prepares each tool for its calls.
+// nothing is wrong, prepares each tool for its calls. The file must end
+// with "...": a catalogue cut short, or read while it is being saved,
+// would otherwise load its last tool without the fields the cut took
+// away, and none of the tools after it.
 func Load(file string, opts LoadOptions) (*Catalog, error) {
-	doc, err := strictyaml.ReadFile(file)
+	doc, err := strictyaml.ReadComplete(file)
 	if err != nil {
 		return nil, err
 	}

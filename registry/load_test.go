@@ -37,11 +37,12 @@ func writeCatalog(t *testing.T, body string) string {
 	return writeCatalogF(t, body)
 }
 
-// writeCatalogF writes a catalogue for a test or a fuzz target.
+// writeCatalogF writes a catalogue for a test or a fuzz target: body,
+// closed by the "..." that Load requires (so bodies can be joined).
 func writeCatalogF(tb testing.TB, body string) string {
 	tb.Helper()
 	file := filepath.Join(tb.TempDir(), "tools.yaml")
-	if err := os.WriteFile(file, []byte(body), 0o600); err != nil {
+	if err := os.WriteFile(file, []byte(body+"...\n"), 0o600); err != nil {
 		tb.Fatal(err)
 	}
 	return file
@@ -84,6 +85,9 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 		{"bad style", [2]string{"    result:", "    paginate: {style: cursor, items: items}\n    result:"}, `field paginate.style: unknown pagination style "cursor"`},
 		{"bad version", [2]string{"version: 1", "version: 2"}, `:1: field version: must be 1, got 2`},
 		{"bad yaml", [2]string{"description: OSS}", "description: OSS"}, `:3: invalid YAML`},
+		{"empty paginate", [2]string{"    result:", "    paginate:\n    result:"}, `:16: tool list_objects: field paginate: empty: a mapping belongs here`},
+		{"empty tool", [2]string{"tools:\n", "tools:\n  other:\n"}, `:5: tool other: empty: a mapping belongs here`},
+		{"empty toolset", [2]string{"toolsets:\n", "toolsets:\n  other:\n"}, `:3: field toolsets.other: empty: a mapping belongs here`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -117,7 +117,8 @@ func TestProjectAnswer(t *testing.T) {
 }
 
 func TestSelect(t *testing.T) {
-	body := goodTool + `  delete_object:
+	withEmpty := strings.Replace(goodTool, "  oss: {description: OSS}\n", "  oss: {description: OSS}\n  later: {description: Tools to come}\n", 1)
+	body := withEmpty + `  delete_object:
     title: Delete
     description: Deletes an object.
     toolset: oss
@@ -160,6 +161,13 @@ func TestSelect(t *testing.T) {
 		{"exclude", Selection{Kind: "2lo", Scopes: []string{"data:read"}, Exclude: []string{"delete_object"}}, "list_objects", ""},
 		{"include typo", Selection{Kind: "2lo", Scopes: []string{"data:read"}, Include: []string{"osss"}}, "", `"osss" is neither a toolset nor a tool`},
 		{"named but unservable", Selection{Kind: "2lo", Scopes: []string{"data:read"}, Include: []string{"list_hubs"}}, "", "tool list_hubs cannot be served: it needs auth ssa"},
+		{"included toolset unservable", Selection{Kind: "2lo", Scopes: []string{"bucket:read"}, Include: []string{"oss"}}, "",
+			"tools.include: toolset oss gives the profile no tools: delete_object, list_objects: the profile's scopes lack data:read; list_hubs: it needs auth ssa, the profile uses 2lo"},
+		{"included toolset excluded", Selection{Kind: "2lo", Scopes: []string{"data:read"}, Include: []string{"oss"}, Exclude: []string{"delete_object", "list_objects"}}, "",
+			"tools.include: toolset oss gives the profile no tools: delete_object, list_objects: excluded; list_hubs: it needs auth ssa, the profile uses 2lo"},
+		{"included toolset without tools", Selection{Kind: "2lo", Scopes: []string{"data:read"}, Include: []string{"oss", "later"}}, "",
+			"tools.include: toolset later gives the profile no tools: it has none in "},
+		{"included toolset with a tool", Selection{Kind: "ssa", Scopes: []string{"data:read"}, Include: []string{"oss"}}, "list_hubs", ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -17,8 +17,9 @@ type Selection struct {
 
 // Select returns the tools a profile exposes: those its auth kind can serve
 // and its scopes cover, narrowed by include, exclude and read-only. A name in
-// include or exclude that matches nothing, or a tool named explicitly that
-// the profile cannot serve, is an error: a silent drop would hide a typo.
+// include or exclude that matches nothing, a tool named explicitly that the
+// profile cannot serve, or a toolset included that gives it no tool is an
+// error: a silent drop would hide a typo, or a catalogue cut short.
 func (c *Catalog) Select(s Selection) ([]*Tool, []error) {
 	var errs []error
 	for _, list := range []struct {
@@ -32,12 +33,14 @@ func (c *Catalog) Select(s Selection) ([]*Tool, []error) {
 		}
 	}
 	var out []*Tool
+	left := map[string][][2]string{} // toolset → each tool left out, and why
 	for _, name := range c.Names() {
 		t := c.Tools[name]
 		if len(s.Include) > 0 && !slices.Contains(s.Include, name) && !slices.Contains(s.Include, t.Toolset) {
 			continue
 		}
 		if slices.Contains(s.Exclude, name) || slices.Contains(s.Exclude, t.Toolset) {
+			left[t.Toolset] = append(left[t.Toolset], [2]string{name, "excluded"})
 			continue
 		}
 		named := slices.Contains(s.Include, name)
@@ -46,11 +49,47 @@ func (c *Catalog) Select(s Selection) ([]*Tool, []error) {
 			if named {
 				errs = append(errs, fmt.Errorf("tools.include: tool %s cannot be served: %s", name, why))
 			}
+			left[t.Toolset] = append(left[t.Toolset], [2]string{name, why})
 			continue
 		}
 		out = append(out, t)
 	}
-	return out, errs
+	return out, append(errs, c.emptyToolsets(s.Include, out, left)...)
+}
+
+// emptyToolsets reports each toolset in include of which no tool was
+// selected, saying why its tools were left out.
+func (c *Catalog) emptyToolsets(include []string, selected []*Tool, left map[string][][2]string) []error {
+	var errs []error
+	for _, n := range include {
+		if _, ok := c.Toolsets[n]; !ok || slices.ContainsFunc(selected, func(t *Tool) bool { return t.Toolset == n }) {
+			continue
+		}
+		why := "it has none in " + c.File
+		if len(left[n]) > 0 {
+			why = groupReasons(left[n])
+		}
+		errs = append(errs, fmt.Errorf("tools.include: toolset %s gives the profile no tools: %s", n, why))
+	}
+	return errs
+}
+
+// groupReasons writes (tool, why) pairs as "a, b: why; c: other why",
+// each reason once, in the order they first appear.
+func groupReasons(pairs [][2]string) string {
+	var reasons []string
+	tools := map[string][]string{}
+	for _, p := range pairs {
+		if tools[p[1]] == nil {
+			reasons = append(reasons, p[1])
+		}
+		tools[p[1]] = append(tools[p[1]], p[0])
+	}
+	parts := make([]string, len(reasons))
+	for i, r := range reasons {
+		parts[i] = strings.Join(tools[r], ", ") + ": " + r
+	}
+	return strings.Join(parts, "; ")
 }
 
 // unservable says why the profile cannot expose t, or "".

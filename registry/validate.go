@@ -57,8 +57,10 @@ func (v *validator) catalog(c *Catalog) {
 	if len(c.Tools) == 0 {
 		v.add("", "tools", "no tools declared")
 	}
+	// A null toolset, tool or parameter is not checked further: decoding
+	// reported it as empty.
 	for name, ts := range c.Toolsets {
-		if ts == nil || strings.TrimSpace(ts.Description) == "" {
+		if ts != nil && strings.TrimSpace(ts.Description) == "" {
 			v.problems = append(v.problems, strictyaml.Problem{File: v.doc.File, Line: v.doc.Line("toolsets." + name),
 				Subject: "toolset " + name, Field: "description", Message: "missing"})
 		}
@@ -66,7 +68,6 @@ func (v *validator) catalog(c *Catalog) {
 	for _, name := range c.Names() {
 		t := c.Tools[name]
 		if t == nil {
-			v.add(name, "", "empty tool declaration")
 			continue
 		}
 		v.tool(c, t)
@@ -92,10 +93,10 @@ func (v *validator) tool(c *Catalog, t *Tool) {
 	if t.Pending != nil && (t.Pending.Status < 201 || t.Pending.Status > 299 || strings.TrimSpace(t.Pending.Message) == "") {
 		v.add(n, "pending", "needs a 2xx status other than 200 and a message")
 	}
-	switch {
+	switch _, declared := c.Toolsets[t.Toolset]; { // a null one was reported as empty
 	case t.Toolset == "":
 		v.add(n, "toolset", "missing")
-	case c.Toolsets[t.Toolset] == nil:
+	case !declared:
 		v.add(n, "toolset", "unknown toolset %q (declare it under toolsets)", t.Toolset)
 	}
 	if len(t.Auth) == 0 {

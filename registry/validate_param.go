@@ -14,8 +14,7 @@ import (
 func (v *validator) param(t *Tool, method, name string, p *Param) {
 	n, f := t.Name, "params."+name
 	if p == nil {
-		v.add(n, f, "empty parameter declaration")
-		return
+		return // decoding reported it as empty
 	}
 	if !paramNameRE.MatchString(name) {
 		v.add(n, f, "parameter name must be snake_case")

@@ -2,26 +2,17 @@ package specfacts_test
 
 import (
 	"bytes"
-	"errors"
-	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/aps-mcp/aps-mcp/internal/needs"
 	"github.com/aps-mcp/aps-mcp/specfacts"
 	"github.com/aps-mcp/aps-mcp/specfacts/internal/extract"
 )
 
-// specsDir is ../shared/aps-openapi seen from the repository root; tests run
-// in specfacts/.
-var specsDir = filepath.Join("..", "..", "shared", "aps-openapi")
-
 func TestFactsAreFresh(t *testing.T) {
-	if _, err := os.Stat(specsDir); errors.Is(err, fs.ErrNotExist) {
-		t.Skipf("skipping: the APS specs are not at %s (CI checks ../shared out beside the clone)", specsDir)
-	}
-	facts, err := extract.Dir(specsDir)
+	facts, err := extract.Dir(needs.APSSpecs(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -47,11 +47,20 @@ func (d *Document) Line(path string) int {
 // ReadFile reads and parses file. A syntax error is returned as a Problems
 // holding the line YAML reported.
 func ReadFile(file string) (*Document, error) {
+	data, err := read(file)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(file, data)
+}
+
+// read reads file, returning a failure as Problems.
+func read(file string) ([]byte, error) {
 	data, err := os.ReadFile(file)
 	if err != nil {
 		return nil, Problems{{File: file, Message: fmt.Sprintf("cannot read: %v", err)}}
 	}
-	return Parse(file, data)
+	return data, nil
 }
 
 var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
@@ -247,6 +256,13 @@ func (w walker) walk(n *yaml.Node, t reflect.Type, path string) {
 	if n.Kind == yaml.AliasNode {
 		n = n.Alias
 	}
+	if what := structureOf(t); what != "" && isNull(n) {
+		// YAML reads a key with nothing after it as null, and the decoder
+		// null as "absent": a section cut short or left half written would
+		// load as if it had never been declared.
+		w.report(n.Line, path, "empty: "+what+" belongs here")
+		return
+	}
 	switch t.Kind() {
 	case reflect.Struct:
 		if n.Kind != yaml.MappingNode {
@@ -274,6 +290,23 @@ func (w walker) walk(n *yaml.Node, t reflect.Type, path string) {
 			w.walk(item, t.Elem(), ip)
 		}
 	}
+}
+
+// structureOf names what a value of type t is written as in YAML when
+// it is a mapping or a list, or returns "".
+func structureOf(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Struct, reflect.Map:
+		return "a mapping"
+	case reflect.Slice:
+		return "a list"
+	}
+	return ""
+}
+
+// isNull reports whether n is YAML's null: nothing, "~" or "null".
+func isNull(n *yaml.Node) bool {
+	return n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null"
 }
 
 func (w walker) walkStruct(n *yaml.Node, t reflect.Type, path string) {

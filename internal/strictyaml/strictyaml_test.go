@@ -75,3 +75,57 @@ func TestParseErrorLines(t *testing.T) {
 		}
 	}
 }
+
+type section struct {
+	Kind   string   `yaml:"kind"`
+	Scopes []string `yaml:"scopes"`
+}
+
+type withSections struct {
+	Title  string            `yaml:"title"`
+	Auth   section           `yaml:"auth"`
+	Paging *inner            `yaml:"paging"`
+	Items  map[string]*inner `yaml:"items"`
+	List   []inner           `yaml:"list"`
+	Any    any               `yaml:"any"`
+}
+
+// TestDecodeRefusesEmptyValues: a key with nothing after it, where a
+// mapping or a list belongs, is what a file cut short or half edited
+// looks like; YAML reads it as null and the decoder as "absent".
+func TestDecodeRefusesEmptyValues(t *testing.T) {
+	tests := []struct {
+		name, src string
+		want      []string // formatted problems; none when empty
+	}{
+		{"mapping section", "title: x\nauth:\n", []string{`f.yaml:2: thing: field auth: empty: a mapping belongs here`}},
+		{"mapping behind a pointer", "paging:\ntitle: x\n", []string{`f.yaml:1: thing: field paging: empty: a mapping belongs here`}},
+		{"explicit null", "paging: ~\n", []string{`f.yaml:1: thing: field paging: empty: a mapping belongs here`}},
+		{"map", "items:\n", []string{`f.yaml:1: thing: field items: empty: a mapping belongs here`}},
+		{"map value", "items:\n  a: {name: n}\n  b:\n", []string{`f.yaml:3: thing: field items.b: empty: a mapping belongs here`}},
+		{"list", "list:\n", []string{`f.yaml:1: thing: field list: empty: a list belongs here`}},
+		{"list inside a section", "auth:\n  kind: k\n  scopes:\n", []string{`f.yaml:3: thing: field auth.scopes: empty: a list belongs here`}},
+		{"list item", "list:\n  - name: a\n  -\n", []string{`f.yaml:3: thing: field list.1: empty: a mapping belongs here`}},
+		{"whole file", "~\n", []string{`f.yaml:1: thing: empty: a mapping belongs here`}},
+		{"empty on purpose", "auth: {}\nitems: {}\nlist: []\n", nil},
+		{"scalars may be empty", "title:\nany:\n", nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			doc, err := Parse("f.yaml", []byte(tc.src))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out withSections
+			ps := doc.Decode(&out, "thing", nil, "auth")
+			if len(ps) != len(tc.want) {
+				t.Fatalf("got %d problems, want %d:\n%v", len(ps), len(tc.want), ps)
+			}
+			for i, w := range tc.want {
+				if got := ps[i].String(); got != w {
+					t.Errorf("problem %d = %q, want %q", i, got, w)
+				}
+			}
+		})
+	}
+}
