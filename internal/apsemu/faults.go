@@ -46,7 +46,7 @@ type Faults struct {
 	EchoCredentials bool
 	// GzipBombBytes, when positive, answers every covered request 200 with
 	// Content-Encoding gzip, whatever the request accepts: a small body
-	// that inflates to exactly GzipBombBytes bytes of JSON, an object of
+	// that inflates to GzipBombBytes bytes (at least 36) of JSON, an object of
 	// empty "items", "results" and "data" arrays padded with spaces.
 	GzipBombBytes int64
 	// RetryAfter is the Retry-After of 429 and 503 answers, sent in whole

@@ -76,26 +76,37 @@ type gzipBomb struct {
 }
 
 // gzipBomb returns a gzip body that inflates to size bytes of JSON,
-// building it once per size: compressing hundreds of megabytes takes a
-// while.
+// building it once per size. The body is a series of gzip members (RFC
+// 1952 §2.2; readers inflate them as one stream): the head, the same
+// compressed megabyte of spaces over and over, the rest, the tail. So
+// building it compresses a megabyte, not hundreds.
 func (e *Emulator) gzipBomb(size int64) []byte {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.bomb.size == size {
 		return e.bomb.body
 	}
-	const head, tail = `{"items":[],"results":[],"data":[]`, `}`
+	const head, tail, chunk = `{"items":[],"results":[],"data":[]`, `}`, 1 << 20
+	pad := max(size-int64(len(head)+len(tail)), 0)
+	body := gzipMember([]byte(head))
+	spaces := bytes.Repeat([]byte{' '}, chunk)
+	whole := gzipMember(spaces)
+	for ; pad >= chunk; pad -= chunk {
+		body = append(body, whole...)
+	}
+	body = append(body, gzipMember(spaces[:pad])...)
+	body = append(body, gzipMember([]byte(tail))...)
+	e.bomb = gzipBomb{size: size, body: body}
+	return body
+}
+
+// gzipMember is b compressed as one gzip member.
+func gzipMember(b []byte) []byte {
 	var buf bytes.Buffer
 	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression) // the level is valid
-	_, _ = zw.Write([]byte(head))
-	pad := bytes.Repeat([]byte{' '}, 64<<10)
-	for left := size - int64(len(head)+len(tail)); left > 0; left -= int64(len(pad)) {
-		_, _ = zw.Write(pad[:min(left, int64(len(pad)))])
-	}
-	_, _ = zw.Write([]byte(tail))
+	_, _ = zw.Write(b)
 	_ = zw.Close() // writes to a bytes.Buffer do not fail
-	e.bomb = gzipBomb{size: size, body: buf.Bytes()}
-	return e.bomb.body
+	return buf.Bytes()
 }
 
 // cuttingWriter holds a request's answer and sends it once served, a
