@@ -132,7 +132,7 @@ func pageCheck(items string) func([]byte) error {
 		if err := apshttp.CompleteJSON(body); err != nil {
 			return err
 		}
-		if !gjson.GetBytes(body, items).IsArray() {
+		if !gjson.Get(aliasString(body), items).IsArray() { // GetBytes would copy the array out
 			return fmt.Errorf("its answer lacks the %q array this tool lists", items)
 		}
 		return nil
