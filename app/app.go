@@ -7,6 +7,7 @@ package app
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"log/slog"
 	"net"
@@ -61,6 +62,7 @@ type App struct {
 	httpClient  *resty.Client
 	bearerToken string // what /mcp requires, if the profile names one
 	logger      *slog.Logger
+	redactor    *logging.Redactor // the logger's, for tool results
 	closers     []func()
 	draining    atomic.Bool // set when a drain period starts: /readyz answers 503
 
@@ -186,7 +188,10 @@ func (a *App) secure(prof *config.Profile) error {
 	for _, name := range authproviders.SecretEnvOfAllKinds() {
 		secrets = append(secrets, a.env.Get(name))
 	}
-	a.logger = slog.New(logging.NewHandler(a.opts.Logger.Handler(), secrets...))
+	// The Basic header's credentials, which an error body may quote bare.
+	secrets = append(secrets, base64.StdEncoding.EncodeToString([]byte(a.env.Get("APS_CLIENT_ID")+":"+a.env.Get("APS_CLIENT_SECRET"))))
+	redacting := logging.NewHandler(a.opts.Logger.Handler(), secrets...)
+	a.logger, a.redactor = slog.New(redacting), redacting.Redactor()
 	a.httpClient = apshttp.NewClient(apshttp.ClientOptions{Logger: a.logger, Timeout: prof.Limits.RequestTimeout})
 	return nil
 }
@@ -239,6 +244,7 @@ func (a *App) install(loaded *Loaded) error {
 		Profile:   registry.ProfileInfo{Name: prof.Name, File: prof.File, Scopes: prof.Auth.Scopes},
 		Logger:    a.logger,
 		Metrics:   a.Metrics,
+		Redactor:  a.redactor,
 	}
 	tools := make([]server.ServerTool, len(loaded.Tools))
 	for i, t := range loaded.Tools {

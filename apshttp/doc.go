@@ -1,10 +1,12 @@
 // Package apshttp is the exchange with APS: the one pooled HTTP client
-// (client.go), the retry policy (retry.go), the exchange itself
-// (exchange.go: token, request, retry, read, classify, through
-// Exchanger.Exchange), what an exchange can end in (outcomes.go and
-// StatusError), the reading of APS's many error body shapes (errors.go),
-// the hints that say what an APS error means and what to do (hints.go),
-// and the buffers answers are read into (buffers.go).
+// (client.go: no redirect followed, answers capped), the retry policy
+// (retry.go), the exchange itself (exchange.go: token, request, retry,
+// read, classify, through Exchanger.Exchange), what makes an answer
+// usable (answers.go: within the cap, complete JSON, not a redirect),
+// what an exchange can end in (outcomes.go and StatusError), the reading
+// of APS's many error body shapes (errors.go), the hints that say what an
+// APS error means and what to do (hints.go), and the buffers answers are
+// read into (buffers.go).
 //
 // # Where APS's quirks go
 //

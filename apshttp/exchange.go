@@ -3,7 +3,7 @@ package apshttp
 import (
 	"bytes"
 	"context"
-	"fmt"
+	"errors"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -43,6 +43,10 @@ type Request struct {
 	// PendingStatus is a 2xx status that means "not ready yet" (Model
 	// Derivative's 202), answered with a *PendingError; 0 means none.
 	PendingStatus int
+	// Check, when set, says what is wrong with a successful answer's body
+	// (cut short, not JSON, not the shape asked for), or nil. An answer it
+	// refuses is retried as a lost one is, and ends in an *AnswerError.
+	Check func(body []byte) error
 }
 
 // Exchanger is the way tool calls reach APS. Its zero Observer records
@@ -67,11 +71,13 @@ type Tally struct {
 
 // Exchange is the one entry point to APS: it gets a token, sends req,
 // retries what the policy allows, reads the answer into into (reset
-// first) and classifies it. A 2xx answer comes back as into's bytes: the
-// caller owns into, so a listing reads all its pages into one buffer.
-// Anything else is an error: *TokenError, *TransportError, *PendingError
-// or *StatusError. When APS rejects the token (401) the source drops it
-// and req is sent once more with a fresh one.
+// first, at most the client's ResponseBodyLimit) and classifies it. A 2xx
+// answer that passes req.Check comes back as into's bytes: the caller owns
+// into, so a listing reads all its pages into one buffer. Anything else is
+// an error: *TokenError, *TransportError, *PendingError, *AnswerError,
+// *TooLargeError, *RedirectError or *StatusError. When APS rejects the
+// token (401) the source drops it and req is sent once more with a fresh
+// one.
 func (e *Exchanger) Exchange(ctx context.Context, req *Request, into *bytes.Buffer, tally *Tally) ([]byte, error) {
 	retryable := RetryTransient
 	if !req.Idempotent {
@@ -90,7 +96,7 @@ func (e *Exchanger) Exchange(ctx context.Context, req *Request, into *bytes.Buff
 			e.Observer.Retry(req.Path, rs.Retries)
 		}
 		if err != nil {
-			return nil, &TransportError{Err: err, Retries: rs.Retries}
+			return nil, classifyFailure(err, rs)
 		}
 		status := resp.StatusCode()
 		switch {
@@ -100,9 +106,11 @@ func (e *Exchanger) Exchange(ctx context.Context, req *Request, into *bytes.Buff
 		case req.PendingStatus != 0 && status == req.PendingStatus:
 			return nil, &PendingError{Status: status}
 		case !resp.IsSuccess():
-			se := NewStatusError(status, into.Bytes())
-			se.Retries, se.RetryAfter = rs.Retries, rs.RetryAfter
-			return nil, se
+			err := refusal(resp, into.Bytes())
+			if se, ok := err.(*StatusError); ok {
+				se.Retries, se.RetryAfter = rs.Retries, rs.RetryAfter
+			}
+			return nil, err
 		}
 		return into.Bytes(), nil
 	}
@@ -123,7 +131,12 @@ func (e *Exchanger) send(ctx context.Context, req *Request, token string, into *
 	}
 	resp, err := r.Execute(req.Method, e.BaseURL+req.Path)
 	if err == nil {
-		err = readBody(resp, into)
+		err = readBody(resp, into, e.answerLimit())
+	}
+	if err == nil && req.Check != nil && resp.IsSuccess() && resp.StatusCode() != req.PendingStatus {
+		if bad := req.Check(into.Bytes()); bad != nil {
+			err = &AnswerError{Status: resp.StatusCode(), Err: bad}
+		}
 	}
 	status := 0
 	if err == nil {
@@ -138,17 +151,18 @@ func (e *Exchanger) send(ctx context.Context, req *Request, token string, into *
 	return resp, err
 }
 
-// readBody reads and closes the body of a response resty left unread,
-// sized up front from Content-Length when APS sends one.
-func readBody(resp *resty.Response, into *bytes.Buffer) error {
-	body := resp.RawBody()
-	defer body.Close()
-	into.Reset()
-	if n := resp.RawResponse.ContentLength; n > 0 && n < 1<<30 {
-		into.Grow(int(n) + bytes.MinRead) // ReadFrom wants MinRead free to try a read
+// classifyFailure is the error of an exchange that ended without an
+// answer to classify by status: an answer refused by the request's check
+// or over the cap, or none at all.
+func classifyFailure(err error, rs RetryStats) error {
+	var bad *AnswerError
+	var big *TooLargeError
+	switch {
+	case errors.As(err, &bad):
+		bad.Retries = rs.Retries
+		return bad
+	case errors.As(err, &big):
+		return big
 	}
-	if _, err := into.ReadFrom(body); err != nil {
-		return fmt.Errorf("reading APS's answer: %w", err)
-	}
-	return nil
+	return &TransportError{Err: err, Retries: rs.Retries}
 }

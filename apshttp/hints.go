@@ -24,15 +24,24 @@ type HintFacts struct {
 	// PathArgs names the path arguments with their values, as in
 	// `bucket_key ("b1") and object_key ("o")`; "" when there are none.
 	PathArgs string
+	// TokenRequest says the error is the token endpoint's, refusing to
+	// issue a token, not an API's.
+	TokenRequest bool
 }
 
 // Hint says what to do about an APS error where APS's answer tells what
-// went wrong: a missing scope, an app not provisioned for the API, rate
-// limiting that outlasted the retries, data in another region, an address
-// that does not exist, a rejected fresh token. It returns "" otherwise.
+// went wrong: credentials or scopes the token endpoint refused, a missing
+// scope, an app not provisioned for the API, rate limiting that outlasted
+// the retries, data in another region, an address that does not exist, a
+// rejected fresh token. It returns "" otherwise.
 func Hint(se *StatusError, f HintFacts) string {
 	lower := strings.ToLower(se.Message)
 	switch {
+	case f.TokenRequest && (se.Code == "invalid_client" || se.Status == http.StatusUnauthorized):
+		return "APS does not accept the app's credentials: check APS_CLIENT_ID and APS_CLIENT_SECRET against the app at https://aps.autodesk.com/myapps (a secret that was regenerated there replaces the old one)."
+	case f.TokenRequest && se.Code == "invalid_scope":
+		return fmt.Sprintf("APS refused the scopes profile %s (%s) asks for (%s): check auth.scopes, and that the app may request them.",
+			f.Profile, f.ProfileFile, strings.Join(f.ProfileScopes, " "))
 	case se.Code == "AUTH-010" || se.Status == http.StatusForbidden && strings.Contains(lower, "scope"):
 		return scopeHint(f)
 	case se.Code == "AUTH-001":

@@ -13,6 +13,8 @@ func TestHint(t *testing.T) {
 	withPath.PathArgs = `bucket_key ("b1")`
 	allScopes := facts
 	allScopes.ProfileScopes = allScopes.ToolScopes
+	token := facts
+	token.TokenRequest = true
 	tests := []struct {
 		name  string
 		se    StatusError
@@ -30,6 +32,10 @@ func TestHint(t *testing.T) {
 		{"not found, with path arguments", StatusError{Status: 404}, withPath, `check bucket_key ("b1")`},
 		{"not found", StatusError{Status: 404}, facts, "Nothing exists at that address."},
 		{"fresh token refused", StatusError{Status: 401}, facts, "refused a freshly issued token"},
+		{"wrong credentials", StatusError{Status: 401, Code: "invalid_client"}, token, "check APS_CLIENT_ID and APS_CLIENT_SECRET"},
+		{"credentials refused with 400", StatusError{Status: 400, Code: "invalid_client"}, token, "does not accept the app's credentials"},
+		{"scopes refused", StatusError{Status: 400, Code: "invalid_scope"}, token, "refused the scopes profile 2lo (profiles/2lo.yaml) asks for (data:read)"},
+		{"token endpoint rate limiting", StatusError{Status: 429, Retries: 2}, token, "rate limiting"},
 		{"nothing known", StatusError{Status: 409, Message: "conflict"}, facts, ""},
 	}
 	for _, tc := range tests {

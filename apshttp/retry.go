@@ -54,10 +54,13 @@ func TransientStatus(status int) bool {
 	return false
 }
 
-// RetryTransient retries 429, transient 5xx and failures to get any answer.
+// RetryTransient retries 429, transient 5xx, failures to get any answer
+// and answers refused by the request's check; an answer over the cap is
+// final, as another try brings the same.
 func RetryTransient(resp *resty.Response, err error) bool {
 	if err != nil {
-		return IsConnectionError(err)
+		var big *TooLargeError
+		return IsConnectionError(err) && !errors.As(err, &big) && !errors.Is(err, resty.ErrResponseBodyTooLarge)
 	}
 	return TransientStatus(resp.StatusCode())
 }

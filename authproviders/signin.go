@@ -113,7 +113,7 @@ func (s *SignIn) Revoke(ctx context.Context, token, hint string) error {
 		return fmt.Errorf("revoking at %s: %w", endpoint, err)
 	}
 	if !resp.IsSuccess() {
-		return fmt.Errorf("revoking at %s refused: %w", endpoint, apshttp.NewStatusError(resp.StatusCode(), resp.Body()))
+		return fmt.Errorf("revoking at %s refused: %w", endpoint, apshttp.Refusal(resp))
 	}
 	return nil
 }
@@ -137,7 +137,7 @@ func (s *SignIn) Profile(ctx context.Context, accessToken string) (Profile, erro
 		return Profile{}, fmt.Errorf("reading the user profile: %w", err)
 	}
 	if resp.StatusCode() != http.StatusOK {
-		return Profile{}, fmt.Errorf("reading the user profile: %w", apshttp.NewStatusError(resp.StatusCode(), resp.Body()))
+		return Profile{}, fmt.Errorf("reading the user profile: %w", apshttp.Refusal(resp))
 	}
 	var p Profile
 	if err := json.Unmarshal(resp.Body(), &p); err != nil || p.ID == "" {

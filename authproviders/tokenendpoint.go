@@ -52,7 +52,7 @@ func requestToken(ctx context.Context, s Settings, form map[string]string) (toke
 		return tokenResponse{}, fmt.Errorf("token request to %s: %w", endpoint, err)
 	}
 	if !resp.IsSuccess() {
-		return tokenResponse{}, fmt.Errorf("token request (%s grant) refused: %w", form["grant_type"], apshttp.NewStatusError(resp.StatusCode(), resp.Body()))
+		return tokenResponse{}, fmt.Errorf("token request (%s grant) refused: %w", form["grant_type"], apshttp.Refusal(resp))
 	}
 	var tr tokenResponse
 	if err := json.Unmarshal(resp.Body(), &tr); err != nil {

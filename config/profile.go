@@ -106,7 +106,7 @@ type APSConfig struct {
 // LimitsConfig bounds one tool call.
 type LimitsConfig struct {
 	MaxItems       int           `yaml:"max_items"`       // items in one listing result
-	MaxBytes       int           `yaml:"max_bytes"`       // bytes of projected items in one listing result
+	MaxBytes       int           `yaml:"max_bytes"`       // bytes of projected JSON in one result: a listing's items, or a single answer
 	CallTimeout    time.Duration `yaml:"call_timeout"`    // one tool call, retries included
 	RequestTimeout time.Duration `yaml:"request_timeout"` // one HTTP request to APS
 }

@@ -34,6 +34,10 @@ const (
 	RetryBaseDelay   = 500 * time.Millisecond
 	RetryMaxDelay    = 20 * time.Second
 	RetryMaxWait     = 60 * time.Second
+	// MaxAnswerBytes caps one APS answer once decompressed: far above any
+	// page or resource APS sends, far below what a hostile compressed
+	// answer inflates to. It is not a profile key.
+	MaxAnswerBytes = 32 << 20
 )
 
 // Setting is one built-in default.
@@ -54,7 +58,7 @@ var table = [...]Setting{
 	{"tools.read_only", ReadOnly, "expose only tools that change nothing in APS"},
 	{"aps.base_url", BaseURL, "the APS host for token and API calls alike"},
 	{"limits.max_items", MaxItems, "items in one listing result"},
-	{"limits.max_bytes", MaxBytes, "bytes of projected items in one listing result"},
+	{"limits.max_bytes", MaxBytes, "bytes of projected JSON in one result: a listing's items, or a single answer"},
 	{"limits.call_timeout", CallTimeout, "one tool call, retries and all pages included"},
 	{"limits.request_timeout", RequestTimeout, "one HTTP request to APS, connection to last byte"},
 	{"retry.max_attempts", RetryMaxAttempts, "attempts of one APS request, the first included"},

@@ -1,13 +1,14 @@
-// Package logging keeps secrets out of logs: a slog.Handler that redacts
-// attributes whose names say they hold a secret, values shaped like tokens
-// (JWTs, Bearer or Basic credentials), and the literal secret values the
-// server knows (client secret, service-account key), at every level.
+// Package logging keeps secrets out of logs and tool results: a Redactor
+// that removes values shaped like tokens (JWTs, Bearer or Basic
+// credentials) and the literal secret values the server knows (client
+// secret, service-account key), and a slog.Handler that applies it at
+// every level and also redacts attributes whose names say they hold a
+// secret.
 package logging
 
 import (
 	"context"
 	"log/slog"
-	"regexp"
 	"strings"
 )
 
@@ -17,30 +18,21 @@ const Redacted = "[REDACTED]"
 // secretKeys are attribute-name fragments whose values are never logged.
 var secretKeys = []string{"token", "secret", "password", "authorization", "assertion", "verifier", "private_key", "privatekey", "api_key", "apikey", "cookie"}
 
-// tokenShapes match credentials wherever they appear inside a value.
-var tokenShapes = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*|(?i:bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}`)
-
-// minSecret is the shortest literal secret worth matching; shorter values
-// would blank out ordinary words.
-const minSecret = 6
-
 // Handler wraps another slog.Handler and redacts before it writes.
 type Handler struct {
-	inner   slog.Handler
-	secrets []string
+	inner slog.Handler
+	r     *Redactor
 }
 
 // NewHandler returns a Handler that redacts secrets (plus token shapes and
 // secret-named attributes) from everything logged through inner.
 func NewHandler(inner slog.Handler, secrets ...string) *Handler {
-	h := &Handler{inner: inner}
-	for _, s := range secrets {
-		if len(s) >= minSecret {
-			h.secrets = append(h.secrets, s)
-		}
-	}
-	return h
+	return &Handler{inner: inner, r: NewRedactor(secrets...)}
 }
+
+// Redactor returns the Redactor h applies, for what else must keep the
+// same secrets out (tool results).
+func (h *Handler) Redactor() *Redactor { return h.r }
 
 // Enabled implements slog.Handler.
 func (h *Handler) Enabled(ctx context.Context, l slog.Level) bool { return h.inner.Enabled(ctx, l) }
@@ -61,12 +53,12 @@ func (h *Handler) WithAttrs(attrs []slog.Attr) slog.Handler {
 	for i, a := range attrs {
 		clean[i] = h.redactAttr(a)
 	}
-	return &Handler{inner: h.inner.WithAttrs(clean), secrets: h.secrets}
+	return &Handler{inner: h.inner.WithAttrs(clean), r: h.r}
 }
 
 // WithGroup implements slog.Handler.
 func (h *Handler) WithGroup(name string) slog.Handler {
-	return &Handler{inner: h.inner.WithGroup(name), secrets: h.secrets}
+	return &Handler{inner: h.inner.WithGroup(name), r: h.r}
 }
 
 func (h *Handler) redactAttr(a slog.Attr) slog.Attr {
@@ -91,14 +83,7 @@ func (h *Handler) redactAttr(a slog.Attr) slog.Attr {
 	return slog.Attr{Key: a.Key, Value: v}
 }
 
-func (h *Handler) redactString(s string) string {
-	for _, secret := range h.secrets {
-		if strings.Contains(s, secret) {
-			s = strings.ReplaceAll(s, secret, Redacted)
-		}
-	}
-	return tokenShapes.ReplaceAllString(s, Redacted)
-}
+func (h *Handler) redactString(s string) string { return h.r.String(s) }
 
 func isSecretKey(key string) bool {
 	k := strings.ToLower(key)

@@ -63,8 +63,12 @@ func normalize(p *Param, v any) (any, error) {
 			if n <= math.MaxInt64 {
 				return int64(n), nil
 			}
+			return nil, errOutOfRange(n)
 		case float64:
-			if n == math.Trunc(n) && math.Abs(n) < 1<<53 {
+			switch {
+			case math.IsInf(n, 0) || n == math.Trunc(n) && math.Abs(n) >= 1<<53:
+				return nil, errOutOfRange(n)
+			case n == math.Trunc(n):
 				return int64(n), nil
 			}
 			return nil, fmt.Errorf("must be a whole number, got %v", n)
@@ -82,6 +86,12 @@ func normalize(p *Param, v any) (any, error) {
 		}
 	}
 	return nil, fmt.Errorf("must be %s, got %s", typeNames[p.Type], jsonType(v))
+}
+
+// errOutOfRange is a whole number JSON cannot carry exactly: beyond 2^53
+// a JSON number no longer says which integer was meant.
+func errOutOfRange(n any) error {
+	return fmt.Errorf("is out of range: whole numbers must lie between -%d and %d, got %v", 1<<53-1, 1<<53-1, n)
 }
 
 // typeNames are the parameter types as a message says them.

@@ -102,6 +102,7 @@ func (c *toolCall) gather(ctx context.Context, req apiRequest) ([]byte, error) {
 	}
 	into := c.rt.bodies.Get()
 	defer c.rt.bodies.Put(into) // projectAnswer's result is a copy
+	req.Check = apshttp.CompleteJSON
 	body, err := c.aps.Exchange(ctx, &req.Request, into, &c.tally)
 	if err != nil {
 		return nil, err
@@ -109,5 +110,8 @@ func (c *toolCall) gather(ctx context.Context, req apiRequest) ([]byte, error) {
 	start := time.Now()
 	doc, err := projectAnswer(c.tool, body)
 	c.rt.Metrics.Shaped(c.tool.Name, len(body), time.Since(start))
+	if limit := c.rt.limits(c.tool).MaxBytes; err == nil && len(doc) > limit {
+		return nil, &limitError{what: "its answer", size: len(doc), limit: limit, source: c.rt.maxBytesSource(c.tool)}
+	}
 	return doc, err
 }

@@ -90,8 +90,12 @@ func (rt *Runtime) sign(body string) []byte {
 }
 
 // argsDigest fingerprints arguments; encoding/json sorts map keys, so equal
-// arguments give equal digests.
+// arguments give equal digests. No arguments at all and none but the
+// cursor are the same: the continuing call's rest is an empty map.
 func argsDigest(args map[string]any) string {
+	if args == nil {
+		args = map[string]any{}
+	}
 	b, err := json.Marshal(args)
 	if err != nil {
 		return ""

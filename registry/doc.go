@@ -12,7 +12,9 @@
 // (list.go, with one file per pagination style, pagestyle_*.go, and
 // signed cursors, cursor.go), and projects APS's answer into the
 // document the model sees (result.go, projection.go). Failures become
-// results the model can act on (failure.go), with apshttp's hints.
+// results the model can act on (failure.go), with apshttp's hints; every
+// result passes through the logs' redaction (logging.Redactor) on its way
+// out.
 //
 // Of APS's quirks, request shaping (transforms, headers, wire names) and
 // pagination styles live here; the apshttp package documentation lists

@@ -16,23 +16,52 @@ func (rt *Runtime) failure(t *Tool, req apiRequest, err error) *mcp.CallToolResu
 	var se *apshttp.StatusError
 	var te *apshttp.TokenError
 	var tr *apshttp.TransportError
+	var bad *apshttp.AnswerError
 	switch {
+	case errors.As(err, &te) && errors.As(err, &se):
+		// The token endpoint refused: its hints are about credentials.
+		facts := rt.hintFacts(t, req)
+		facts.TokenRequest = true
+		return errorResult("%s", withHint(sentence(fmt.Sprintf("%s failed: could not get an APS access token: %v", t.Name, te.Err)), apshttp.Hint(se, facts)))
 	case errors.As(err, &se):
-		msg := sentence(fmt.Sprintf("%s failed: %v", t.Name, se))
-		if hint := apshttp.Hint(se, rt.hintFacts(t, req)); hint != "" {
-			msg += " " + hint
-		}
-		return errorResult("%s", msg)
-	case errors.As(err, &te):
+		return errorResult("%s", withHint(sentence(fmt.Sprintf("%s failed: %v", t.Name, se)), apshttp.Hint(se, rt.hintFacts(t, req))))
+	case te != nil:
 		return errorResult("%s failed: could not get an APS access token: %v", t.Name, te.Err)
 	case errors.As(err, &tr):
-		retried := ""
-		if tr.Retries > 0 {
-			retried = fmt.Sprintf(" (after %d retries)", tr.Retries)
-		}
-		return errorResult("%s failed: could not reach APS at %s%s: %v", t.Name, rt.BaseURL, retried, tr.Err)
+		return errorResult("%s failed: could not reach APS at %s%s: %v", t.Name, rt.BaseURL, retried(tr.Retries), tr.Err)
+	case errors.As(err, &bad):
+		return errorResult("%s failed%s: %v", t.Name, retried(bad.Retries), bad)
 	}
 	return errorResult("%s failed: %v", t.Name, err)
+}
+
+// withHint is msg followed by hint, if there is one.
+func withHint(msg, hint string) string {
+	if hint == "" {
+		return msg
+	}
+	return msg + " " + hint
+}
+
+// retried says how often a request was retried, if it was.
+func retried(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (after %d retries)", n)
+}
+
+// limitError is a result over max_bytes that cannot be cut at an item: a
+// single answer, or a listing's first item.
+type limitError struct {
+	what        string // "its answer", "one item of the listing alone"
+	size, limit int
+	source      string // where the limit is set
+}
+
+func (e *limitError) Error() string {
+	return fmt.Sprintf("%s is %d bytes of JSON after projection, over the limit of %d bytes (%s); narrow the request or the tool's result, or raise the limit",
+		e.what, e.size, e.limit, e.source)
 }
 
 // hintFacts are what an APS error hint may name about the call.

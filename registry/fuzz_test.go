@@ -24,21 +24,48 @@ tools:
       h: {in: header, name: x-ads-region, type: string, description: Header.}
 `
 
+// fuzzSeeds are FuzzBuildRequest's seeds: hostile paths and queries with
+// a plain header, so they reach the path checks, and hostile headers with
+// plain paths (a header refused first would hide the path's fate). refused
+// says buildRequest refuses the seed.
+var fuzzSeeds = []struct {
+	first, second, q, h string
+	refused             bool
+}{
+	{"abc", "def", "x", "US", false},
+	{"a/b", "../..", "a&b=c", "US", false},
+	{"?x=1#frag", "%2F%2e%2e", "#", "EMEA", false},
+	{"..", ".", "", "", true}, // the path check refuses dot segments
+	{"https://evil.example/", "@evil.example", "\n", "é", false},
+	{"Zeichnung-Übersicht.dwg", "設計図.rvt", "100% done", " ", false},
+	{strings.Repeat("a", 3000), "b", "c", "d", true}, // over the path length cap
+	{"abc", "def", "x", "US\r\nX-Evil: 1", true},
+	{"abc", "def", "x", "\x00", true},
+}
+
+// TestFuzzSeedsReachTheirChecks: the seeds with hostile paths are built,
+// so FuzzBuildRequest checks where their paths went, and only the seeds
+// meant to be refused are.
+func TestFuzzSeedsReachTheirChecks(t *testing.T) {
+	c, err := Load(writeCatalogF(t, fuzzCatalog), testLoadOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, s := range fuzzSeeds {
+		_, err := c.Tools["get_thing"].buildRequest(map[string]any{"first": s.first, "second": s.second, "q": s.q, "h": s.h})
+		if (err != nil) != s.refused {
+			t.Errorf("seed #%d: error %v, want refused %v", i, err, s.refused)
+		}
+	}
+}
+
 // FuzzBuildRequest: whatever strings the arguments hold, the request goes
 // to the configured host, its path keeps the template's fixed segments,
 // each path argument unescapes to exactly itself inside its own segment,
 // the query value round-trips, and no header carries a line break.
 func FuzzBuildRequest(f *testing.F) {
-	for _, seed := range [][4]string{
-		{"abc", "def", "x", "US"},
-		{"a/b", "../..", "a&b=c", "US\r\nX-Evil: 1"},
-		{"?x=1#frag", "%2F%2e%2e", "#", "\x00"},
-		{"..", ".", "", ""},
-		{"https://evil.example/", "@evil.example", "\n", "é"},
-		{"Zeichnung-Übersicht.dwg", "設計図.rvt", "100% done", " "},
-		{strings.Repeat("a", 3000), "b", "c", "d"},
-	} {
-		f.Add(seed[0], seed[1], seed[2], seed[3])
+	for _, s := range fuzzSeeds {
+		f.Add(s.first, s.second, s.q, s.h)
 	}
 	c, err := Load(writeCatalogF(f, fuzzCatalog), testLoadOptions)
 	if err != nil {

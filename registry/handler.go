@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 	"github.com/aps-mcp/aps-mcp/authproviders"
 	"github.com/aps-mcp/aps-mcp/defaults"
 	"github.com/aps-mcp/aps-mcp/identity"
+	"github.com/aps-mcp/aps-mcp/logging"
 	"github.com/aps-mcp/aps-mcp/metrics"
 )
 
@@ -41,6 +43,10 @@ type Runtime struct {
 	Profile   ProfileInfo      // for error hints
 	Logger    *slog.Logger     // nil logs nothing
 	Metrics   *metrics.Metrics // nil records nothing
+	// Redactor keeps the secrets it knows out of every result, as it does
+	// out of the logs: APS error bodies may echo the request's
+	// credentials. Nil redacts credential shapes alone.
+	Redactor *logging.Redactor
 
 	bodies apshttp.BufferPool // what APS answers are read into
 }
@@ -48,7 +54,7 @@ type Runtime struct {
 // Limits bound one tool call; zero fields take the defaults.
 type Limits struct {
 	MaxItems    int           // items in one listing result
-	MaxBytes    int           // bytes of projected items in one listing result
+	MaxBytes    int           // bytes of projected JSON in one result: a listing's items, or a single answer
 	CallTimeout time.Duration // one tool call, all its APS requests and waits included
 }
 
@@ -69,6 +75,9 @@ func (rt *Runtime) Handler(t *Tool) server.ToolHandlerFunc {
 		start := time.Now()
 		c := rt.newCall(t)
 		res, err := c.run(ctx, req)
+		if res != nil {
+			res = redacted(rt.redactor(), res)
+		}
 		outcome := "ok"
 		switch {
 		case err != nil:
@@ -95,6 +104,16 @@ func (rt *Runtime) exchanger() apshttp.Exchanger {
 		e.Observer = rt.Metrics
 	}
 	return e
+}
+
+// shapesOnly is the Redactor of a Runtime without one.
+var shapesOnly = &logging.Redactor{}
+
+func (rt *Runtime) redactor() *logging.Redactor {
+	if rt.Redactor == nil {
+		return shapesOnly
+	}
+	return rt.Redactor
 }
 
 // discard is the logger of a Runtime without one.
@@ -126,6 +145,17 @@ func (rt *Runtime) limits(t *Tool) Limits {
 		l.CallTimeout = DefaultCallTimeout
 	}
 	return l
+}
+
+// maxBytesSource says where the max_bytes limit of t is set.
+func (rt *Runtime) maxBytesSource(t *Tool) string {
+	switch {
+	case t.MaxBytes > 0:
+		return "max_bytes of tool " + t.Name + " in tools.yaml"
+	case rt.Limits.MaxBytes > 0:
+		return fmt.Sprintf("limits.max_bytes of profile %s, %s", rt.Profile.Name, rt.Profile.File)
+	}
+	return "the default of limits.max_bytes"
 }
 
 // randomHex returns n random bytes as hex: call ids that tie a call's log

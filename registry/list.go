@@ -3,12 +3,16 @@ package registry
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
 	"time"
 
 	"github.com/tidwall/gjson"
+
+	"github.com/aps-mcp/aps-mcp/apshttp"
 )
 
 // maxPages stops a listing whose pages never end, whatever the caps.
@@ -16,7 +20,10 @@ const maxPages = 10000
 
 // list follows the tool's pagination from the first page (or from the
 // call's cursor), projecting each item as it arrives, until the last page
-// or a cap. At a cap the document carries a cursor that continues exactly
+// or a cap. Each page has the whole retry policy to itself. At a cap, or
+// when a page after the first fails in a way a later call may not (its
+// retries ran out on 429 or 5xx, its answer was lost or cut short), the
+// document carries the items so far and a cursor that continues exactly
 // there.
 func (c *toolCall) list(ctx context.Context, req apiRequest) ([]byte, error) {
 	l := c.newLister(req)
@@ -25,7 +32,11 @@ func (c *toolCall) list(ctx context.Context, req apiRequest) ([]byte, error) {
 	for n := 1; ; n++ {
 		body, err := c.aps.Exchange(ctx, &l.req.Request, page, &c.tally)
 		if err != nil {
-			return nil, err
+			if n == 1 || ctx.Err() != nil || !worthResuming(err) {
+				return nil, err
+			}
+			l.stopAt(n, err)
+			break
 		}
 		inPage, err := l.takePage(n, body)
 		if err != nil {
@@ -45,6 +56,28 @@ func (c *toolCall) list(ctx context.Context, req apiRequest) ([]byte, error) {
 	doc, err := l.finish()
 	c.items, c.bytes = l.count, l.itemBytes
 	return doc, err
+}
+
+// worthResuming reports a failed page a later call may well get: APS
+// busy or failing after the page's retries, its answer lost or cut short.
+func worthResuming(err error) bool {
+	var se *apshttp.StatusError
+	var tr *apshttp.TransportError
+	var bad *apshttp.AnswerError
+	switch {
+	case errors.As(err, &se):
+		return apshttp.TransientStatus(se.Status)
+	case errors.As(err, &tr), errors.As(err, &bad):
+		return true
+	}
+	return false
+}
+
+// stopAt ends the listing before page n, which failed with err: what the
+// pages before it held is the result, with a cursor at page n.
+func (l *lister) stopAt(n int, err error) {
+	l.truncated, l.resumeAt = true, l.cursorAt(l.at, 0)
+	l.failed, l.failedPage = err, n
 }
 
 // lister is one listing in progress: where it is, and the document it
@@ -68,8 +101,11 @@ type lister struct {
 	count     int        // items in out
 	itemBytes int        // bytes of the items array, once finished
 
-	truncated bool    // a cap stopped the listing
-	resumeAt  *cursor // where a truncated listing continues
+	truncated  bool    // a cap or a failed page stopped the listing
+	resumeAt   *cursor // where a truncated listing continues
+	failed     error   // why a page failed, when that stopped the listing
+	failedPage int     // which page that was
+	tooLarge   int     // the projected size of a first item over MaxBytes
 }
 
 // newLister starts at the first page, or where the call's cursor says.
@@ -85,7 +121,22 @@ func (c *toolCall) newLister(req apiRequest) lister {
 		}
 	}
 	l.moveTo(at)
+	l.req.Check = pageCheck(pg.Items)
 	return l
+}
+
+// pageCheck says what is wrong with a page, if anything: it must be whole
+// JSON holding the items array, or it is retried and the listing stops.
+func pageCheck(items string) func([]byte) error {
+	return func(body []byte) error {
+		if err := apshttp.CompleteJSON(body); err != nil {
+			return err
+		}
+		if !gjson.Get(aliasString(body), items).IsArray() { // GetBytes would copy the array out
+			return fmt.Errorf("its answer lacks the %q array this tool lists", items)
+		}
+		return nil
+	}
 }
 
 func (l *lister) moveTo(at pagePos) {
@@ -112,6 +163,9 @@ func (l *lister) takePage(n int, body []byte) (int, error) {
 		inPage++
 		return l.takeItem(item, inPage)
 	})
+	if l.tooLarge > 0 {
+		return 0, &limitError{what: "one item of the listing alone", size: l.tooLarge, limit: l.lim.MaxBytes, source: l.rt.maxBytesSource(l.tool)}
+	}
 	l.skip = 0
 	l.rt.Metrics.Shaped(l.tool.Name, len(body), time.Since(start))
 	l.progress.page(n, l.count, gjson.Get(doc, l.pg.Total))
@@ -147,7 +201,11 @@ func (l *lister) takeItem(item gjson.Result, inPage int) bool {
 			l.out = append(l.out, ',')
 		}
 		l.out = projectItem(l.out, l.tool, item)
-		if l.count > 0 && len(l.out)-l.itemsAt > l.lim.MaxBytes {
+		switch over := len(l.out)-l.itemsAt > l.lim.MaxBytes; {
+		case over && l.count == 0:
+			l.tooLarge = len(l.out) - mark
+			return false
+		case over:
 			l.out, l.truncated = l.out[:mark], true
 		}
 	}
@@ -207,14 +265,27 @@ func (l *lister) finish() ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		note := fmt.Sprintf("Listing stopped at its cap (%d items or %d bytes); more exist. To continue, call %s again with the same arguments and cursor set to the value of \"cursor\".",
-			l.lim.MaxItems, l.lim.MaxBytes, t.Name)
+		note := fmt.Sprintf("Listing stopped at its cap (%d items or %d bytes); more exist.", l.lim.MaxItems, l.lim.MaxBytes)
+		if l.failed != nil {
+			note = fmt.Sprintf("Listing stopped early: page %d failed, so the items from there on are missing: %s", l.failedPage, sentence(l.failed.Error()))
+			out = append(out, `,"error":`...)
+			out = appendJSONString(out, l.failed.Error())
+		}
+		note += fmt.Sprintf(" To continue, call %s again with the same arguments and cursor set to the value of \"cursor\".", t.Name)
 		out = append(out, `,"truncated":true,"cursor":`...)
 		out = strconv.AppendQuote(out, token)
 		out = append(out, `,"note":`...)
-		out = strconv.AppendQuote(out, note)
+		out = appendJSONString(out, note)
 	}
 	return append(out, '}'), nil
+}
+
+// appendJSONString appends s as a JSON string. strconv's quoting is not
+// JSON for control characters and invalid UTF-8, which APS's messages may
+// hold.
+func appendJSONString(dst []byte, s string) []byte {
+	b, _ := json.Marshal(s) // a string always encodes
+	return append(dst, b...)
 }
 
 // appendArray adds the elements of arr to the open JSON array in dst

@@ -8,6 +8,8 @@ import (
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/tidwall/gjson"
+
+	"github.com/aps-mcp/aps-mcp/logging"
 )
 
 // The step from APS's answer to what the model sees is projection: the
@@ -67,6 +69,29 @@ func successResult(doc []byte) *mcp.CallToolResult {
 		Content:              []mcp.Content{mcp.NewTextContent(aliasString(doc))},
 		RawStructuredContent: doc,
 	}
+}
+
+// redacted is res with what r redacts from logs redacted from it too. A
+// document comes back as it is unless it holds a secret; one that
+// redaction would leave invalid JSON is withheld.
+func redacted(r *logging.Redactor, res *mcp.CallToolResult) *mcp.CallToolResult {
+	if doc := res.RawStructuredContent; len(doc) > 0 {
+		clean := r.Bytes(doc)
+		switch {
+		case &clean[0] == &doc[0] && len(clean) == len(doc):
+			return res
+		case !json.Valid(clean):
+			return errorResult("The result held a credential and could not be cleaned of it, so it was withheld.")
+		}
+		return successResult(clean)
+	}
+	for i, c := range res.Content {
+		if text, ok := c.(mcp.TextContent); ok {
+			text.Text = r.String(text.Text)
+			res.Content[i] = text
+		}
+	}
+	return res
 }
 
 func errorResult(format string, args ...any) *mcp.CallToolResult {

@@ -85,6 +85,21 @@
 // and a gateway body whose text and errorCode ERR-003 are the emulator's
 // own and unverified.
 //
+// The faults also play what APS never sends but a broken or hostile
+// upstream (or something in the way) does, each on the requests the
+// faults cover: RateTruncated cuts a fraction of successful answers to
+// half their bytes, with a Content-Length that matches (AnswersCut counts
+// them); RedirectTo answers every request 302 Found (307 for a POST) to
+// that origin with the request's path and query; EchoCredentials answers
+// every request 401 with a body quoting the request's Authorization
+// header, its Basic credentials decoded and a POST's form, in OAuth's
+// shape (invalid_client) on the token and revoke endpoints and the
+// gateway's (AUTH-006) elsewhere; GzipBombBytes answers every request 200
+// with a small gzip body (Content-Encoding gzip, whatever the request
+// accepts) inflating to that many bytes of JSON padded with spaces. The
+// first of RedirectTo, EchoCredentials and GzipBombBytes that is set wins
+// over the others and over the rates.
+//
 // # Secure Service Accounts
 //
 // The jwt-bearer grant (urn:ietf:params:oauth:grant-type:jwt-bearer)

@@ -83,6 +83,7 @@ type Emulator struct {
 	revocations      atomic.Int64
 	injected429      atomic.Int64
 	injected503      atomic.Int64
+	injectedCuts     atomic.Int64
 
 	mu              sync.Mutex
 	tokens          map[string]tokenInfo          // issued access token → grant facts
@@ -106,6 +107,7 @@ type Emulator struct {
 	metadataReady   bool                          // metadata answers 200 at once, without the 202 phase
 	faults          Faults                        // current fault injection, zero = none
 	faultRand       *mathrand.Rand                // decides which requests fail; reseeded by SetFaults
+	bomb            gzipBomb                      // the last gzip bomb built, kept for the next request
 	log             []Request                     // the most recent requests, at most maxLoggedRequests
 	logDropped      int                           // older requests dropped from the front of log
 	maxLog          int                           // maxLoggedRequests; smaller in tests

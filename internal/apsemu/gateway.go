@@ -100,9 +100,11 @@ func (c *call) query() url.Values { return c.r.URL.Query() }
 func (e *Emulator) serve(w http.ResponseWriter, r *http.Request) {
 	path := r.URL.EscapedPath()
 	a := e.apiFor(path)
-	if e.injectFault(w, r, a.faults) {
+	w, served, done := e.injectFault(w, r, a.faults)
+	if done {
 		return
 	}
+	defer served()
 	var token tokenInfo
 	if a.bearer {
 		var ok bool
