@@ -43,6 +43,8 @@ func (a *App) checkCredentials(ctx context.Context) (checked bool, err error) {
 // /readyz; nothing started means nothing to report (the app is not
 // serving, or its kind has no credentials of its own).
 type credCheck struct {
+	recheckAfter time.Duration // 0: credRecheckAfter
+
 	mu      sync.Mutex
 	check   func(context.Context) (bool, error)
 	running chan struct{} // closed when the running check ends; nil if none
@@ -82,7 +84,11 @@ func (c *credCheck) runLocked() {
 // the server from being ready, or "".
 func (c *credCheck) ready(ctx context.Context) string {
 	c.mu.Lock()
-	if c.done && c.failed && time.Since(c.at) > credRecheckAfter {
+	again := c.recheckAfter
+	if again == 0 {
+		again = credRecheckAfter
+	}
+	if c.done && c.failed && time.Since(c.at) > again {
 		c.runLocked()
 	}
 	running := c.running
