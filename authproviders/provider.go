@@ -33,7 +33,7 @@ type Settings struct {
 	// RetryNow, when set, is asked for the retry policy at each request
 	// instead of Retry (a reload may change it while the provider lives).
 	RetryNow func() apshttp.RetryPolicy
-	Logger      *slog.Logger
+	Logger   *slog.Logger
 	// Env looks up the kind's own environment variables (the SSA key, for
 	// example); it returns "" for an unset variable.
 	Env func(string) string
