@@ -15,11 +15,11 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/aps-mcp/aps-mcp/internal/apsemu"
+	"github.com/aps-mcp/aps-mcp/internal/tcpbuf"
 )
 
 // serverProfiles copies the 2lo, ssa and 3lo profiles into a directory of
@@ -121,26 +121,10 @@ func TestAbandonedSessionsAreBounded(t *testing.T) {
 	}
 }
 
-// smallWrites keeps the kernel's send buffer of accepted connections
-// small, so a client that does not read stalls the server after a few KiB
-// rather than a few MiB.
-type smallWrites struct{ net.Listener }
-
-func (l smallWrites) Accept() (net.Conn, error) {
-	c, err := l.Listener.Accept()
-	if tc, ok := c.(*net.TCPConn); ok {
-		_ = tc.SetWriteBuffer(4096)
-	}
-	return c, err
-}
-
 // dialSmallReads connects with a small receive buffer.
 func dialSmallReads(t *testing.T, addr string) net.Conn {
 	t.Helper()
-	d := net.Dialer{Control: func(_, _ string, rc syscall.RawConn) error {
-		return rc.Control(func(fd uintptr) { _ = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 4096) })
-	}}
-	c, err := d.DialContext(context.Background(), "tcp", addr)
+	c, err := tcpbuf.DialSmallReads(context.Background(), addr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,7 +139,7 @@ func dialSmallReads(t *testing.T, addr string) net.Conn {
 func TestAClientThatStopsReadingIsCutOff(t *testing.T) {
 	_, base := emulator(t, apsemu.Options{})
 	profiles := serverProfiles(t, "  write_timeout: 300ms")
-	endpoint := startServer(t, base, serverOptions{profilesDir: profiles, listener: func(ln net.Listener) net.Listener { return smallWrites{ln} }})
+	endpoint := startServer(t, base, serverOptions{profilesDir: profiles, listener: tcpbuf.SmallWrites})
 	u, _ := url.Parse(endpoint)
 	_, session, _ := rawPost(t, &http.Client{}, endpoint, "", "", initializeBody)
 	call := `{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"list_objects","arguments":{"bucket_key":"` + demoBucket + `"}}}`

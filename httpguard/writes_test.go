@@ -11,26 +11,13 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/aps-mcp/aps-mcp/internal/tcpbuf"
 )
-
-// smallBuffers makes the kernel hold little of an answer, so a client that
-// does not read stalls the server's writes after a few KiB.
-type smallBuffers struct{ net.Listener }
-
-func (l smallBuffers) Accept() (net.Conn, error) {
-	c, err := l.Listener.Accept()
-	if tc, ok := c.(*net.TCPConn); ok {
-		_ = tc.SetWriteBuffer(4096)
-	}
-	return c, err
-}
 
 func dialSmall(t *testing.T, addr string) net.Conn {
 	t.Helper()
-	d := net.Dialer{Control: func(_, _ string, rc syscall.RawConn) error {
-		return rc.Control(func(fd uintptr) { _ = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 4096) })
-	}}
-	c, err := d.DialContext(context.Background(), "tcp", addr)
+	c, err := tcpbuf.DialSmallReads(context.Background(), addr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +35,7 @@ func serveBig(t *testing.T, n int, timeout time.Duration) (addr string, result <
 		done <- err
 	}), func() time.Duration { return timeout })
 	srv := httptest.NewUnstartedServer(h)
-	srv.Listener = smallBuffers{srv.Listener}
+	srv.Listener = tcpbuf.SmallWrites(srv.Listener)
 	srv.Start()
 	t.Cleanup(srv.Close)
 	return srv.Listener.Addr().String(), done
