@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -121,17 +120,6 @@ func TestAbandonedSessionsAreBounded(t *testing.T) {
 	}
 }
 
-// dialSmallReads connects with a small receive buffer.
-func dialSmallReads(t *testing.T, addr string) net.Conn {
-	t.Helper()
-	c, err := tcpbuf.DialSmallReads(context.Background(), addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
-	return c
-}
-
 // TestAClientThatStopsReadingIsCutOff: a client that asks for a large
 // listing and never reads the answer is cut off after server.write_timeout
 // (its answer no longer pinned in memory), while one that reads slowly,
@@ -147,7 +135,7 @@ func TestAClientThatStopsReadingIsCutOff(t *testing.T) {
 		"Mcp-Session-Id: %s\r\nMcp-Protocol-Version: 2025-11-25\r\nContent-Length: %d\r\n\r\n%s", u.Host, session, len(call), call)
 
 	read := func(pause time.Duration) (int, error) {
-		c := dialSmallReads(t, u.Host)
+		c := tcpbuf.DialSmallReads(t, u.Host)
 		if _, err := io.WriteString(c, request); err != nil {
 			t.Fatal(err)
 		}

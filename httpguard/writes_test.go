@@ -2,7 +2,6 @@ package httpguard
 
 import (
 	"bufio"
-	"context"
 	"errors"
 	"io"
 	"net"
@@ -14,16 +13,6 @@ import (
 
 	"github.com/aps-mcp/aps-mcp/internal/tcpbuf"
 )
-
-func dialSmall(t *testing.T, addr string) net.Conn {
-	t.Helper()
-	c, err := tcpbuf.DialSmallReads(context.Background(), addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
-	return c
-}
 
 // serveBig serves an answer of n bytes in one Write and reports what the
 // write returned.
@@ -46,7 +35,7 @@ func serveBig(t *testing.T, n int, timeout time.Duration) (addr string, result <
 // timeout, not for ever.
 func TestAStalledReaderIsCutOff(t *testing.T) {
 	addr, result := serveBig(t, 16<<20, 200*time.Millisecond)
-	c := dialSmall(t, addr)
+	c := tcpbuf.DialSmallReads(t, addr)
 	if _, err := io.WriteString(c, "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n"); err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +55,7 @@ func TestASlowReaderKeepsItsAnswer(t *testing.T) {
 	const size = 512 << 10
 	timeout := 300 * time.Millisecond
 	addr, result := serveBig(t, size, timeout)
-	c := dialSmall(t, addr)
+	c := tcpbuf.DialSmallReads(t, addr)
 	if _, err := io.WriteString(c, "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n"); err != nil {
 		t.Fatal(err)
 	}

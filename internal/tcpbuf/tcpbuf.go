@@ -8,6 +8,7 @@ import (
 	"context"
 	"net"
 	"syscall"
+	"testing"
 )
 
 // Size is the buffer asked for on each side (the kernel may round it up).
@@ -29,10 +30,16 @@ func (l smallWrites) Accept() (net.Conn, error) {
 
 // DialSmallReads connects to addr with a small receive buffer, set before
 // the connection is made so the window it advertises is small from the
-// start.
-func DialSmallReads(ctx context.Context, addr string) (net.Conn, error) {
+// start; the connection closes when the test ends.
+func DialSmallReads(t testing.TB, addr string) net.Conn {
+	t.Helper()
 	d := net.Dialer{Control: func(_, _ string, rc syscall.RawConn) error {
 		return rc.Control(func(fd uintptr) { _ = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, Size) })
 	}}
-	return d.DialContext(ctx, "tcp", addr)
+	c, err := d.DialContext(context.Background(), "tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
 }
