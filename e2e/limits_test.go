@@ -9,8 +9,6 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -25,17 +23,10 @@ import (
 // their own with settings added to each one's server section.
 func serverProfiles(t *testing.T, settings string) string {
 	t.Helper()
-	dir := t.TempDir()
 	addr := regexp.MustCompile(`(?m)^  addr: .*$`)
-	for _, name := range []string{"2lo", "ssa", "3lo"} {
-		body, err := os.ReadFile(filepath.Join(repoRoot, "profiles", name+".yaml"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		body = addr.ReplaceAllFunc(body, func(line []byte) []byte { return []byte(string(line) + "\n" + strings.TrimRight(settings, "\n")) })
-		must(t, os.WriteFile(filepath.Join(dir, name+".yaml"), body, 0o600))
-	}
-	return dir
+	return editedProfiles(t, func(body []byte) []byte {
+		return addr.ReplaceAllFunc(body, func(line []byte) []byte { return []byte(string(line) + "\n" + strings.TrimRight(settings, "\n")) })
+	})
 }
 
 const initializeBody = `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}`
