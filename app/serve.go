@@ -45,6 +45,8 @@ func (a *App) Serve(ctx context.Context) error {
 
 // HTTPHandler is the HTTP surface: the MCP endpoint, a team server's
 // OAuth endpoints or the single-user OAuth callback, health and metrics.
+// Call shutdown when done: it closes the endpoint's streams and stops the
+// sweeper of its sessions.
 func (a *App) HTTPHandler() (http.Handler, func(context.Context) error) {
 	mux := http.NewServeMux()
 	endpoint, shutdown := a.mcpEndpoint()
@@ -99,10 +101,10 @@ func (a *App) ServeListener(ctx context.Context, ln net.Listener) error {
 // site is how the app's HTTP server runs, from the profile served at the
 // time each setting is needed (a reload changes them).
 func (a *App) site() site {
-	server := func() config.ServerConfig { return a.Current().Profile.Server }
+	settings := func() config.ServerConfig { return a.Current().Profile.Server }
 	return site{
-		drain:        func() time.Duration { return server().Drain },
-		writeTimeout: func() time.Duration { return server().WriteTimeout },
+		drain:        func() time.Duration { return settings().Drain },
+		writeTimeout: func() time.Duration { return settings().WriteTimeout },
 		logger:       a.logger,
 		startDrain:   func() { a.draining.Store(true) },
 	}
