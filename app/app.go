@@ -80,7 +80,8 @@ type App struct {
 }
 
 // New loads the configuration, checks credentials and builds the server.
-// Nothing contacts APS until the first tool call. Unless opts.NoReload,
+// Nothing contacts APS until it serves (which checks the credentials with
+// one token request where the kind allows). Unless opts.NoReload,
 // tools.yaml and the profile are watched and reloaded while it runs.
 func New(ctx context.Context, opts Options) (*App, error) { return newApp(ctx, opts, nil) }
 
