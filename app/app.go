@@ -22,9 +22,11 @@ import (
 	"github.com/aps-mcp/aps-mcp/apshttp"
 	"github.com/aps-mcp/aps-mcp/authproviders"
 	"github.com/aps-mcp/aps-mcp/config"
+	"github.com/aps-mcp/aps-mcp/httpguard"
 	"github.com/aps-mcp/aps-mcp/logging"
 	"github.com/aps-mcp/aps-mcp/metrics"
 	"github.com/aps-mcp/aps-mcp/registry"
+	"github.com/aps-mcp/aps-mcp/sessions"
 )
 
 // ServerName is the name the server gives MCP clients.
@@ -65,18 +67,23 @@ type App struct {
 	redactor    *logging.Redactor // the logger's, for tool results
 	closers     []func()
 	draining    atomic.Bool // set when a drain period starts: /readyz answers 503
+	creds       credCheck   // the start-up check of the app's own APS credentials
+	peers       []*App      // the other apps of a deployment, whose readiness /readyz reports too
 
 	mu       sync.Mutex // guards what a reload swaps
 	loaded   *Loaded
 	team     *team // the team server's sign-in, when the profile has a public URL
 	kind     authproviders.Kind
 	provider authproviders.Provider
-	authKey  string // the settings the provider was built from
-	lastErr  string // the last reload failure, logged once
+	authKey  string          // the settings the provider was built from
+	lastErr  string          // the last reload failure, logged once
+	guard    httpguard.Guard // what every path is behind, from the served profile
+	sessions *sessions.Table // the MCP endpoint's sessions, once it serves
 }
 
 // New loads the configuration, checks credentials and builds the server.
-// Nothing contacts APS until the first tool call. Unless opts.NoReload,
+// Nothing contacts APS until it serves (which checks the credentials with
+// one token request where the kind allows). Unless opts.NoReload,
 // tools.yaml and the profile are watched and reloaded while it runs.
 func New(ctx context.Context, opts Options) (*App, error) { return newApp(ctx, opts, nil) }
 
@@ -111,7 +118,7 @@ func newApp(ctx context.Context, opts Options, m *member) (*App, error) {
 		a.Close()
 		return nil, err
 	}
-	a.MCP = newMCPServer(opts, loaded.Profile)
+	a.MCP = newMCPServer(opts, loaded.Profile, a.Metrics)
 	if err := a.joinTeam(ctx, loaded.Profile, m); err != nil {
 		a.Close()
 		return nil, err
@@ -196,12 +203,16 @@ func (a *App) secure(prof *config.Profile) error {
 	return nil
 }
 
-func newMCPServer(opts Options, prof *config.Profile) *server.MCPServer {
+func newMCPServer(opts Options, prof *config.Profile, m *metrics.Metrics) *server.MCPServer {
 	version := opts.Version
 	if version == "" {
 		version = "dev"
 	}
+	hooks := &server.Hooks{}
+	hooks.AddOnRegisterSession(func(context.Context, server.ClientSession) { m.Session(1) })
+	hooks.AddOnUnregisterSession(func(context.Context, server.ClientSession) { m.Session(-1) })
 	return server.NewMCPServer(ServerName, version,
+		server.WithHooks(hooks),
 		server.WithToolCapabilities(true),
 		server.WithRecovery(),
 		server.WithInstructions(instructions(prof)),
@@ -252,7 +263,12 @@ func (a *App) install(loaded *Loaded) error {
 	}
 	a.mu.Lock()
 	a.loaded, a.kind, a.provider, a.authKey = loaded, kind, provider, key
+	a.guard = a.guardOf(prof)
+	table := a.sessions
 	a.mu.Unlock()
+	if table != nil {
+		table.SetLimits(sessionLimits(prof))
+	}
 	a.MCP.SetTools(tools...) // one swap; tells connected clients the list changed
 	return nil
 }

@@ -73,7 +73,7 @@ func (a *App) serveCallback(ctx context.Context, mcpAddr net.Addr) (func(), erro
 	}
 
 	mux := http.NewServeMux()
-	mux.Handle("GET "+callbackPath(cb.RedirectURI()), http.HandlerFunc(a.serveCallbackRequest))
+	mux.Handle("GET "+callbackPath(cb.RedirectURI()), a.guarded(http.HandlerFunc(a.serveCallbackRequest), true))
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ErrorLog: log.New(io.Discard, "", 0)}
 	// localhost may resolve to either loopback family in the browser.
 	var listeners []net.Listener

@@ -143,8 +143,12 @@ func (d *Deployment) ServeListener(ctx context.Context, ln net.Listener) error {
 		shutdowns = append(shutdowns, shutdown)
 		a.logServing(ln)
 	}
+	d.Apps[0].peers = d.Apps[1:] // the first app's /readyz speaks for all
 	d.Apps[0].siteRoutes(mux)
-	return serveHTTP(ctx, ln, mux, d.Apps[0].drainer(), shutdowns...)
+	for _, a := range d.Apps {
+		a.creds.start(a.checkCredentials)
+	}
+	return serveHTTP(ctx, ln, mux, d.Apps[0].site(), shutdowns...)
 }
 
 // Close stops every app and what the deployment started.

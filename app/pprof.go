@@ -12,8 +12,10 @@ import (
 
 // ServePprof serves Go's profiling endpoints (/debug/pprof/) on addr, a
 // loopback address, until ctx is done, and returns the address it
-// listens on. Profiles show the process's insides, so they are never
-// exposed beyond this machine.
+// listens on. Profiles show the process's insides (goroutine stacks, the
+// command line), so they are never exposed beyond this machine, and the
+// Host policy of every other path applies: a page whose name an attacker
+// rebinds to 127.0.0.1 cannot read them.
 func (a *App) ServePprof(ctx context.Context, addr string) (string, error) {
 	if !isLoopback(addr) {
 		return "", fmt.Errorf("--pprof %s: profiling is served on loopback addresses only (127.0.0.1:PORT or [::1]:PORT)", addr)
@@ -29,7 +31,7 @@ func (a *App) ServePprof(ctx context.Context, addr string) (string, error) {
 	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
 	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 	// No write timeout: a CPU profile or trace answers after its duration.
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: a.guarded(mux, true), ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			a.logger.Warn("pprof server stopped", "error", err)

@@ -11,7 +11,8 @@ import (
 )
 
 // TestServePprof: profiles are served on a loopback address and refused
-// anywhere else.
+// anywhere else, and only to requests whose Host and Origin a DNS-rebinding
+// page cannot choose.
 func TestServePprof(t *testing.T) {
 	a := &App{logger: slog.New(slog.DiscardHandler)}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -34,6 +35,24 @@ func TestServePprof(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "goroutine profile:") {
 		t.Fatalf("goroutine profile: %d %.200s", resp.StatusCode, body)
+	}
+	for _, path := range []string{"/debug/pprof/goroutine?debug=2", "/debug/pprof/cmdline", "/debug/pprof/"} {
+		for _, h := range []struct{ host, origin string }{{"evil.example", ""}, {"localhost", "https://evil.example"}} {
+			req, _ := http.NewRequest(http.MethodGet, "http://"+got+path, nil)
+			req.Host = h.host
+			if h.origin != "" {
+				req.Header.Set("Origin", h.origin)
+			}
+			resp, err := c.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusForbidden || strings.Contains(string(body), "goroutine") {
+				t.Errorf("%s with Host %s, Origin %q: %d %.80s; want 403", path, h.host, h.origin, resp.StatusCode, body)
+			}
+		}
 	}
 	cancel()
 	deadline := time.Now().Add(5 * time.Second)

@@ -14,7 +14,7 @@ import (
 // a team server's kind acts as a person, else the kind's own.
 func (a *App) newProvider(prof *config.Profile, kind authproviders.Kind, current authproviders.Provider) (authproviders.Provider, error) {
 	if current != nil && a.team != nil {
-		return nil, errRestart // the team's sign-in was built from the old settings
+		return nil, errTeamAuth
 	}
 	if missing := missingEnv(a.env, kind.RequiredEnv()); len(missing) > 0 {
 		return nil, fmt.Errorf("profile %s (auth %s) needs %s: set them in the environment or in .env (see .env.example), or run with --emulator to use the built-in APS emulator",
@@ -28,7 +28,7 @@ func (a *App) newProvider(prof *config.Profile, kind authproviders.Kind, current
 		return nil, fmt.Errorf("auth %s: %w", kind.Name, err)
 	}
 	if current != nil && callbackURL(provider) != callbackURL(current) {
-		return nil, errRestart // the callback is mounted when serving starts
+		return nil, errCallback
 	}
 	return provider, nil
 }
@@ -44,6 +44,7 @@ func (a *App) providerSettings(prof *config.Profile) authproviders.Settings {
 		},
 		HTTP:         a.httpClient,
 		Retry:        retryPolicy(prof),
+		RetryNow:     a.retryNow(prof),
 		Logger:       a.logger,
 		Env:          a.env.Get,
 		Section:      prof.Auth.Section,
@@ -55,6 +56,18 @@ func retryPolicy(prof *config.Profile) apshttp.RetryPolicy {
 	return apshttp.RetryPolicy{
 		MaxAttempts: prof.Retry.MaxAttempts, BaseDelay: prof.Retry.BaseDelay,
 		MaxDelay: prof.Retry.MaxDelay, MaxWait: prof.Retry.MaxWait,
+	}
+}
+
+// retryNow is the retry policy of the profile served at the time of each
+// token request (prof's until one is served), so a reload's retry settings
+// reach providers that outlive it.
+func (a *App) retryNow(prof *config.Profile) func() apshttp.RetryPolicy {
+	return func() apshttp.RetryPolicy {
+		if cur := a.Current(); cur != nil {
+			return retryPolicy(cur.Profile)
+		}
+		return retryPolicy(prof)
 	}
 }
 

@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"errors"
 	"os"
-	"slices"
 	"time"
 
 	"github.com/aps-mcp/aps-mcp/config"
@@ -74,12 +73,13 @@ func fingerprint(files []string) []byte {
 
 // Reload builds a complete candidate from the files and swaps it in only
 // if every part of it is valid; otherwise the running set stays and every
-// problem is logged, once per distinct failure. Server settings (address,
-// transport, guards) take a restart and are reported as such.
+// problem is logged, once per distinct failure. Each setting is either
+// applied or, when only a restart can apply it (reloadrules.go), the
+// reload is refused saying so.
 func (a *App) Reload() error {
 	loaded, err := Load(a.opts)
 	if err == nil {
-		err = a.checkServerUnchanged(loaded.Profile)
+		err = checkRestartOnly(a.Current().Profile, loaded.Profile)
 	}
 	if err == nil {
 		err = a.install(loaded)
@@ -104,18 +104,8 @@ func (a *App) Reload() error {
 	return nil
 }
 
-// checkServerUnchanged refuses a reload that changes what only a restart
-// can change.
-func (a *App) checkServerUnchanged(p *config.Profile) error {
-	cur := a.Current().Profile
-	if p.Server.Transport != cur.Server.Transport || p.Server.Addr != cur.Server.Addr ||
-		p.Server.AuthTokenEnv != cur.Server.AuthTokenEnv || p.APS.BaseURL != cur.APS.BaseURL ||
-		p.Auth.Kind != cur.Auth.Kind || p.Server.PublicURL != cur.Server.PublicURL || p.Server.Store != cur.Server.Store ||
-		!slices.Equal(p.Server.SignIn.AllowedEmails, cur.Server.SignIn.AllowedEmails) ||
-		!slices.Equal(p.Server.SignIn.AllowedDomains, cur.Server.SignIn.AllowedDomains) {
-		return errRestart
-	}
-	return nil
-}
-
-var errRestart = errors.New("server.transport, server.addr, server.auth_token_env, server.public_url, server.store, server.sign_in, aps.base_url, auth.kind, the sign-in callback URL and a team server's auth settings change only on a restart; restart the server to apply them")
+// Auth changes a reload cannot apply.
+var (
+	errTeamAuth = errors.New("auth.scopes and the auth kind's own settings of a team server: the change needs a restart (the sign-in was built from the settings it started with)")
+	errCallback = errors.New("the sign-in callback URL (auth.redirect_uri, APS_CALLBACK_URL): the change needs a restart (the callback is mounted when serving starts)")
+)

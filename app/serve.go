@@ -9,13 +9,12 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
-	"slices"
 	"time"
 
 	"github.com/mark3labs/mcp-go/server"
 
+	"github.com/aps-mcp/aps-mcp/cancelled"
 	"github.com/aps-mcp/aps-mcp/config"
 	"github.com/aps-mcp/aps-mcp/httpguard"
 )
@@ -46,85 +45,14 @@ func (a *App) Serve(ctx context.Context) error {
 
 // HTTPHandler is the HTTP surface: the MCP endpoint, a team server's
 // OAuth endpoints or the single-user OAuth callback, health and metrics.
+// Call shutdown when done: it closes the endpoint's streams and stops the
+// sweeper of its sessions.
 func (a *App) HTTPHandler() (http.Handler, func(context.Context) error) {
 	mux := http.NewServeMux()
 	endpoint, shutdown := a.mcpEndpoint()
 	mux.Handle(a.mcpPath, endpoint)
 	a.siteRoutes(mux)
 	return mux, shutdown
-}
-
-// guards are what the profile's HTTP surface is behind: guard with the
-// bearer token /mcp may require, open for what has no token to send.
-func (a *App) guards() (guard, open httpguard.Guard) {
-	cur := a.Current()
-	guard = httpguard.Guard{AllowedHosts: allowedHosts(cur.Profile), Token: a.bearerToken, MaxBody: cur.Profile.Server.MaxBodyBytes}
-	open = guard
-	open.Token = ""
-	return guard, open
-}
-
-// mcpEndpoint is the streamable HTTP endpoint, behind the guard and, on a
-// team server, behind the bearer check of the sign-in.
-func (a *App) mcpEndpoint() (http.Handler, func(context.Context) error) {
-	streamable := server.NewStreamableHTTPServer(a.MCP,
-		server.WithEndpointPath(a.mcpPath),
-		server.WithStreamableHTTPLogger(a.logger),
-	)
-	guard, _ := a.guards()
-	if a.team != nil {
-		return guard.Wrap(a.team.oauth.Protect(a.mcpPath, streamable)), streamable.Shutdown
-	}
-	return guard.Wrap(streamable), streamable.Shutdown
-}
-
-// siteRoutes adds what the site serves besides MCP endpoints: a team
-// server's OAuth endpoints and pages, the single-user OAuth callback,
-// health and metrics.
-func (a *App) siteRoutes(mux *http.ServeMux) {
-	guard, open := a.guards()
-	if a.team != nil {
-		// Every person signs in through the server's own OAuth
-		// authorization server; its pages and endpoints answer on the
-		// public URL's host.
-		teamMux := http.NewServeMux()
-		a.team.oauth.Routes(teamMux)
-		mux.Handle("/", open.Wrap(teamMux))
-	}
-	if cb := callbackURL(a.currentProvider()); cb != "" {
-		// The browser that comes back from APS has no bearer token; the
-		// single-use state protects the callback instead.
-		mux.Handle("GET "+callbackPath(cb), open.Wrap(http.HandlerFunc(a.serveCallbackRequest)))
-	}
-	mux.Handle("GET /healthz", open.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, _ = io.WriteString(w, "ok\n")
-	})))
-	mux.Handle("GET /readyz", open.Wrap(http.HandlerFunc(a.serveReady)))
-	if a.Current().Profile.Server.Metrics {
-		mux.Handle("GET /metrics", guard.Wrap(a.Metrics.Handler()))
-	}
-}
-
-// serveReady answers /readyz: the configuration is loaded and a team
-// server's store answers.
-func (a *App) serveReady(w http.ResponseWriter, r *http.Request) {
-	if a.Current() == nil {
-		http.Error(w, "configuration not loaded", http.StatusServiceUnavailable)
-		return
-	}
-	if a.draining.Load() {
-		http.Error(w, "draining: the server is stopping", http.StatusServiceUnavailable)
-		return
-	}
-	if a.team != nil {
-		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-		defer cancel()
-		if err := a.team.store.Ping(ctx); err != nil {
-			http.Error(w, "the team store does not answer", http.StatusServiceUnavailable)
-			return
-		}
-	}
-	_, _ = io.WriteString(w, "ready\n")
 }
 
 // checkExposure refuses addresses that would hand the server's APS access
@@ -157,16 +85,6 @@ func (a *App) checkExposure(addr string) error {
 	return nil
 }
 
-// allowedHosts are the host names Host and Origin may carry: the
-// profile's, and a team server's public host.
-func allowedHosts(p *config.Profile) []string {
-	hosts := p.Server.AllowedHosts
-	if u, err := url.Parse(p.Server.PublicURL); err == nil && u.Hostname() != "" {
-		hosts = append(slices.Clone(hosts), u.Hostname())
-	}
-	return hosts
-}
-
 // ServeListener serves MCP over streamable HTTP on ln until ctx is done.
 func (a *App) ServeListener(ctx context.Context, ln net.Listener) error {
 	stopCallback, err := a.serveCallback(ctx, ln.Addr())
@@ -176,20 +94,28 @@ func (a *App) ServeListener(ctx context.Context, ln net.Listener) error {
 	defer stopCallback()
 	handler, shutdownMCP := a.HTTPHandler()
 	a.logServing(ln)
-	return serveHTTP(ctx, ln, handler, a.drainer(), shutdownMCP)
+	a.creds.start(a.checkCredentials)
+	return serveHTTP(ctx, ln, handler, a.site(), shutdownMCP)
 }
 
-// drainer is how the app stops serving: its profile's drain period, with
-// /readyz answering 503 meanwhile.
-func (a *App) drainer() drain {
-	return drain{period: a.Current().Profile.Server.Drain, logger: a.logger, start: func() { a.draining.Store(true) }}
+// site is how the app's HTTP server runs, from the profile served at the
+// time each setting is needed (a reload changes them).
+func (a *App) site() site {
+	settings := func() config.ServerConfig { return a.Current().Profile.Server }
+	return site{
+		drain:        func() time.Duration { return settings().Drain },
+		writeTimeout: func() time.Duration { return settings().WriteTimeout },
+		logger:       a.logger,
+		startDrain:   func() { a.draining.Store(true) },
+	}
 }
 
-// drain is what a stopping server does before it closes its listener.
-type drain struct {
-	period time.Duration
-	logger *slog.Logger
-	start  func() // marks the app not ready
+// site is what an HTTP server needs of the app(s) it serves.
+type site struct {
+	drain        func() time.Duration // how long a stopping server goes on serving
+	writeTimeout func() time.Duration // how long one write may wait on the client
+	logger       *slog.Logger
+	startDrain   func() // marks the app not ready
 }
 
 func (a *App) logServing(ln net.Listener) {
@@ -200,12 +126,14 @@ func (a *App) logServing(ln net.Listener) {
 
 // serveHTTP serves handler on ln until ctx is done, then gives calls in
 // flight their grace period; shutdowns close the MCP endpoints' streams.
-func serveHTTP(ctx context.Context, ln net.Listener, handler http.Handler, d drain, shutdowns ...func(context.Context) error) error {
-	logger := d.logger
+func serveHTTP(ctx context.Context, ln net.Listener, handler http.Handler, st site, shutdowns ...func(context.Context) error) error {
+	logger := st.logger
 	srv := &http.Server{
-		Handler:           handler,
+		// Responses may stream for as long as a call runs, so instead of a
+		// WriteTimeout each write is bounded on its own.
+		Handler:           httpguard.BoundWrites(handler, st.writeTimeout),
 		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       time.Minute, // request bodies are small; responses may stream, so no WriteTimeout
+		ReadTimeout:       time.Minute, // request bodies are small
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          log.New(io.Discard, "", 0),
@@ -217,12 +145,12 @@ func serveHTTP(ctx context.Context, ln net.Listener, handler http.Handler, d dra
 		return fmt.Errorf("HTTP server: %w", err)
 	case <-ctx.Done():
 	}
-	if d.period > 0 {
+	if period := st.drain(); period > 0 {
 		// A balancer that health-checks /readyz routes around this
 		// replica while it still answers what reaches it.
-		d.start()
-		logger.Info("draining: /readyz answers 503 while calls still arrive", "drain", d.period)
-		time.Sleep(d.period)
+		st.startDrain()
+		logger.Info("draining: /readyz answers 503 while calls still arrive", "drain", period)
+		time.Sleep(period)
 	}
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
@@ -252,8 +180,10 @@ func (a *App) ServeStdio(ctx context.Context, in io.Reader, out io.Writer) error
 		return err
 	}
 	defer stopCallback()
+	a.creds.start(a.checkCredentials) // logged: stdio has no /readyz
 	stdio := server.NewStdioServer(a.MCP)
 	stdio.SetErrorLogger(slog.NewLogLogger(a.logger.Handler(), slog.LevelError))
+	in, out = cancelled.Stdio(in, out) // no answer to a cancelled request
 	err = stdio.Listen(ctx, in, out)
 	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, io.EOF) {
 		return nil

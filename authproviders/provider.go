@@ -30,7 +30,10 @@ type Settings struct {
 	Credentials Credentials
 	HTTP        *resty.Client // shared client for token calls
 	Retry       apshttp.RetryPolicy
-	Logger      *slog.Logger
+	// RetryNow, when set, is asked for the retry policy at each request
+	// instead of Retry (a reload may change it while the provider lives).
+	RetryNow func() apshttp.RetryPolicy
+	Logger   *slog.Logger
 	// Env looks up the kind's own environment variables (the SSA key, for
 	// example); it returns "" for an unset variable.
 	Env func(string) string
@@ -76,8 +79,12 @@ func withDefaults(s Settings) Settings {
 
 // retry is the retry policy of token and sign-in requests.
 func (s Settings) retry() apshttp.RetryPolicy {
-	if s.Retry.MaxAttempts == 0 {
+	p := s.Retry
+	if s.RetryNow != nil {
+		p = s.RetryNow()
+	}
+	if p.MaxAttempts == 0 {
 		return apshttp.DefaultRetryPolicy()
 	}
-	return s.Retry
+	return p
 }

@@ -63,6 +63,14 @@ type ServerConfig struct {
 	AllowedHosts []string `yaml:"allowed_hosts"`
 	// MaxBodyBytes bounds one HTTP request body.
 	MaxBodyBytes int64 `yaml:"max_body_bytes"`
+	// WriteTimeout bounds how long one write to a client may block: a
+	// client that stops reading its answers is cut off, one that reads
+	// (however long the stream) is not.
+	WriteTimeout time.Duration `yaml:"write_timeout"`
+	// SessionIdleTimeout ends an MCP session no request used for this long.
+	SessionIdleTimeout time.Duration `yaml:"session_idle_timeout"`
+	// MaxSessions caps the MCP sessions kept; past it the longest idle ends.
+	MaxSessions int `yaml:"max_sessions"`
 	// Metrics serves Prometheus metrics at /metrics (behind the same
 	// guard as /mcp).
 	Metrics bool `yaml:"metrics"`

@@ -36,6 +36,8 @@ func (p *Profile) validate(doc *strictyaml.Document) strictyaml.Problems {
 		"limits.max_items": int64(p.Limits.MaxItems), "limits.max_bytes": int64(p.Limits.MaxBytes),
 		"limits.call_timeout": int64(p.Limits.CallTimeout), "limits.request_timeout": int64(p.Limits.RequestTimeout),
 		"retry.max_attempts": int64(p.Retry.MaxAttempts), "server.max_body_bytes": p.Server.MaxBodyBytes,
+		"server.write_timeout": int64(p.Server.WriteTimeout), "server.session_idle_timeout": int64(p.Server.SessionIdleTimeout),
+		"server.max_sessions": int64(p.Server.MaxSessions),
 	} {
 		if v <= 0 {
 			add(field, "must be positive")

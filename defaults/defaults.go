@@ -23,6 +23,9 @@ const (
 	BaseURL          = "https://developer.api.autodesk.com"
 	ReadOnly         = true
 	MaxBodyBytes     = 1 << 20
+	WriteTimeout     = 30 * time.Second
+	SessionIdle      = 30 * time.Minute
+	MaxSessions      = 1000 // mcp-go keeps about 12 KiB per session: 12 MiB at most
 	Metrics          = true
 	Store            = "memory"
 	Drain            = time.Duration(0)
@@ -52,6 +55,9 @@ var table = [...]Setting{
 	{"server.transport", Transport, "how MCP clients reach the server: http (streamable HTTP at /mcp) or stdio"},
 	{"server.addr", Addr, "host:port the HTTP transport listens on"},
 	{"server.max_body_bytes", MaxBodyBytes, "bytes one HTTP request body to the server may hold"},
+	{"server.write_timeout", WriteTimeout, "how long one write to a client may wait on it: a client that stops reading is cut off, a stream being read is not"},
+	{"server.session_idle_timeout", SessionIdle, "an MCP session no request used for this long ends (the client gets 404 and starts a new one)"},
+	{"server.max_sessions", MaxSessions, "MCP sessions kept at most; past it the longest idle ends"},
 	{"server.metrics", Metrics, "serve Prometheus metrics at /metrics"},
 	{"server.store", Store, "a team server's shared state: memory (one process) or redis://host:port/db"},
 	{"server.drain", Drain, "how long a stopping server goes on serving with /readyz answering 503 (behind a balancer)"},

@@ -88,6 +88,9 @@ type serverOptions struct {
 	public bool
 	// metadataClient fetches client metadata documents (team servers).
 	metadataClient *http.Client
+	// listener, when set, wraps the server's listener (to shape its
+	// connections).
+	listener func(net.Listener) net.Listener
 }
 
 // startServer serves the app over streamable HTTP on a loopback port and
@@ -125,6 +128,9 @@ func startStoppableServer(t *testing.T, baseURL string, o serverOptions) (string
 	}
 	if o.public {
 		env["APS_MCP_PUBLIC_URL"] = "http://" + ln.Addr().String()
+	}
+	if o.listener != nil {
+		ln = o.listener(ln)
 	}
 	if o.emu != nil {
 		for k, v := range serviceAccountEnv(o.emu) {

@@ -21,13 +21,20 @@ import (
 // wait milliseconds, not seconds.
 func testProfiles(t *testing.T, extra string) string {
 	t.Helper()
+	return editedProfiles(t, func(body []byte) []byte { return append(body, "\n"+extra...) })
+}
+
+// editedProfiles copies the 2lo, ssa and 3lo profiles, each through edit,
+// into a directory of their own.
+func editedProfiles(t *testing.T, edit func([]byte) []byte) string {
+	t.Helper()
 	dir := t.TempDir()
 	for _, name := range []string{"2lo", "ssa", "3lo"} {
 		body, err := os.ReadFile(filepath.Join(repoRoot, "profiles", name+".yaml"))
 		if err != nil {
 			t.Fatal(err)
 		}
-		must(t, os.WriteFile(filepath.Join(dir, name+".yaml"), append(body, "\n"+extra...), 0o600))
+		must(t, os.WriteFile(filepath.Join(dir, name+".yaml"), edit(body), 0o600))
 	}
 	return dir
 }

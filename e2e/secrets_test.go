@@ -2,12 +2,16 @@ package e2e_test
 
 import (
 	"encoding/base64"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/mark3labs/mcp-go/client"
 
 	"github.com/aps-mcp/aps-mcp/internal/apsemu"
+	"github.com/aps-mcp/aps-mcp/logging"
 )
 
 // TestNoSecretInLogsOrResults runs the calls of the end-to-end suite (every
@@ -76,5 +80,54 @@ func TestNoSecretInLogsOrResults(t *testing.T) {
 				t.Errorf("%s contain the %s", where, what)
 			}
 		}
+	}
+}
+
+// TestLogRedactionIsInstalled: the server's own wiring puts the redacting
+// log handler in front of every log line. Two real paths carry text from
+// outside into the log: mcp-go logs the session id of a client's stray
+// JSON-RPC response (client-chosen text), and the credential check at
+// start logs the token endpoint's answer (here one that echoes the
+// credentials, as some APS errors do). Neither may write a secret.
+func TestLogRedactionIsInstalled(t *testing.T) {
+	emu := apsemu.New(apsemu.Options{})
+	echoing := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/authentication/v2/token" {
+			_ = r.ParseForm()
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusUnauthorized)
+			_ = json.NewEncoder(w).Encode(map[string]string{"errorCode": "invalid_client",
+				"developerMessage": "rejected " + r.Header.Get("Authorization") + " for client_secret=" + r.Form.Get("client_secret") + " " + r.Form.Get("client_id")})
+			return
+		}
+		emu.ServeHTTP(w, r)
+	}))
+	t.Cleanup(echoing.Close)
+	logs := &syncBuffer{}
+	endpoint := startServer(t, echoing.URL, serverOptions{logs: logs})
+	if s := getStatus(t, strings.TrimSuffix(endpoint, "/mcp")+"/readyz"); s != http.StatusServiceUnavailable {
+		t.Errorf("/readyz = %d with credentials the token endpoint refused, want 503", s)
+	}
+	jwt := "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJlLXZhbHVl"
+	basic := "Basic " + base64.StdEncoding.EncodeToString([]byte(apsemu.DemoClientID+":"+apsemu.DemoClientSecret))
+	planted := map[string]string{"client secret": apsemu.DemoClientSecret, "JWT": jwt, "bearer token": "Bearer sk-0123456789abcdef"}
+	hc := &http.Client{}
+	for _, v := range planted {
+		rawPost(t, hc, endpoint, "", v, `{"jsonrpc":"2.0","id":3,"result":{"x":1}}`)
+	}
+	out := logs.String()
+	for _, line := range []string{"Failed to handle sampling response", "refused this server's credentials"} {
+		if !strings.Contains(out, line) {
+			t.Fatalf("the log lacks %q; the test no longer reaches the lines it checks:\n%s", line, out)
+		}
+	}
+	planted["Basic credentials"] = strings.TrimPrefix(basic, "Basic ")
+	for what, secret := range planted {
+		if strings.Contains(out, secret) {
+			t.Errorf("the log holds the %s", what)
+		}
+	}
+	if !strings.Contains(out, logging.Redacted) {
+		t.Error("nothing in the log was redacted")
 	}
 }

@@ -1,29 +1,39 @@
 package e2e_test
 
 import (
+	"net/http"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/mark3labs/mcp-go/client"
 
 	"github.com/aps-mcp/aps-mcp/internal/apsemu"
 )
 
-// TestColdServerFetchesOneToken: 100 concurrent calls on a server that has
-// no token yet make exactly one token request between them.
+// TestColdServerFetchesOneToken: the server checks its credentials at
+// start with one token request, and 100 concurrent calls on a cold token
+// cache (the token due for renewal) make exactly one token request between
+// them.
 func TestColdServerFetchesOneToken(t *testing.T) {
-	emu, base := emulator(t, apsemu.Options{})
+	// Tokens the server holds for 2s and renews after 1.8s.
+	emu, base := emulator(t, apsemu.Options{TokenTTL: 2500 * time.Millisecond})
 	url := startServer(t, base, serverOptions{})
+	if s := getStatus(t, strings.TrimSuffix(url, "/mcp")+"/readyz"); s != http.StatusOK {
+		t.Fatalf("/readyz = %d", s)
+	}
+	if n := emu.TokenRequests(); n != 1 {
+		t.Fatalf("token requests before any call = %d, want 1 (the credential check at start)", n)
+	}
 	const clients, callsPerClient = 4, 25
 	cs := make([]*client.Client, clients)
 	for i := range cs {
 		cs[i] = httpClient(t, url)
 	}
-	if n := emu.TokenRequests(); n != 0 {
-		t.Fatalf("token requests before any call = %d, want 0 (tokens are fetched lazily)", n)
-	}
+	time.Sleep(2 * time.Second) // past the renewal: the cache is cold
 	callConcurrently(t, cs, clients*callsPerClient, "list_buckets", nil)
-	if n := emu.TokenRequests(); n != 1 {
-		t.Errorf("token requests after %d concurrent calls = %d, want 1", clients*callsPerClient, n)
+	if n := emu.TokenRequests() - 1; n != 1 {
+		t.Errorf("token requests after %d concurrent calls on a cold cache = %d, want 1", clients*callsPerClient, n)
 	}
 }
 

@@ -30,27 +30,35 @@ type Guard struct {
 
 // Wrap returns h behind the guard.
 func (g Guard) Wrap(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if g.Admit(w, r) {
+			h.ServeHTTP(w, r)
+		}
+	})
+}
+
+// Admit checks r against the guard: it answers a request the guard
+// refuses (and returns false), or bounds r's body and returns true.
+func (g Guard) Admit(w http.ResponseWriter, r *http.Request) bool {
+	if !g.hostAllowed(r.Host) {
+		http.Error(w, "Forbidden: Host not allowed", http.StatusForbidden)
+		return false
+	}
+	if origin := r.Header.Get("Origin"); origin != "" && !g.originAllowed(origin) {
+		http.Error(w, "Forbidden: Origin not allowed", http.StatusForbidden)
+		return false
+	}
+	if g.Token != "" && !g.authorized(r) {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="aps-mcp", error="invalid_token"`)
+		http.Error(w, "Unauthorized: send Authorization: Bearer <token>", http.StatusUnauthorized)
+		return false
+	}
 	maxBody := g.MaxBody
 	if maxBody <= 0 {
 		maxBody = DefaultMaxBody
 	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !g.hostAllowed(r.Host) {
-			http.Error(w, "Forbidden: Host not allowed", http.StatusForbidden)
-			return
-		}
-		if origin := r.Header.Get("Origin"); origin != "" && !g.originAllowed(origin) {
-			http.Error(w, "Forbidden: Origin not allowed", http.StatusForbidden)
-			return
-		}
-		if g.Token != "" && !g.authorized(r) {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="aps-mcp", error="invalid_token"`)
-			http.Error(w, "Unauthorized: send Authorization: Bearer <token>", http.StatusUnauthorized)
-			return
-		}
-		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
-		h.ServeHTTP(w, r)
-	})
+	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+	return true
 }
 
 // hostAllowed accepts loopback names, IP literals (a rebinding attack

@@ -31,6 +31,7 @@ func TestGuard(t *testing.T) {
 		{"IPv6 loopback", open, "[::1]:5000", nil, "", 200},
 		{"IP literal", open, "192.0.2.10:5000", nil, "", 200},
 		{"allowed name", open, "MCP.example.com", nil, "", 200},
+		{"localhost subdomain", open, "app.localhost:5000", nil, "", 200},
 		{"rebinding name", open, "evil.example:5000", nil, "", 403},
 		{"same-origin browser", open, "localhost:5000", map[string]string{"Origin": "http://localhost:5000"}, "", 200},
 		{"cross-origin browser", open, "localhost:5000", map[string]string{"Origin": "https://evil.example"}, "", 403},

@@ -26,6 +26,7 @@ type Metrics struct {
 	tokenFetches *prometheus.CounterVec
 	shapedBytes  *prometheus.CounterVec
 	shapingTime  *prometheus.CounterVec
+	sessions     prometheus.Gauge
 }
 
 // New registers the collectors (and the Go runtime's) in a new registry.
@@ -55,7 +56,10 @@ func New() *Metrics {
 	m.shapingTime = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "aps_mcp_shaping_seconds_total", Help: "Time spent projecting APS JSON into results, by tool.",
 	}, []string{"tool"})
-	m.registry.MustRegister(m.toolCalls, m.callDuration, m.apsRequests, m.retries, m.tokenFetches, m.shapedBytes, m.shapingTime,
+	m.sessions = prometheus.NewGauge(prometheus.GaugeOpts{
+		Name: "aps_mcp_sessions", Help: "MCP sessions the server keeps state for (session-based clients; bounded by server.max_sessions per endpoint).",
+	})
+	m.registry.MustRegister(m.toolCalls, m.callDuration, m.apsRequests, m.retries, m.tokenFetches, m.shapedBytes, m.shapingTime, m.sessions,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -110,6 +114,14 @@ func (m *Metrics) TokenFetch(kind string, err error) {
 		outcome = "error"
 	}
 	m.tokenFetches.WithLabelValues(kind, outcome).Inc()
+}
+
+// Session records an MCP session registered (delta 1) or ended (-1).
+func (m *Metrics) Session(delta int) {
+	if m == nil {
+		return
+	}
+	m.sessions.Add(float64(delta))
 }
 
 // API names the APS API a path belongs to, with few enough values to be a

@@ -36,6 +36,9 @@ func TestRecordsAndServes(t *testing.T) {
 	m.TokenFetch("2lo", nil)
 	m.TokenFetch("2lo", errors.New("refused"))
 	m.Shaped("list_buckets", 4096, 2*time.Millisecond)
+	m.Session(1)
+	m.Session(1)
+	m.Session(-1)
 	rec := httptest.NewRecorder()
 	m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
 	body, _ := io.ReadAll(rec.Body)
@@ -47,6 +50,7 @@ func TestRecordsAndServes(t *testing.T) {
 		`aps_mcp_tool_call_duration_seconds_bucket{tool="list_buckets",le="0.025"} 1`,
 		`aps_mcp_shaped_bytes_total{tool="list_buckets"} 4096`,
 		`aps_mcp_shaping_seconds_total{tool="list_buckets"} 0.002`,
+		"aps_mcp_sessions 1\n",
 		`go_goroutines`,
 	} {
 		if !strings.Contains(string(body), want) {
