@@ -6,10 +6,12 @@ import (
 	"crypto/sha256"
 	"errors"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/aps-mcp/aps-mcp/config"
 	"github.com/aps-mcp/aps-mcp/internal/strictyaml"
+	"github.com/aps-mcp/aps-mcp/registry"
 )
 
 // Reload timing: files are read this often, and a change must hold still
@@ -77,6 +79,7 @@ func fingerprint(files []string) []byte {
 // applied or, when only a restart can apply it (reloadrules.go), the
 // reload is refused saying so.
 func (a *App) Reload() error {
+	before := a.Current()
 	loaded, err := Load(a.opts)
 	if err == nil {
 		err = checkRestartOnly(a.Current().Profile, loaded.Profile)
@@ -100,7 +103,13 @@ func (a *App) Reload() error {
 		}
 		return err
 	}
-	a.logger.Info("configuration reloaded", "profile", loaded.Profile.Name, "tools", len(loaded.Tools))
+	ch := registry.Diff(before.Tools, loaded.Tools)
+	if len(ch.Removed) > 0 {
+		// A file saved half-way, or a tool deleted by mistake, shows here.
+		a.logger.Warn("reload removed tools; clients no longer see them", "removed", strings.Join(ch.Removed, ", "))
+	}
+	a.logger.Info("configuration reloaded", "profile", loaded.Profile.Name, "tools", len(loaded.Tools),
+		"added", strings.Join(ch.Added, ", "), "removed", strings.Join(ch.Removed, ", "), "changed", strings.Join(ch.Changed, ", "))
 	return nil
 }
 

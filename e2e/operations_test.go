@@ -138,6 +138,18 @@ func TestHotReload(t *testing.T) {
 	if n := strings.Count(logs.String(), "reload refused"); n > 3 {
 		t.Errorf("the broken file was reported %d times; each problem should be logged once", n)
 	}
+
+	// Drop a tool: the reload says which (logged just after clients are
+	// told the list changed).
+	replaceFile(t, toolsFile, withTools(t, shipped, policyTool))
+	waitChanged("dropping a tool")
+	lost := regexp.MustCompile(`reload removed tools.*removed=get_bucket_owner`)
+	for deadline := time.Now().Add(10 * time.Second); !lost.MatchString(logs.String()) && time.Now().Before(deadline); {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if !lost.MatchString(logs.String()) {
+		t.Errorf("the reload that lost get_bucket_owner does not say so:\n%s", logs.String())
+	}
 }
 
 // replaceFile writes a file the way editors save: a temporary file renamed
