@@ -20,9 +20,10 @@ func ProfilePath(name string) string { return "/p/" + name + "/mcp" }
 
 // Deployment is one process serving several profiles, each at its own
 // path (ProfilePath) with its own auth kind, tools and metadata. The first
-// profile's server settings (address, guards, public URL, store, sign-in
-// rules) are the deployment's; with a public URL every endpoint is behind
-// the one sign-in, each a resource of its own.
+// profile's server settings (address, public URL, store, sign-in rules,
+// drain, the site pages' guards) are the deployment's, while each endpoint
+// keeps its own profile's guards and limits; with a public URL every
+// endpoint is behind the one sign-in, each a resource of its own.
 type Deployment struct {
 	Apps    []*App
 	closers []func()
