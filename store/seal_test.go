@@ -85,7 +85,9 @@ func TestSealRoundTrip(t *testing.T) {
 		if len(sealed) != len(plain)+12+16 {
 			t.Errorf("sealed %d bytes into %d, want nonce+tag = +28", len(plain), len(sealed))
 		}
-		if len(plain) > 0 && bytes.Contains(sealed, plain) {
+		// Short plaintexts turn up in random bytes by chance (one byte in
+		// 29 random ones: about one run in nine); eight bytes never do.
+		if len(plain) >= 8 && bytes.Contains(sealed, plain) {
 			t.Errorf("sealed value contains the plaintext")
 		}
 		got, err := s.Open(sealed, ad)
