@@ -9,6 +9,7 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -34,11 +35,21 @@ const ServerName = "aps-mcp"
 
 // Options are what the command line decided.
 type Options struct {
-	ToolsFile   string // path of tools.yaml
-	ProfilesDir string // directory of profile files
-	Profile     string // profile name
-	Overrides   config.Overrides
-	Env         config.Env
+	// ToolsFile is tools.yaml's path; empty for tools.yaml in the working
+	// directory when there is one, else Builtin's.
+	ToolsFile string
+	// ProfilesDir is the directory of profile files, the only place
+	// profiles come from when set; empty for profiles/NAME.yaml in the
+	// working directory when there is one, else Builtin's
+	// (config.ProfileFiles).
+	ProfilesDir string
+	// Builtin holds the shipped tools.yaml and profiles/NAME.yaml (package
+	// main embeds them), the defaults the working directory's files and
+	// ToolsFile and ProfilesDir override; nil for none.
+	Builtin   fs.FS
+	Profile   string // profile name
+	Overrides config.Overrides
+	Env       config.Env
 	// Emulator serves the built-in APS emulator on a loopback port and
 	// points the profile at it with its demo credentials.
 	Emulator bool
@@ -59,6 +70,7 @@ type App struct {
 	Metrics *metrics.Metrics
 
 	opts        Options
+	files       Files  // where the catalogue and profile come from, for reloads
 	mcpPath     string // where the MCP endpoint answers: /mcp, or /p/NAME/mcp in a deployment
 	env         config.Env
 	httpClient  *resty.Client
@@ -104,11 +116,11 @@ func newApp(ctx context.Context, opts Options, m *member) (*App, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	loaded, err := Load(opts)
+	loaded, files, err := load(opts)
 	if err != nil {
 		return nil, err
 	}
-	a := &App{opts: opts, env: opts.Env, BaseURL: loaded.Profile.APS.BaseURL, Metrics: metrics.New(), mcpPath: MCPPath}
+	a := &App{opts: opts, files: files, env: opts.Env, BaseURL: loaded.Profile.APS.BaseURL, Metrics: metrics.New(), mcpPath: MCPPath}
 	if m != nil {
 		a.mcpPath, a.BaseURL, a.env, a.Metrics, a.team = m.path, m.baseURL, m.env, m.metrics, m.team
 	} else if err := a.startOwnEmulator(ctx, loaded.Profile); err != nil {
@@ -127,12 +139,7 @@ func newApp(ctx context.Context, opts Options, m *member) (*App, error) {
 		a.Close()
 		return nil, err
 	}
-	if !opts.NoReload {
-		watchCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-		done := make(chan struct{})
-		go func() { defer close(done); a.watch(watchCtx) }()
-		a.closers = append(a.closers, func() { cancel(); <-done })
-	}
+	a.startWatching(ctx)
 	return a, nil
 }
 

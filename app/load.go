@@ -1,12 +1,14 @@
 package app
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/aps-mcp/aps-mcp/authproviders"
 	"github.com/aps-mcp/aps-mcp/config"
+	"github.com/aps-mcp/aps-mcp/internal/strictyaml"
 	"github.com/aps-mcp/aps-mcp/registry"
 )
 
@@ -16,27 +18,52 @@ type Loaded struct {
 	Catalog *registry.Catalog
 	Profile *config.Profile
 	Tools   []*registry.Tool
+	Files   Files // where the catalogue and profile were read from
 }
 
 // Load reads and checks tools.yaml and the profile and selects the tools.
-// All problems come back together.
+// All problems come back together. Options.ToolsFile, ProfilesDir and
+// Builtin say which files are read (files.go).
 func Load(opts Options) (*Loaded, error) {
-	catalog, catErr := LoadCatalog(opts.ToolsFile)
-	profile, profErr := config.LoadProfile(opts.ProfilesDir, opts.Profile, opts.Env, opts.Overrides)
+	loaded, _, err := load(opts)
+	return loaded, err
+}
+
+// load is Load, also returning the files it read.
+func load(opts Options) (*Loaded, Files, error) {
+	f := Files{Tools: opts.toolsSource()}
+	var err error
+	if f.Profile, err = opts.profileFiles().Source(opts.Profile); err != nil {
+		_, catErr := loadCatalog(f.Tools)
+		return nil, f, errors.Join(catErr, err)
+	}
+	loaded, err := f.load(opts)
+	return loaded, f, err
+}
+
+// load reads f with opts's profile name, environment and overrides.
+func (f Files) load(opts Options) (*Loaded, error) {
+	catalog, catErr := loadCatalog(f.Tools)
+	profile, profErr := config.LoadProfileAt(f.Profile, opts.Profile, opts.Env, opts.Overrides)
 	if err := errors.Join(catErr, profErr); err != nil {
 		return nil, err
 	}
-	return selectTools(catalog, profile)
+	return selectTools(catalog, profile, f)
 }
 
 // LoadCatalog reads and checks tools.yaml against the registered auth
 // kinds and APS's scopes.
 func LoadCatalog(file string) (*registry.Catalog, error) {
-	return registry.Load(file, registry.LoadOptions{AuthKinds: authproviders.Kinds(), ValidScope: authproviders.ValidScope})
+	return loadCatalog(strictyaml.Source{Path: file})
 }
 
-// selectTools picks the tools profile exposes from catalog.
-func selectTools(catalog *registry.Catalog, profile *config.Profile) (*Loaded, error) {
+func loadCatalog(src strictyaml.Source) (*registry.Catalog, error) {
+	return registry.Load(src.Path, registry.LoadOptions{AuthKinds: authproviders.Kinds(), ValidScope: authproviders.ValidScope, FS: src.FS})
+}
+
+// selectTools picks the tools profile exposes from catalog; f are the
+// files they came from.
+func selectTools(catalog *registry.Catalog, profile *config.Profile, f Files) (*Loaded, error) {
 	tools, errs := catalog.Select(registry.Selection{
 		Kind:     profile.Auth.Kind,
 		Scopes:   profile.Auth.Scopes,
@@ -54,27 +81,36 @@ func selectTools(catalog *registry.Catalog, profile *config.Profile) (*Loaded, e
 		return nil, fmt.Errorf("%s: profile %s exposes no tools: none in %s is served by auth %s with scopes %s",
 			profile.File, profile.Name, catalog.File, profile.Auth.Kind, strings.Join(profile.Auth.Scopes, " "))
 	}
-	return &Loaded{Catalog: catalog, Profile: profile, Tools: tools}, nil
+	return &Loaded{Catalog: catalog, Profile: profile, Tools: tools, Files: f}, nil
 }
 
-// LoadEach reads the catalogue once and then each profile in dir (or just
-// the one named), calling each with the result or the problems found.
-func LoadEach(toolsFile, profilesDir, only string, each func(name string, loaded *Loaded, err error)) (*registry.Catalog, error) {
-	catalog, catErr := LoadCatalog(toolsFile)
-	names := []string{only}
-	if only == "" {
+// LoadEach reads the catalogue opts names once and then each profile there
+// is (or just opts.Profile, when set), calling each with the result or the
+// problems found. The files are checked as they are: opts.Env and
+// opts.Overrides are not applied.
+func LoadEach(opts Options, each func(name string, loaded *Loaded, err error)) (*registry.Catalog, error) {
+	tools := opts.toolsSource()
+	catalog, catErr := loadCatalog(tools)
+	profiles := opts.profileFiles()
+	names := []string{opts.Profile}
+	if opts.Profile == "" {
 		var err error
-		if names, err = config.ProfileNames(profilesDir); err != nil || len(names) == 0 {
-			return catalog, errors.Join(catErr, fmt.Errorf("%s: no profiles found (want NAME.yaml files)", profilesDir))
+		if names, err = profiles.Names(); err != nil || len(names) == 0 {
+			dir := cmp.Or(opts.ProfilesDir, config.DefaultProfilesDir)
+			return catalog, errors.Join(catErr, fmt.Errorf("%s: no profiles found (want NAME.yaml files)", dir))
 		}
 	}
 	for _, name := range names {
-		profile, err := config.LoadProfile(profilesDir, name, config.Env{}, config.Overrides{})
+		src, err := profiles.Source(name)
+		var profile *config.Profile
+		if err == nil {
+			profile, err = config.LoadProfileAt(src, name, config.Env{}, config.Overrides{})
+		}
 		switch {
 		case err != nil:
 			each(name, nil, err)
 		case catErr == nil:
-			loaded, err := selectTools(catalog, profile)
+			loaded, err := selectTools(catalog, profile, Files{Tools: tools, Profile: src})
 			each(name, loaded, err)
 		}
 	}

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aps-mcp/aps-mcp/config"
 	"github.com/aps-mcp/aps-mcp/internal/strictyaml"
 	"github.com/aps-mcp/aps-mcp/registry"
 )
@@ -22,12 +21,33 @@ const (
 	settleTime   = 200 * time.Millisecond
 )
 
-// watch reloads when tools.yaml or the profile changes, until ctx ends. It
-// compares file contents rather than relying on file-system events: a save
-// by rename, a file deleted and written again, or a file on a network
-// mount are all seen the same way.
-func (a *App) watch(ctx context.Context) {
-	files := []string{a.opts.ToolsFile, config.ProfilePath(a.opts.ProfilesDir, a.opts.Profile)}
+// startWatching logs which files the app reads and, unless
+// opts.NoReload, watches those on disk until Close. Built-in files cannot
+// change, so they are not watched, and the log says so.
+func (a *App) startWatching(ctx context.Context) {
+	real, builtin := a.files.onDisk()
+	a.logger.Info("configuration files", "tools", a.files.Tools.String(), "profile", a.files.Profile.String())
+	if a.opts.NoReload {
+		return
+	}
+	if len(builtin) > 0 {
+		a.logger.Info("not watching the built-in files: they cannot change; to edit one, put your own copy in the working directory "+
+			"(tools.yaml, profiles/NAME.yaml) or name it with --tools or --profiles", "files", strings.Join(builtin, ", "))
+	}
+	if len(real) == 0 {
+		return
+	}
+	watchCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{})
+	go func() { defer close(done); a.watch(watchCtx, real) }()
+	a.closers = append(a.closers, func() { cancel(); <-done })
+}
+
+// watch reloads when one of files changes, until ctx ends. It compares
+// file contents rather than relying on file-system events: a save by
+// rename, a file deleted and written again, or a file on a network mount
+// are all seen the same way.
+func (a *App) watch(ctx context.Context, files []string) {
 	last := fingerprint(files)
 	ticker := time.NewTicker(pollInterval)
 	defer ticker.Stop()
@@ -80,7 +100,7 @@ func fingerprint(files []string) []byte {
 // reload is refused saying so.
 func (a *App) Reload() error {
 	before := a.Current()
-	loaded, err := Load(a.opts)
+	loaded, err := a.files.load(a.opts)
 	if err == nil {
 		err = checkRestartOnly(a.Current().Profile, loaded.Profile)
 	}

@@ -3,8 +3,13 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"flag"
 	"fmt"
+	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 
 	"github.com/aps-mcp/aps-mcp/app"
 	"github.com/aps-mcp/aps-mcp/authproviders"
@@ -16,12 +21,12 @@ const clients = "claude, cursor, vscode"
 
 // clientConfigOptions describe the server a client should start or reach.
 type clientConfigOptions struct {
-	Client      string // claude, cursor or vscode
-	Transport   string // stdio or http
-	Command     string // the aps-mcp executable, absolute
-	ToolsFile   string
-	ProfilesDir string
-	Profile     *config.Profile
+	Client    string   // claude, cursor or vscode
+	Transport string   // stdio or http
+	Command   string   // the aps-mcp executable, absolute
+	Args      []string // the server's flags besides --profile and --transport (serverArgs)
+	Emulator  bool     // the server uses its emulator: no credentials to fill in
+	Profile   *config.Profile
 }
 
 // clientConfigFor renders the JSON a client's MCP configuration file needs to
@@ -40,10 +45,14 @@ func clientConfigFor(o clientConfigOptions) ([]byte, error) {
 		}
 		url = o.Profile.Server.PublicURL + app.MCPPath
 	}
+	env := envPlaceholders(o.Profile)
+	if o.Emulator {
+		env = map[string]string{}
+	}
 	stdio := map[string]any{
 		"command": o.Command,
-		"args":    []string{"--profile", o.Profile.Name, "--transport", "stdio", "--tools", abs(o.ToolsFile), "--profiles", abs(o.ProfilesDir)},
-		"env":     envPlaceholders(o.Profile),
+		"args":    append([]string{"--profile", o.Profile.Name, "--transport", "stdio"}, o.Args...),
+		"env":     env,
 	}
 	var entry map[string]any
 	key := "mcpServers"
@@ -95,6 +104,53 @@ func envPlaceholders(p *config.Profile) map[string]string {
 		}
 	}
 	return env // encoding/json writes map keys sorted
+}
+
+// serverArgs are the flags a client gives the server besides --profile
+// and --transport. The client starts it in a directory of its own, so the
+// files on disk the configuration came from are named by absolute path
+// (built-in ones need no flag); the flags the user set that shape the
+// server itself (--emulator, --no-reload, logging) are kept.
+func serverArgs(f app.Files, set *flag.FlagSet) []string {
+	var args []string
+	if f.Tools.FS == nil {
+		args = append(args, "--tools", abs(f.Tools.Path))
+	}
+	if f.Profile.FS == nil {
+		args = append(args, "--profiles", abs(filepath.Dir(f.Profile.Path)))
+	}
+	set.Visit(func(fl *flag.Flag) {
+		switch v := fl.Value.String(); fl.Name {
+		case "emulator", "no-reload":
+			if v == "true" {
+				args = append(args, "--"+fl.Name)
+			}
+		case "log-level", "log-format":
+			args = append(args, "--"+fl.Name, v)
+		}
+	})
+	return args
+}
+
+// executable is the aps-mcp binary a client should start, as an absolute
+// path with symbolic links resolved: this one, or under go run, whose
+// binary is deleted when it exits, the aps-mcp on PATH (note says so).
+func executable() (path, note string, err error) {
+	path, err = os.Executable()
+	if err == nil && strings.Contains(path, "go-build") {
+		if path, err = exec.LookPath("aps-mcp"); err != nil {
+			return "", "", errors.New("go run's binary is deleted when it exits, so no client could start it, and there is no aps-mcp on PATH: " +
+				"install it (go install github.com/aps-mcp/aps-mcp@latest, or go build -o aps-mcp .) and run its config command")
+		}
+		note = "under go run: the snippet names the aps-mcp on PATH"
+	}
+	if err == nil {
+		path, err = filepath.EvalSymlinks(path)
+	}
+	if err != nil {
+		return "", "", fmt.Errorf("finding this executable: %w", err)
+	}
+	return abs(path), note, nil
 }
 
 func abs(p string) string {

@@ -2,7 +2,10 @@ package cli
 
 import (
 	"encoding/json"
+	"flag"
+	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -45,7 +48,7 @@ func TestClientConfigShapes(t *testing.T) {
 		} {
 			t.Run(profile+"/"+tc.client+"/"+tc.transport, func(t *testing.T) {
 				out, err := clientConfigFor(clientConfigOptions{Client: tc.client, Transport: tc.transport, Command: "/usr/local/bin/aps-mcp",
-					ToolsFile: "tools.yaml", ProfilesDir: "profiles", Profile: loaded.Profile})
+					Args: serverArgs(loaded.Files, flag.NewFlagSet("config", flag.ContinueOnError)), Profile: loaded.Profile})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -122,5 +125,58 @@ func TestClientConfigForATeamServer(t *testing.T) {
 	}
 	if _, err := clientConfigFor(clientConfigOptions{Client: "claude", Transport: "stdio", Command: "/usr/local/bin/aps-mcp", Profile: loaded.Profile}); err == nil || !strings.Contains(err.Error(), "team server") {
 		t.Errorf("stdio for a team server: %v", err)
+	}
+}
+
+// TestServerArgs: the snippet's server reads the same files as the config
+// command did, from wherever the client starts it: files on disk by
+// absolute path, built-in ones by no flag at all; the flags the user set
+// that shape the server stay, and with --emulator no credentials are asked.
+func TestServerArgs(t *testing.T) {
+	root, err := filepath.Abs("..") // before the test moves to an empty directory
+	if err != nil {
+		t.Fatal(err)
+	}
+	builtin := os.DirFS(root)
+	for _, tc := range []struct {
+		name  string
+		opts  app.Options
+		flags []string
+		want  func(args []string) bool
+	}{
+		{"files on disk", app.Options{ToolsFile: filepath.Join(root, "tools.yaml"), ProfilesDir: filepath.Join(root, "profiles")}, nil,
+			func(args []string) bool {
+				return len(args) == 4 && args[0] == "--tools" && filepath.IsAbs(args[1]) && args[2] == "--profiles" && filepath.IsAbs(args[3])
+			}},
+		{"built in, with --emulator", app.Options{Builtin: builtin}, []string{"--emulator", "--log-level", "debug", "--profile", "2lo"},
+			func(args []string) bool { return slices.Equal(args, []string{"--emulator", "--log-level", "debug"}) }},
+		{"--emulator=false is no flag", app.Options{Builtin: builtin}, []string{"--emulator=false"},
+			func(args []string) bool { return len(args) == 0 }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Chdir(t.TempDir()) // no tools.yaml or profiles/ here: the built-in ones win
+			tc.opts.Profile = "2lo"
+			loaded, err := app.Load(tc.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var c commonFlags
+			fs := flag.NewFlagSet("config", flag.ContinueOnError)
+			c.register(fs)
+			if err := fs.Parse(tc.flags); err != nil {
+				t.Fatal(err)
+			}
+			if args := serverArgs(loaded.Files, fs); !tc.want(args) {
+				t.Errorf("serverArgs = %q", args)
+			}
+			out, err := clientConfigFor(clientConfigOptions{Client: "claude", Transport: "stdio", Command: "/usr/local/bin/aps-mcp",
+				Args: serverArgs(loaded.Files, fs), Emulator: c.emulator, Profile: loaded.Profile})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if asked := strings.Contains(string(out), "APS_CLIENT_SECRET"); asked == c.emulator {
+				t.Errorf("emulator %v, snippet asks for the secret %v:\n%s", c.emulator, asked, out)
+			}
+		})
 	}
 }

@@ -12,8 +12,8 @@ import (
 	"github.com/aps-mcp/aps-mcp/internal/apsemu"
 )
 
-func call(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	var c commonFlags
+func call(ctx context.Context, files fileFlags, args []string, stdout, stderr io.Writer) int {
+	c := commonFlags{fileFlags: files}
 	fs := newFlagSet("call", stderr, nil)
 	c.register(fs)
 	fs.Usage = func() {

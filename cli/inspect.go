@@ -4,17 +4,15 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/aps-mcp/aps-mcp/config"
 )
 
-func validate(args []string, stdout, stderr io.Writer) int {
-	var tools, profiles, profile string
+func validate(files fileFlags, args []string, stdout, stderr io.Writer) int {
+	var profile string
 	fs := newFlagSet("validate", stderr, nil)
-	fs.StringVar(&tools, "tools", "tools.yaml", "tool catalogue `FILE`")
-	fs.StringVar(&profiles, "profiles", "profiles", "profiles `DIR`")
+	files.register(fs)
 	fs.StringVar(&profile, "profile", "", "check only profile `NAME` (default: every profile)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "Usage: aps-mcp validate [--tools FILE] [--profiles DIR] [--profile NAME]\n\n"+
@@ -24,7 +22,9 @@ func validate(args []string, stdout, stderr io.Writer) int {
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
-	report := validateFiles(tools, profiles, profile)
+	opts := files.options()
+	opts.Profile = profile
+	report := validateFiles(opts)
 	if len(report.Problems) > 0 {
 		for _, p := range report.Problems {
 			fmt.Fprintln(stderr, p)
@@ -38,8 +38,8 @@ func validate(args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-func listTools(args []string, stdout, stderr io.Writer) int {
-	var c commonFlags
+func listTools(files fileFlags, args []string, stdout, stderr io.Writer) int {
+	c := commonFlags{fileFlags: files}
 	var asJSON bool
 	fs := newFlagSet("tools", stderr, nil)
 	c.register(fs)
@@ -72,15 +72,13 @@ func listTools(args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-func docs(args []string, stdout, stderr io.Writer) int {
-	var tools, profiles string
+func docs(files fileFlags, args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("docs", stderr, nil)
-	fs.StringVar(&tools, "tools", "tools.yaml", "tool catalogue `FILE`")
-	fs.StringVar(&profiles, "profiles", "profiles", "profiles `DIR`")
+	files.register(fs)
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
-	ref, err := reference(tools, profiles)
+	ref, err := reference(files.options())
 	if err != nil {
 		printProblems(stderr, err)
 		return exitFail
@@ -91,13 +89,13 @@ func docs(args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-func clientConfig(args []string, stdout, stderr io.Writer) int {
+func clientConfig(files fileFlags, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
 		fmt.Fprintf(stderr, "Usage: aps-mcp config %s [--profile NAME] [--transport stdio|http]\n", strings.ReplaceAll(clients, ", ", "|"))
 		return exitUsage
 	}
 	client := args[0]
-	var c commonFlags
+	c := commonFlags{fileFlags: files}
 	var transport string
 	fs := newFlagSet("config", stderr, nil)
 	c.register(fs)
@@ -109,13 +107,17 @@ func clientConfig(args []string, stdout, stderr io.Writer) int {
 	if loaded == nil {
 		return code
 	}
-	command, err := os.Executable()
-	if err != nil || strings.Contains(command, "go-build") {
-		command = "aps-mcp" // under go run: assume the installed binary (go install)
+	command, note, err := executable()
+	if err != nil {
+		fmt.Fprintln(stderr, "aps-mcp config:", err)
+		return exitFail
+	}
+	if note != "" {
+		fmt.Fprintln(stderr, "aps-mcp config:", note, command)
 	}
 	out, err := clientConfigFor(clientConfigOptions{
 		Client: client, Transport: clientTransport(transport, loaded.Profile), Command: command,
-		ToolsFile: c.tools, ProfilesDir: c.profiles, Profile: loaded.Profile,
+		Args: serverArgs(loaded.Files, fs), Emulator: c.emulator, Profile: loaded.Profile,
 	})
 	if err != nil {
 		fmt.Fprintln(stderr, "aps-mcp config:", err)

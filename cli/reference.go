@@ -16,10 +16,10 @@ import (
 // reference renders the tool reference (docs/tools.md) from the catalogue
 // and the profiles: every toolset and tool with its operation, auth kinds,
 // scopes, behaviour, arguments and the shipped profiles that expose it.
-func reference(toolsFile, profilesDir string) ([]byte, error) {
+func reference(opts app.Options) ([]byte, error) {
 	exposedBy := map[string][]string{}
 	var problems []error
-	catalog, err := app.LoadEach(toolsFile, profilesDir, "", func(name string, loaded *app.Loaded, err error) {
+	catalog, err := app.LoadEach(opts, func(name string, loaded *app.Loaded, err error) {
 		if err != nil {
 			problems = append(problems, err)
 			return

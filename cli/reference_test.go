@@ -5,12 +5,14 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/aps-mcp/aps-mcp/app"
 )
 
 // TestReferenceIsFresh fails when docs/tools.md no longer matches
 // tools.yaml and the profiles. APS_MCP_UPDATE_DOCS=1 rewrites it.
 func TestReferenceIsFresh(t *testing.T) {
-	got, err := reference(filepath.Join("..", "tools.yaml"), filepath.Join("..", "profiles"))
+	got, err := reference(app.Options{ToolsFile: filepath.Join("..", "tools.yaml"), ProfilesDir: filepath.Join("..", "profiles")})
 	if err != nil {
 		t.Fatal(err)
 	}

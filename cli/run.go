@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"runtime/debug"
@@ -38,16 +39,33 @@ const (
 	defaultMemoryLimit = 200 << 20
 )
 
+// fileFlags are --tools and --profiles, and the built-in files they
+// override.
+type fileFlags struct {
+	tools, profiles string
+	builtin         fs.FS // the shipped tools.yaml and profiles/ (package main embeds them)
+}
+
+func (f *fileFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.tools, "tools", "", "tool catalogue `FILE` (default: tools.yaml in the working directory if there is one, else the built-in catalogue)")
+	fs.StringVar(&f.profiles, "profiles", "", "profiles `DIR`, then the only place profiles come from (default: profiles/NAME.yaml in the working directory if there is one, else the built-in profile NAME)")
+}
+
+// options are the app options the flags name the files with.
+func (f fileFlags) options() app.Options {
+	return app.Options{ToolsFile: f.tools, ProfilesDir: f.profiles, Builtin: f.builtin}
+}
+
 // commonFlags are the flags every subcommand that reads configuration takes.
 type commonFlags struct {
-	profile, tools, profiles, logLevel, logFormat string
-	emulator, noReload                            bool
+	fileFlags
+	profile, logLevel, logFormat string
+	emulator, noReload           bool
 }
 
 func (c *commonFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&c.profile, "profile", "2lo", "profile `NAME` to use (a file NAME.yaml in the profiles directory); serve takes several, comma-separated, each at /p/NAME/mcp")
-	fs.StringVar(&c.tools, "tools", "tools.yaml", "tool catalogue `FILE`")
-	fs.StringVar(&c.profiles, "profiles", "profiles", "profiles `DIR`")
+	fs.StringVar(&c.profile, "profile", "2lo", "profile `NAME` to use (a file NAME.yaml: see --profiles); serve takes several, comma-separated, each at /p/NAME/mcp")
+	c.fileFlags.register(fs)
 	fs.StringVar(&c.logLevel, "log-level", "info", "log `LEVEL`: debug, info, warn or error (logs go to stderr)")
 	fs.StringVar(&c.logFormat, "log-format", "text", "log `FORMAT`: text or json")
 	fs.BoolVar(&c.noReload, "no-reload", false, "do not watch tools.yaml and the profile for changes")
@@ -66,27 +84,30 @@ func SetRuntimeDefaults() {
 }
 
 // Run runs the command line args (without the program name) and returns
-// the process's exit code.
-func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+// the process's exit code. builtin holds the shipped tools.yaml and
+// profiles/NAME.yaml, the defaults that --tools, --profiles and the
+// working directory's files override; nil for none.
+func Run(ctx context.Context, args []string, builtin fs.FS, stdout, stderr io.Writer) int {
 	cmd := ""
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, args = args[0], args[1:]
 	}
+	files := fileFlags{builtin: builtin}
 	switch cmd {
 	case "", "serve":
-		return serve(ctx, args, stdout, stderr)
+		return serve(ctx, files, args, stdout, stderr)
 	case "validate":
-		return validate(args, stdout, stderr)
+		return validate(files, args, stdout, stderr)
 	case "tools":
-		return listTools(args, stdout, stderr)
+		return listTools(files, args, stdout, stderr)
 	case "call":
-		return call(ctx, args, stdout, stderr)
+		return call(ctx, files, args, stdout, stderr)
 	case "emulator":
 		return emulator(ctx, args, stdout, stderr)
 	case "docs":
-		return docs(args, stdout, stderr)
+		return docs(files, args, stdout, stderr)
 	case "config":
-		return clientConfig(args, stdout, stderr)
+		return clientConfig(files, args, stdout, stderr)
 	case "help":
 		usage(stdout, newFlagSet("serve", stdout, nil))
 		return exitOK
@@ -151,16 +172,10 @@ func options(c commonFlags, stderr io.Writer) (app.Options, int, bool) {
 		fmt.Fprintf(stderr, "aps-mcp: --log-format must be text or json, got %q\n", c.logFormat)
 		return app.Options{}, exitUsage, false
 	}
-	return app.Options{
-		ToolsFile:   c.tools,
-		ProfilesDir: c.profiles,
-		Profile:     c.profile,
-		Env:         env,
-		Emulator:    c.emulator,
-		Logger:      slog.New(handler),
-		NoReload:    c.noReload,
-		Version:     moduleVersion(),
-	}, 0, true
+	opts := c.fileFlags.options()
+	opts.Profile, opts.Env, opts.Emulator, opts.NoReload = c.profile, env, c.emulator, c.noReload
+	opts.Logger, opts.Version = slog.New(handler), moduleVersion()
+	return opts, 0, true
 }
 
 // loadConfig loads the catalogue and profile the flags name, offline; it

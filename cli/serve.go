@@ -9,8 +9,8 @@ import (
 	"github.com/aps-mcp/aps-mcp/config"
 )
 
-func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	var c commonFlags
+func serve(ctx context.Context, files fileFlags, args []string, stdout, stderr io.Writer) int {
+	c := commonFlags{fileFlags: files}
 	var transport, addr, pprofAddr string
 	var version bool
 	fs := newFlagSet("aps-mcp", stderr, usage)

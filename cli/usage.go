@@ -50,6 +50,10 @@ Flags of serve (call and tools take the same but --transport, --addr and --versi
 	}
 	fmt.Fprintf(w, `
 Settings are layered: built-in defaults < profile file < environment < flags.
+Files: the catalogue is --tools FILE, else tools.yaml in the working directory, else the
+built-in one; profile NAME is DIR/NAME.yaml with --profiles DIR (only there), else
+profiles/NAME.yaml in the working directory, else the built-in one. So the binary works
+from any directory; hot reload watches the files on disk, not the built-in ones.
 APS_BASE_URL defaults to %s and is used for token and API calls alike.
 Auth kinds: %s. Listings are capped at %d items unless the profile or tool says otherwise.
 `, defaults.BaseURL, strings.Join(authproviders.Kinds(), ", "), defaults.MaxItems)

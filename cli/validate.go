@@ -14,13 +14,13 @@ type report struct {
 	Summary  []string // what was checked, when there are no problems
 }
 
-// validateFiles checks the catalogue and the named profile (every profile in
-// profilesDir when profile is "") offline, without credentials, and
+// validateFiles checks the catalogue and the profile opts name (every
+// profile when opts.Profile is "") offline, without credentials, and
 // collects every problem rather than stopping at the first.
-func validateFiles(toolsFile, profilesDir, profile string) report {
+func validateFiles(opts app.Options) report {
 	var r report
 	var profiles []string
-	catalog, err := app.LoadEach(toolsFile, profilesDir, profile, func(name string, loaded *app.Loaded, err error) {
+	catalog, err := app.LoadEach(opts, func(name string, loaded *app.Loaded, err error) {
 		if err != nil {
 			r.Problems = append(r.Problems, strictyaml.Lines(err)...)
 			return

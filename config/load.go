@@ -2,8 +2,6 @@ package config
 
 import (
 	"fmt"
-	"os"
-	"strings"
 
 	"github.com/knadh/koanf/providers/confmap"
 	"github.com/knadh/koanf/v2"
@@ -74,17 +72,21 @@ func kindEnvKeys(name string) map[string]string {
 // the environment, then overrides. Every problem is returned together as
 // strictyaml.Problems naming file, line and field.
 func LoadProfile(dir, name string, env Env, ov Overrides) (*Profile, error) {
-	path := ProfilePath(dir, name)
-	if _, err := os.Stat(path); err != nil {
-		known, _ := ProfileNames(dir)
-		return nil, strictyaml.Problems{{File: path, Subject: "profile " + name,
-			Message: fmt.Sprintf("no such profile (profiles in %s: %s)", dir, strings.Join(known, ", "))}}
-	}
-	doc, err := strictyaml.ReadFile(path)
+	src, err := ProfileFiles{Dir: dir}.Source(name)
 	if err != nil {
 		return nil, err
 	}
-	p := &Profile{Name: name, File: path}
+	return LoadProfileAt(src, name, env, ov)
+}
+
+// LoadProfileAt is LoadProfile for the file at src (ProfileFiles.Source
+// says where a profile is).
+func LoadProfileAt(src strictyaml.Source, name string, env Env, ov Overrides) (*Profile, error) {
+	doc, err := src.Read()
+	if err != nil {
+		return nil, err
+	}
+	p := &Profile{Name: name, File: src.String()}
 	if err := layer(p, defaults()); err != nil {
 		return nil, fmt.Errorf("built-in defaults: %w", err)
 	}

@@ -1,9 +1,6 @@
 package config
 
 import (
-	"path/filepath"
-	"sort"
-	"strings"
 	"time"
 
 	"github.com/aps-mcp/aps-mcp/authproviders"
@@ -130,20 +127,3 @@ type RetryConfig struct {
 
 // defaults are the built-in lowest layer, from the one table of them.
 func defaults() map[string]any { return builtins.Map() }
-
-// ProfilePath is where profile name lives in dir.
-func ProfilePath(dir, name string) string { return filepath.Join(dir, name+".yaml") }
-
-// ProfileNames lists the profiles in dir, sorted.
-func ProfileNames(dir string) ([]string, error) {
-	matches, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
-	if err != nil {
-		return nil, err
-	}
-	names := make([]string, 0, len(matches))
-	for _, m := range matches {
-		names = append(names, strings.TrimSuffix(filepath.Base(m), ".yaml"))
-	}
-	sort.Strings(names)
-	return names, nil
-}

@@ -400,18 +400,8 @@ func callConcurrently(t *testing.T, clients []*client.Client, n int, tool string
 // .env is read), and returns an initialized client.
 func stdioClient(t *testing.T, env map[string]string, args ...string) *client.Client {
 	t.Helper()
-	dir := t.TempDir()
 	args = append([]string{"--transport", "stdio", "--tools", repoRoot + "/tools.yaml", "--profiles", repoRoot + "/profiles"}, args...)
-	stdio := transport.NewStdioWithOptions(binPath, binaryEnv(env), args,
-		transport.WithCommandFunc(func(ctx context.Context, command string, env []string, args []string) (*exec.Cmd, error) {
-			cmd := exec.Command(command, args...) // not ctx: Start's context ends before the session does
-			cmd.Env, cmd.Dir = env, dir
-			return cmd, nil
-		}),
-	)
-	c := client.NewClient(stdio)
-	initialize(t, c)
-	return c
+	return stdioServer(t, t.TempDir(), binPath, args, env)
 }
 
 // emulatorEnv is what the binary needs to use the emulator at base.

@@ -1,13 +1,9 @@
 package e2e_test
 
 import (
-	"bufio"
 	"context"
-	"os/exec"
-	"regexp"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -142,53 +138,12 @@ func TestServeCommandWithEmulator(t *testing.T) {
 }
 
 func serveWithEmulator(t *testing.T, profile, tool string) {
-	cmd := exec.Command(binPath, "--emulator", "--profile", profile, "--addr", "127.0.0.1:0",
+	cmd, url := serveBinary(t, t.TempDir(), nil, "--emulator", "--profile", profile, "--addr", "127.0.0.1:0",
 		"--tools", repoRoot+"/tools.yaml", "--profiles", repoRoot+"/profiles")
-	cmd.Dir, cmd.Env = t.TempDir(), binaryEnv(nil)
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-
-	urlRE := regexp.MustCompile(`url=(http://127\.0\.0\.1:\d+/mcp)`)
-	found := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		sent := false
-		for sc.Scan() {
-			if m := urlRE.FindStringSubmatch(sc.Text()); m != nil && !sent {
-				found <- m[1]
-				sent = true
-			}
-		}
-	}()
-	var url string
-	select {
-	case url = <-found:
-	case <-time.After(30 * time.Second):
-		t.Fatal("server did not report its MCP URL")
-	}
 	c := httpClient(t, url)
 	if got := items(t, callTool(t, c, tool, nil)); len(got) < 3 {
 		t.Errorf("%s against --emulator returned %d items, want the seeded set", tool, len(got))
 	}
 	c.Close()
-
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	waited := make(chan error, 1)
-	go func() { waited <- cmd.Wait() }()
-	select {
-	case err := <-waited:
-		if err != nil {
-			t.Errorf("server exited with %v after SIGTERM, want 0", err)
-		}
-	case <-time.After(15 * time.Second):
-		t.Error("server did not stop within 15s of SIGTERM")
-	}
+	stopBinary(t, cmd)
 }

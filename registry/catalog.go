@@ -11,7 +11,7 @@ type Catalog struct {
 	Toolsets map[string]*Toolset `yaml:"toolsets"`
 	Tools    map[string]*Tool    `yaml:"tools"`
 
-	// File is the path the catalogue was read from.
+	// File names the file the catalogue was read from, as problems do.
 	File string `yaml:"-"`
 }
 

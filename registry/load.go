@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"io/fs"
 	"strings"
 
 	"github.com/aps-mcp/aps-mcp/internal/strictyaml"
@@ -12,6 +13,9 @@ type LoadOptions struct {
 	AuthKinds []string
 	// ValidScope reports whether a scope name is an APS scope.
 	ValidScope func(string) bool
+	// FS, when set, holds the file (the binary's built-in catalogue);
+	// problems then name it "FILE (built in)".
+	FS fs.FS
 }
 
 // Load reads a tools.yaml in three steps: decode, validate, compile.
@@ -22,13 +26,14 @@ type LoadOptions struct {
 // would otherwise load its last tool without the fields the cut took
 // away, and none of the tools after it.
 func Load(file string, opts LoadOptions) (*Catalog, error) {
-	doc, err := strictyaml.ReadComplete(file)
+	src := strictyaml.Source{FS: opts.FS, Path: file}
+	doc, err := src.ReadComplete()
 	if err != nil {
 		return nil, err
 	}
 	var c Catalog
 	ps := doc.Decode(&c, "", toolSubject)
-	c.File = file
+	c.File = src.String()
 	c.nameTools()
 	v := validator{doc: doc, opts: opts, patterns: patternCache{}}
 	v.catalog(&c)

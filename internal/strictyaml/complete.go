@@ -11,16 +11,7 @@ import (
 // while it is being written, lacks it; it is refused before it is parsed,
 // with the line where it stops, since what it holds says nothing of what
 // its writer meant (a mapping cut between two keys is valid YAML).
-func ReadComplete(file string) (*Document, error) {
-	data, err := read(file)
-	if err != nil {
-		return nil, err
-	}
-	if p := checkEnd(file, data); p != nil {
-		return nil, Problems{*p}
-	}
-	return Parse(file, data)
-}
+func ReadComplete(file string) (*Document, error) { return Source{Path: file}.ReadComplete() }
 
 // checkEnd returns the problem with how data ends, or nil when it is one
 // document closed by "...": nothing but comments may follow the marker,

@@ -10,7 +10,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"os"
 	"reflect"
 	"regexp"
 	"slices"
@@ -46,22 +45,7 @@ func (d *Document) Line(path string) int {
 
 // ReadFile reads and parses file. A syntax error is returned as a Problems
 // holding the line YAML reported.
-func ReadFile(file string) (*Document, error) {
-	data, err := read(file)
-	if err != nil {
-		return nil, err
-	}
-	return Parse(file, data)
-}
-
-// read reads file, returning a failure as Problems.
-func read(file string) ([]byte, error) {
-	data, err := os.ReadFile(file)
-	if err != nil {
-		return nil, Problems{{File: file, Message: fmt.Sprintf("cannot read: %v", err)}}
-	}
-	return data, nil
-}
+func ReadFile(file string) (*Document, error) { return Source{Path: file}.Read() }
 
 var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
 
