@@ -106,6 +106,10 @@ type lister struct {
 	failed     error   // why a page failed, when that stopped the listing
 	failedPage int     // which page that was
 	tooLarge   int     // the projected size of a first item over MaxBytes
+
+	// The call's first page, for the pages a listing takes: its items,
+	// its offset and the items of it an earlier call returned.
+	firstPage, firstOffset, firstSkip int
 }
 
 // newLister starts at the first page, or where the call's cursor says.
@@ -166,9 +170,19 @@ func (l *lister) takePage(n int, body []byte) (int, error) {
 	if l.tooLarge > 0 {
 		return 0, &limitError{what: "one item of the listing alone", size: l.tooLarge, limit: l.lim.MaxBytes, source: l.rt.maxBytesSource(l.tool)}
 	}
+	if n == 1 {
+		l.firstPage, l.firstOffset, l.firstSkip = inPage, offsetOf(l.pg, l.at), l.skip
+	}
 	l.skip = 0
 	l.rt.Metrics.Shaped(l.tool.Name, len(body), time.Since(start))
-	l.progress.page(n, l.count, gjson.Get(doc, l.pg.Total))
+	if l.progress != nil {
+		total := gjson.Get(doc, l.pg.Total)
+		pages := l.pagesToGo(n, total)
+		if l.truncated && pages > 0 {
+			pages = n // a cap ends the listing on this page
+		}
+		l.progress.page(n, l.count, int(total.Int()), pages)
+	}
 	return inPage, nil
 }
 
