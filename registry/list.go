@@ -90,8 +90,8 @@ type lister struct {
 	progress  *progress
 	pg        *Paginate
 	style     pageStyle
-	lim       Limits // MaxItems lowered to the call's limit, if it set one
-	limited   bool   // the call's limit, not the cap, is lim.MaxItems
+	lim       Limits     // MaxItems lowered to the call's limit, if it set one
+	limited   bool       // the call's limit, not the cap, is lim.MaxItems
 	req       apiRequest // the request of the page being read
 	at        pagePos    // what of req changes from page to page
 	ownBody   []byte     // the body the arguments built, which cursors leave out
