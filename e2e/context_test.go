@@ -204,3 +204,31 @@ func with(args map[string]any, k string, v any) map[string]any {
 	}
 	return out
 }
+
+// TestIssuePeopleHaveNames: every user an issue is assigned to is found
+// by list_project_users, with a name.
+func TestIssuePeopleHaveNames(t *testing.T) {
+	emu, base := emulator(t, apsemu.Options{})
+	c := httpClient(t, startServer(t, base, serverOptions{profile: "ssa", emu: emu}))
+	project := apsemuTowerIssues(emu)
+	assignees := map[string]bool{}
+	for _, is := range items(t, callTool(t, c, "list_issues", map[string]any{"project_id": "b." + project, "assigned_to_type": "user"})) {
+		assignees[str(is["assigned_to"])] = true
+	}
+	ids := make([]any, 0, len(assignees))
+	for id := range assignees {
+		ids = append(ids, id)
+	}
+	users := items(t, callTool(t, c, "list_project_users", map[string]any{"project_id": project, "autodesk_id": ids}))
+	if len(users) != len(assignees) || len(users) < 3 {
+		t.Fatalf("%d assignees, %d of them members: %v", len(assignees), len(users), users)
+	}
+	for _, u := range users {
+		if !assignees[str(u["autodesk_id"])] || str(u["name"]) == "" || str(u["email"]) == "" {
+			t.Errorf("member %v", u)
+		}
+	}
+	if got := items(t, callTool(t, c, "list_project_users", map[string]any{"project_id": project, "name": "garcía"})); len(got) != 1 || got[0]["status"] != "pending" {
+		t.Errorf("members named García: %v", got)
+	}
+}
