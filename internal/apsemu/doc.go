@@ -317,10 +317,14 @@
 // object ID whose key was percent-encoded before encoding finds the
 // object's translation as well. Seeded translations: every DM version
 // except the tip of "Clash Report Ü3.pdf" (never translated: 404) and the
-// tip of "Tower – Structure.rvt" (status inprogress), plus four objects of
-// aps-mcp-demo-models ("設計図.rvt", "site/north wing/model.rvt",
-// "Floor Plan Level 1.dwg", "façade élévation.pdf"); Translations lists
-// them. Translations belong to the first registered client: other apps
+// tip of "Tower – Structure.rvt" (status inprogress), plus every design
+// in the demo buckets, told apart by extension: in aps-mcp-demo-models the
+// 25 assemblies part-0010.iam ... part-0250.iam and the nine odd keys
+// ending in .rvt, .dwg, .pdf, .ifc or .f3d ("設計図.rvt", "site/north
+// wing/model.rvt", "Floor Plan Level 1.dwg", "façade élévation.pdf",
+// "R&D concept.f3d", "draft;v2,final.dwg" among them), and model.rvt in
+// aps-mcp-demo-01; the .ipt parts and the .txt notes never were (404).
+// Translations lists them all. Translations belong to the first registered client: other apps
 // get 403, and so do users (not service accounts or app-only tokens)
 // asking for a DM version in a hub they are not a member of. The optional
 // region header (US by default; the path prefix
