@@ -50,8 +50,7 @@
 //	     .../issues/{issueId}/comments                      its comments, offset-paginated
 //	     .../issue-types                                    issue types (include=subtypes)
 //	     .../issue-root-cause-categories                    root causes (include=rootcauses)
-//	GET  /construction/admin/v1/projects/{projectId}/users  ACC Account Admin: a project's members,
-//	                                                        account:read, user context, offset-paginated
+//	GET  /construction/admin/v1/projects/{projectId}/users  ACC Account Admin project members, account:read
 //
 // Unknown paths under /oss/ answer 404 with an OSS body {"reason": ...},
 // unknown paths under /project/ and /data/ a JSON:API 404, unknown paths
@@ -317,16 +316,12 @@
 // object ID whose key was percent-encoded before encoding finds the
 // object's translation as well. Seeded translations: every DM version
 // except the tip of "Clash Report Ü3.pdf" (never translated: 404) and the
-// tip of "Tower – Structure.rvt" (status inprogress), plus every design
-// in the demo buckets, told apart by extension: in aps-mcp-demo-models the
-// 25 assemblies part-0010.iam ... part-0250.iam and the nine odd keys
-// ending in .rvt, .dwg, .pdf, .ifc or .f3d ("設計図.rvt", "site/north
-// wing/model.rvt", "Floor Plan Level 1.dwg", "façade élévation.pdf",
-// "R&D concept.f3d", "draft;v2,final.dwg" among them), and model.rvt in
-// aps-mcp-demo-01; the .ipt parts and the .txt notes never were (404).
-// Translations lists them all. Translations belong to the first registered client: other apps
-// get 403, and so do users (not service accounts or app-only tokens)
-// asking for a DM version in a hub they are not a member of. The optional
+// tip of "Tower – Structure.rvt" (status inprogress), plus every design of
+// the demo buckets, by extension (.iam, .rvt, .dwg, .pdf, .ifc, .f3d: 34
+// objects of aps-mcp-demo-models and model.rvt of aps-mcp-demo-01; .ipt
+// parts and .txt notes never were); Translations lists them. Translations
+// belong to the first registered client: other apps get 403, and so do
+// users (not service accounts or app-only tokens) asking for a DM version in a hub they are not a member of. The optional
 // region header (US by default; the path prefix
 // /modelderivative/v2/regions/eu/designdata/ means EMEA) must name one of
 // the eight regions (else 400) and the region the derivatives are stored
@@ -401,42 +396,5 @@
 // in "Bahnhof Zürich – Umbau" (5). Issue containerId is the project ID.
 // Error bodies are {"title": <reason phrase>, "detail": <text>}: the spec
 // declares none, so shape and texts are the emulator's own and unverified.
-//
-// # ACC Account Admin
-//
-// GET /construction/admin/v1/projects/{projectId}/users lists the members
-// of a BIM 360 or ACC project (ID without "b.", as for Issues; a
-// "b."-prefixed ID answers 404 naming the mistake) in a hub the caller
-// sees. It needs account:read and, as the emulator's other ACC APIs, a
-// user-context token (app-only tokens answer 403; the spec also lists
-// 2LO, which the emulator does not model). Every project has the same
-// team: the people issues are created by, updated by, closed by and
-// assigned to (Priya Natarajan A3RGM375QTZ7, Jonas Weber B7QH2KLM9XRT,
-// Mei Tanaka C4NP8WD2FJ6S, Luis García D9LK3MZT5QWE, pending), a deleted
-// former member (Olu Adeyemi), and every user of Users who is a member of
-// the project's hub (the demo user, an admin, in every hub; Ada in
-// Contoso's projects, Ben in Fabrikam's), each by autodeskId, the ID
-// issues carry. Members represent the three companies issues are
-// assigned to ("Contoso Builders", "Northwind Electrical", "Fabrikam
-// Façades"), so a company assignee is a member's companyId too. Each
-// member carries the spec's ProjectUser members email, id (an ACC ID
-// derived from the project), name, firstName, lastName, autodeskId,
-// jobTitle, accessLevels, addedOn, updatedAt, companyId, companyName,
-// roleIds, roles, status and products.
-//
-// It pages with limit 1..200 (default 20) and offset ≥ 0, answering
-// {"pagination":{"limit","offset","totalResults","nextUrl"?,"previousUrl"?},
-// "results"}. Filters: filter[name], filter[email] and filter[companyName]
-// match as filterTextMatch says (contains, the default, startsWith,
-// endsWith, equals; case-insensitive, the emulator's choice);
-// filter[status] takes active, pending and deleted (default active and
-// pending), filter[accessLevels] accountAdmin, projectAdmin and executive
-// (any of them); filter[companyId], filter[roleId], filter[roleIds],
-// filter[autodeskId] and filter[id] match exactly, comma-separated values
-// OR'd. sort takes "<field> asc|desc", comma-separated, on name, email,
-// firstName, lastName, companyName, status and addedOn (the spec's other
-// fields are accepted without effect); the default, name ascending, and
-// ties broken by ID are the emulator's choice. fields, orFilters and
-// filter[products] are accepted and ignored; bad values answer 400 in the
-// Issues error shape, which, like the texts, is the emulator's own.
+
 package apsemu
