@@ -11,24 +11,24 @@ import (
 // items than its cap; the cursor of a result it cut continues after them.
 const LimitArg = "limit"
 
-// listArgs are the arguments every paginated tool takes besides its own:
-// the cursor that continues a listing and the limit that cuts one.
-var listArgs = map[string]any{
-	CursorArg: map[string]any{
-		"type":        "string",
-		"description": "Continues a listing that stopped at its cap or limit: the \"cursor\" of the truncated result, with the same other arguments (limit may change).",
-	},
-	LimitArg: map[string]any{
-		"type":    "integer",
-		"minimum": 1,
-		"description": fmt.Sprintf("Return at most this many items; the result then carries a cursor for the rest. "+
-			"Without it a listing stops at the server's cap (limits.max_items and limits.max_bytes, by default %d items or about %dk tokens).",
-			defaults.MaxItems, defaults.MaxResultTokens/1000),
-	},
+// addListArgs declares in props the arguments every paginated tool takes
+// besides its own: the cursor that continues a listing and the limit that
+// cuts one.
+func addListArgs(props map[string]any) {
+	maps.Copy(props, map[string]any{
+		CursorArg: map[string]any{
+			"type":        "string",
+			"description": "Continues a listing that stopped at its cap or limit: the \"cursor\" of the truncated result, with the same other arguments (limit may change).",
+		},
+		LimitArg: map[string]any{
+			"type":    "integer",
+			"minimum": 1,
+			"description": fmt.Sprintf("Return at most this many items; the result then carries a cursor for the rest. "+
+				"Without it a listing stops at the server's cap (limits.max_items and limits.max_bytes, by default %d items or about %dk tokens).",
+				defaults.MaxItems, defaults.MaxResultTokens/1000),
+		},
+	})
 }
-
-// addListArgs declares the arguments of every paginated tool in props.
-func addListArgs(props map[string]any) { maps.Copy(props, listArgs) }
 
 // takeLimit removes the limit argument from args and reads it: 0 when
 // the call sets none. The rest is what a cursor is bound to, so a
