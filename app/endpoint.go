@@ -8,6 +8,7 @@ import (
 
 	"github.com/aps-mcp/aps-mcp/cancelled"
 	"github.com/aps-mcp/aps-mcp/config"
+	"github.com/aps-mcp/aps-mcp/notify"
 	"github.com/aps-mcp/aps-mcp/sessions"
 )
 
@@ -33,7 +34,7 @@ func (a *App) mcpEndpoint() (http.Handler, func(context.Context) error) {
 	a.mu.Unlock()
 	sweep, stopSweep := context.WithCancel(context.Background())
 	go table.Run(sweep)
-	var h http.Handler = table.Streams(cancelled.HTTP(streamable))
+	var h http.Handler = table.Streams(cancelled.HTTP(notify.HTTP(streamable)))
 	if a.team != nil {
 		h = a.team.oauth.Protect(a.mcpPath, h)
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/aps-mcp/aps-mcp/cancelled"
 	"github.com/aps-mcp/aps-mcp/config"
 	"github.com/aps-mcp/aps-mcp/httpguard"
+	"github.com/aps-mcp/aps-mcp/notify"
 )
 
 // shutdownGrace is how long in-flight calls may run on after a stop signal.
@@ -184,7 +185,9 @@ func (a *App) ServeStdio(ctx context.Context, in io.Reader, out io.Writer) error
 	stdio := server.NewStdioServer(a.MCP)
 	stdio.SetErrorLogger(slog.NewLogLogger(a.logger.Handler(), slog.LevelError))
 	in, out = cancelled.Stdio(in, out) // no answer to a cancelled request
-	err = stdio.Listen(ctx, in, out)
+	shared := notify.Stdio(out)        // progress before the answer, in order
+	stdio.SetContextFunc(shared.WithContext)
+	err = stdio.Listen(ctx, in, shared)
 	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, io.EOF) {
 		return nil
 	}

@@ -18,19 +18,25 @@ import (
 // The built-in values, typed for code that needs them at compile time.
 // Table lists each with its profile key.
 const (
-	Transport        = "http"
-	Addr             = "127.0.0.1:5000"
-	BaseURL          = "https://developer.api.autodesk.com"
-	ReadOnly         = true
-	MaxBodyBytes     = 1 << 20
-	WriteTimeout     = 30 * time.Second
-	SessionIdle      = 30 * time.Minute
-	MaxSessions      = 1000 // mcp-go keeps about 12 KiB per session: 12 MiB at most
-	Metrics          = true
-	Store            = "memory"
-	Drain            = time.Duration(0)
-	MaxItems         = 2000
-	MaxBytes         = 1 << 20 // of projected JSON: about what a model can take in
+	Transport    = "http"
+	Addr         = "127.0.0.1:5000"
+	BaseURL      = "https://developer.api.autodesk.com"
+	ReadOnly     = true
+	MaxBodyBytes = 1 << 20
+	WriteTimeout = 30 * time.Second
+	SessionIdle  = 30 * time.Minute
+	MaxSessions  = 1000 // mcp-go keeps about 12 KiB per session: 12 MiB at most
+	Metrics      = true
+	Store        = "memory"
+	Drain        = time.Duration(0)
+	MaxItems     = 500
+	// MaxResultTokens is what one result may take of a model's context.
+	// MaxBytes holds it at BytesPerToken (as measured on listings,
+	// whose ids and dates tokenize densely: 230 issues, 62.7 kB, 24k
+	// tokens).
+	MaxResultTokens  = 25000
+	BytesPerToken    = 2.6
+	MaxBytes         = int(MaxResultTokens * BytesPerToken) // of projected JSON
 	CallTimeout      = 2 * time.Minute
 	RequestTimeout   = 30 * time.Second
 	RetryMaxAttempts = 5
@@ -63,8 +69,8 @@ var table = [...]Setting{
 	{"server.drain", Drain, "how long a stopping server goes on serving with /readyz answering 503 (behind a balancer)"},
 	{"tools.read_only", ReadOnly, "expose only tools that change nothing in APS"},
 	{"aps.base_url", BaseURL, "the APS host for token and API calls alike"},
-	{"limits.max_items", MaxItems, "items in one listing result"},
-	{"limits.max_bytes", MaxBytes, "bytes of projected JSON in one result: a listing's items, or a single answer"},
+	{"limits.max_items", MaxItems, "items in one listing result (a call's limit argument asks for fewer)"},
+	{"limits.max_bytes", MaxBytes, "bytes of projected JSON in one result, a listing's items or a single answer: about 25k tokens of a model's context"},
 	{"limits.call_timeout", CallTimeout, "one tool call, retries and all pages included"},
 	{"limits.request_timeout", RequestTimeout, "one HTTP request to APS, connection to last byte"},
 	{"retry.max_attempts", RetryMaxAttempts, "attempts of one APS request, the first included"},

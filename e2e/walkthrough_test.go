@@ -140,6 +140,11 @@ func TestWalkThroughAndEveryTool(t *testing.T) {
 	items(t, w.call(ssa, "list_issue_types", map[string]any{"project_id": project["id"]}))
 	items(t, w.call(ssa, "list_issue_comments", map[string]any{"project_id": project["id"], "issue_id": issues[0]["id"]}))
 	items(t, w.call(ssa, "list_issue_root_causes", map[string]any{"project_id": project["id"]}))
+	// Who the issue's creator is, by name.
+	creator := items(t, w.call(ssa, "list_project_users", map[string]any{"project_id": project["id"], "autodesk_id": issue.structured["created_by"]}))
+	if len(creator) != 1 || str(creator[0]["name"]) == "" {
+		t.Errorf("the creator %v of issue %v among the project's users: %v", issue.structured["created_by"], issue.structured["number"], creator)
+	}
 
 	// OSS, writes included, under the profile that opts into them.
 	admin := httpClient(t, startServer(t, base, serverOptions{profile: "oss-admin"}))

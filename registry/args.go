@@ -27,11 +27,16 @@ func (e *ArgError) Error() string {
 func normalize(p *Param, v any) (any, error) {
 	switch p.Type {
 	case "array":
+		elem := &Param{Type: p.itemType()}
 		list, ok := v.([]any)
 		if !ok {
-			return nil, fmt.Errorf("must be an array, got %s", jsonType(v))
+			// Models often send one value where a list is asked for
+			// ("status": "open"): it is a list of one.
+			if n, err := normalize(elem, v); err == nil && v != nil {
+				return []any{n}, nil
+			}
+			return nil, fmt.Errorf("must be an array of %s, got %s", elem.Type+"s", jsonType(v))
 		}
-		elem := &Param{Type: p.itemType()}
 		out := make([]any, len(list))
 		for i, e := range list {
 			n, err := normalize(elem, e)
@@ -108,6 +113,7 @@ func (p *Param) itemType() string {
 // checkValue normalizes v and checks enum, pattern and bounds; for an
 // array they apply to each element.
 func checkValue(p *Param, v any) (any, error) {
+	_, given := v.([]any) // not a lone value taken as a list of one
 	v, err := normalize(p, v)
 	if err != nil {
 		return nil, err
@@ -117,6 +123,9 @@ func checkValue(p *Param, v any) (any, error) {
 		elem.Type = p.itemType()
 		for i, e := range list {
 			if _, err := checkScalar(&elem, e); err != nil {
+				if !given {
+					return nil, err
+				}
 				return nil, fmt.Errorf("element %d %v", i, err)
 			}
 		}
@@ -134,7 +143,7 @@ func checkScalar(p *Param, v any) (any, error) {
 		return nil, fmt.Errorf("must be one of %s, got %s", enumList(p.Enum), strconv.Quote(fmt.Sprint(v)))
 	}
 	if s, ok := v.(string); ok && p.re != nil && !p.re.MatchString(s) {
-		return nil, fmt.Errorf("must match the pattern %s, got %s", p.Pattern, quoteShort(s))
+		return nil, fmt.Errorf("must match the pattern %s, got %s%s", p.Pattern, quoteShort(s), patternHint(p, s))
 	}
 	if f, ok := asFloat(v); ok {
 		if p.Minimum != nil && f < *p.Minimum {
@@ -145,6 +154,21 @@ func checkScalar(p *Param, v any) (any, error) {
 		}
 	}
 	return v, nil
+}
+
+// patternHint says what a valid value looks like, for a value that does
+// not match the parameter's pattern: the parameter's description and,
+// for the commonest slip, an ACC or BIM 360 id given without its "b.",
+// the id it would have been.
+func patternHint(p *Param, s string) string {
+	hint := ""
+	if p.Description != "" {
+		hint = ". Expected: " + strings.TrimSuffix(p.Description, ".") + "."
+	}
+	if !strings.HasPrefix(s, "b.") && p.re.MatchString("b."+s) {
+		hint += fmt.Sprintf(" ACC and BIM 360 ids start with \"b.\": did you mean %s?", quoteShort("b."+s))
+	}
+	return hint
 }
 
 // formatValue renders a normalized value the way it goes on the wire.

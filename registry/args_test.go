@@ -2,6 +2,7 @@ package registry
 
 import (
 	"math"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -30,6 +31,40 @@ func TestIntegerArguments(t *testing.T) {
 			t.Errorf("%v: %v", tc.v, err)
 		case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
 			t.Errorf("%v: error %v, want it to say %q", tc.v, err, tc.want)
+		}
+	}
+}
+
+// TestPatternFailuresSayWhatIsValid: a value that misses the pattern is
+// told what a valid one looks like, and an ACC id without its "b." which
+// id it would have been.
+func TestPatternFailuresSayWhatIsValid(t *testing.T) {
+	hub := &Param{Type: "string", Pattern: `^[ab]\.[^\s/?#]{1,200}$`, re: regexp.MustCompile(`^[ab]\.[^\s/?#]{1,200}$`),
+		Description: `Id of the hub, as returned by list_hubs (starts with "b." for ACC and BIM 360, "a." for Fusion).`}
+	bare := &Param{Type: "string", Pattern: `^[a-z]+$`, re: regexp.MustCompile(`^[a-z]+$`)}
+	for _, tc := range []struct {
+		p        *Param
+		v        string
+		want     []string
+		unwanted string
+	}{
+		{hub, "c8b0c73d-3ae9", []string{`got "c8b0c73d-3ae9". Expected: Id of the hub, as returned by list_hubs`, `did you mean "b.c8b0c73d-3ae9"?`}, ""},
+		{hub, "b.with space", []string{`Expected: Id of the hub`}, "did you mean"},
+		{hub, "https://x/y", []string{`Expected: Id of the hub`}, "did you mean"},
+		{bare, "ABC", []string{`must match the pattern ^[a-z]+$, got "ABC"`}, "Expected"},
+	} {
+		_, err := checkValue(tc.p, tc.v)
+		if err == nil {
+			t.Errorf("%q passed", tc.v)
+			continue
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("%q: %v, want it to say %q", tc.v, err, w)
+			}
+		}
+		if tc.unwanted != "" && strings.Contains(err.Error(), tc.unwanted) {
+			t.Errorf("%q: %v should not say %q", tc.v, err, tc.unwanted)
 		}
 	}
 }

@@ -19,6 +19,7 @@ type toolCall struct {
 	aps      apshttp.Exchanger
 	args     map[string]any // the arguments without the cursor
 	resume   *cursor        // where a listing continues; nil from its start
+	limit    int            // items the call asked for at most; 0: the cap
 	progress *progress
 	tally    apshttp.Tally // what the exchanges did, for the log line
 	items    int           // items in the result, for the log line
@@ -71,8 +72,8 @@ func (c *toolCall) run(ctx context.Context, mreq mcp.CallToolRequest) (*mcp.Call
 	return successResult(doc), nil
 }
 
-// request reads the call's arguments, takes a listing's cursor out of
-// them, and builds the APS request; bad arguments give the result that
+// request reads the call's arguments, takes a listing's limit and cursor
+// out of them, and builds the APS request; bad arguments give the result that
 // says so instead.
 func (c *toolCall) request(mreq mcp.CallToolRequest) (apiRequest, *mcp.CallToolResult) {
 	t := c.tool
@@ -82,6 +83,9 @@ func (c *toolCall) request(mreq mcp.CallToolRequest) (apiRequest, *mcp.CallToolR
 	}
 	if t.Paginate != nil {
 		var err error
+		if args, c.limit, err = takeLimit(args); err != nil {
+			return apiRequest{}, errorResult("Invalid arguments for %s: %v", t.Name, err)
+		}
 		if args, c.resume, err = c.rt.takeCursor(t, args); err != nil {
 			return apiRequest{}, errorResult("Invalid arguments for %s: %v", t.Name, err)
 		}

@@ -52,7 +52,10 @@ func TestBodiesArraysTransformsHeaders(t *testing.T) {
 		{name: "already encoded urn passes", args: map[string]any{"urn": encoded, "project_id": "123"}, wantPath: "/designdata/" + encoded + "/things:query", query: "projectId=123"},
 		{name: "padded urn loses its padding", args: map[string]any{"urn": base64.URLEncoding.EncodeToString([]byte("urn:x"))}, wantPath: "/designdata/" + base64.RawURLEncoding.EncodeToString([]byte("urn:x")) + "/things:query"},
 		{name: "array element outside enum", args: map[string]any{"urn": "u", "statuses": []any{"open", "lost"}}, err: "argument statuses: element 1 must be one of open, closed"},
-		{name: "array of wrong type", args: map[string]any{"urn": "u", "statuses": "open"}, err: "argument statuses: must be an array"},
+		{name: "one value for an array", args: map[string]any{"urn": "u", "statuses": "open"}, wantPath: "/designdata/dQ/things:query", query: "filter%5Bstatus%5D=open"},
+		{name: "one value outside enum", args: map[string]any{"urn": "u", "statuses": "lost"}, err: `argument statuses: must be one of open, closed, got "lost"`},
+		{name: "array of wrong type", args: map[string]any{"urn": "u", "statuses": map[string]any{"s": "open"}}, err: "argument statuses: must be an array of strings, got an object"},
+		{name: "array of wrong element type", args: map[string]any{"urn": "u", "statuses": 3.0}, err: "argument statuses: must be an array of strings, got a number"},
 		{name: "object of wrong type", args: map[string]any{"urn": "u", "query": []any{}}, err: "argument query: must be an object"},
 		{name: "bounds in body", args: map[string]any{"urn": "u", "limit": 5000.0}, err: "argument limit: must be at most 1000"},
 	}

@@ -90,7 +90,8 @@ type lister struct {
 	progress  *progress
 	pg        *Paginate
 	style     pageStyle
-	lim       Limits
+	lim       Limits     // MaxItems lowered to the call's limit, if it set one
+	limited   bool       // the call's limit, not the cap, is lim.MaxItems
 	req       apiRequest // the request of the page being read
 	at        pagePos    // what of req changes from page to page
 	ownBody   []byte     // the body the arguments built, which cursors leave out
@@ -106,6 +107,10 @@ type lister struct {
 	failed     error   // why a page failed, when that stopped the listing
 	failedPage int     // which page that was
 	tooLarge   int     // the projected size of a first item over MaxBytes
+
+	// The call's first page, for the pages a listing takes: its items,
+	// its offset and the items of it an earlier call returned.
+	firstPage, firstOffset, firstSkip int
 }
 
 // newLister starts at the first page, or where the call's cursor says.
@@ -113,6 +118,9 @@ func (c *toolCall) newLister(req apiRequest) lister {
 	pg := c.tool.Paginate
 	l := lister{rt: c.rt, tool: c.tool, args: c.args, progress: c.progress,
 		pg: pg, style: pageStyles[pg.Style], lim: c.rt.limits(c.tool), req: req, ownBody: req.Body}
+	if c.limit > 0 && c.limit < l.lim.MaxItems {
+		l.lim.MaxItems, l.limited = c.limit, true
+	}
 	at := l.style.first(pg, pagePos{query: req.Query, body: req.Body})
 	if r := c.resume; r != nil {
 		at.query, l.skip = r.at.query, r.skip
@@ -166,9 +174,19 @@ func (l *lister) takePage(n int, body []byte) (int, error) {
 	if l.tooLarge > 0 {
 		return 0, &limitError{what: "one item of the listing alone", size: l.tooLarge, limit: l.lim.MaxBytes, source: l.rt.maxBytesSource(l.tool)}
 	}
+	if n == 1 {
+		l.firstPage, l.firstOffset, l.firstSkip = inPage, offsetOf(l.pg, l.at), l.skip
+	}
 	l.skip = 0
 	l.rt.Metrics.Shaped(l.tool.Name, len(body), time.Since(start))
-	l.progress.page(n, l.count, gjson.Get(doc, l.pg.Total))
+	if l.progress != nil {
+		total := gjson.Get(doc, l.pg.Total)
+		pages := l.pagesToGo(n, total)
+		if l.truncated && pages > 0 {
+			pages = n // a cap ends the listing on this page
+		}
+		l.progress.page(n, l.count, int(total.Int()), pages)
+	}
 	return inPage, nil
 }
 
@@ -266,12 +284,15 @@ func (l *lister) finish() ([]byte, error) {
 			return nil, err
 		}
 		note := fmt.Sprintf("Listing stopped at its cap (%d items or %d bytes); more exist.", l.lim.MaxItems, l.lim.MaxBytes)
+		if l.limited && l.count == l.lim.MaxItems {
+			note = fmt.Sprintf("Listing stopped at the limit of %d items this call asked for; more exist.", l.lim.MaxItems)
+		}
 		if l.failed != nil {
 			note = fmt.Sprintf("Listing stopped early: page %d failed, so the items from there on are missing: %s", l.failedPage, sentence(l.failed.Error()))
 			out = append(out, `,"error":`...)
 			out = appendJSONString(out, l.failed.Error())
 		}
-		note += fmt.Sprintf(" To continue, call %s again with the same arguments and cursor set to the value of \"cursor\".", t.Name)
+		note += fmt.Sprintf(" To continue, call %s again with the same arguments and cursor set to the value of \"cursor\" (limit may change).", t.Name)
 		out = append(out, `,"truncated":true,"cursor":`...)
 		out = strconv.AppendQuote(out, token)
 		out = append(out, `,"note":`...)

@@ -85,6 +85,7 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 		{"bad style", [2]string{"    result:", "    paginate: {style: cursor, items: items}\n    result:"}, `field paginate.style: unknown pagination style "cursor"`},
 		{"bad version", [2]string{"version: 1", "version: 2"}, `:1: field version: must be 1, got 2`},
 		{"bad yaml", [2]string{"description: OSS}", "description: OSS"}, `:3: invalid YAML`},
+		{"own limit on a listing", [2]string{"    result:", "    paginate: {style: next-url, items: items, next: next}\n    result:"}, `tool list_objects: field params.limit: paginated tools get a "limit" argument of their own`},
 		{"empty paginate", [2]string{"    result:", "    paginate:\n    result:"}, `:16: tool list_objects: field paginate: empty: a mapping belongs here`},
 		{"empty tool", [2]string{"tools:\n", "tools:\n  other:\n"}, `:5: tool other: empty: a mapping belongs here`},
 		{"empty toolset", [2]string{"toolsets:\n", "toolsets:\n  other:\n"}, `:3: field toolsets.other: empty: a mapping belongs here`},

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 
@@ -148,10 +149,14 @@ func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
 
 // takes lists the tool's arguments for an error message.
 func (t *Tool) takes() string {
-	if len(t.argNames) == 0 {
+	names := t.argNames
+	if t.Paginate != nil {
+		names = append(slices.Clip(names), CursorArg, LimitArg)
+	}
+	if len(names) == 0 {
 		return "this tool takes no arguments"
 	}
-	return "this tool takes: " + strings.Join(t.argNames, ", ")
+	return "this tool takes: " + strings.Join(names, ", ")
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -40,10 +40,7 @@ func buildInputSchema(t *Tool) []byte {
 		}
 	}
 	if t.Paginate != nil {
-		props[CursorArg] = map[string]any{
-			"type":        "string",
-			"description": "Continues a listing that stopped at its cap: the \"cursor\" of the truncated result, with the same other arguments.",
-		}
+		addListArgs(props)
 	}
 	schema := map[string]any{
 		"type":                 "object",

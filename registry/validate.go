@@ -191,8 +191,10 @@ func (v *validator) paginate(t *Tool) {
 			v.add(n, "paginate.warnings", "invalid gjson path %q: %v", pg.Warnings, err)
 		}
 	}
-	if _, clash := t.Params[CursorArg]; clash {
-		v.add(n, "params."+CursorArg, "paginated tools get a %q argument of their own; rename this parameter", CursorArg)
+	for _, arg := range []string{CursorArg, LimitArg} {
+		if _, clash := t.Params[arg]; clash {
+			v.add(n, "params."+arg, "paginated tools get a %q argument of their own; rename this parameter", arg)
+		}
 	}
 	for _, msg := range style.check(pg) {
 		v.add(n, "paginate."+msg.field, "%s", msg.message)

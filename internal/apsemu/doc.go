@@ -50,6 +50,7 @@
 //	     .../issues/{issueId}/comments                      its comments, offset-paginated
 //	     .../issue-types                                    issue types (include=subtypes)
 //	     .../issue-root-cause-categories                    root causes (include=rootcauses)
+//	GET  /construction/admin/v1/projects/{projectId}/users  ACC Account Admin project members, account:read
 //
 // Unknown paths under /oss/ answer 404 with an OSS body {"reason": ...},
 // unknown paths under /project/ and /data/ a JSON:API 404, unknown paths
@@ -315,12 +316,12 @@
 // object ID whose key was percent-encoded before encoding finds the
 // object's translation as well. Seeded translations: every DM version
 // except the tip of "Clash Report Ü3.pdf" (never translated: 404) and the
-// tip of "Tower – Structure.rvt" (status inprogress), plus four objects of
-// aps-mcp-demo-models ("設計図.rvt", "site/north wing/model.rvt",
-// "Floor Plan Level 1.dwg", "façade élévation.pdf"); Translations lists
-// them. Translations belong to the first registered client: other apps
-// get 403, and so do users (not service accounts or app-only tokens)
-// asking for a DM version in a hub they are not a member of. The optional
+// tip of "Tower – Structure.rvt" (status inprogress), plus every design of
+// the demo buckets, by extension (.iam, .rvt, .dwg, .pdf, .ifc, .f3d: 34
+// objects of aps-mcp-demo-models and model.rvt of aps-mcp-demo-01; .ipt
+// parts and .txt notes never were); Translations lists them. Translations
+// belong to the first registered client: other apps get 403, and so do
+// users (not service accounts or app-only tokens) asking for a DM version in a hub they are not a member of. The optional
 // region header (US by default; the path prefix
 // /modelderivative/v2/regions/eu/designdata/ means EMEA) must name one of
 // the eight regions (else 400) and the region the derivatives are stored
@@ -395,4 +396,5 @@
 // in "Bahnhof Zürich – Umbau" (5). Issue containerId is the project ID.
 // Error bodies are {"title": <reason phrase>, "detail": <text>}: the spec
 // declares none, so shape and texts are the emulator's own and unverified.
+
 package apsemu

@@ -3,6 +3,7 @@ package apsemu
 import (
 	"encoding/base64"
 	"net/http"
+	"path"
 	"slices"
 	"strings"
 	"testing"
@@ -490,4 +491,34 @@ func sortedMapKeys[V any](m map[string]V) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// TestTranslatedDemoObjectsFollowTheRule: in the demo buckets exactly the
+// designs are translated, by the rule the package doc states (.iam, .rvt,
+// .dwg, .pdf, .ifc and .f3d; the .ipt parts and .txt notes are not), so a
+// reader can tell from a listing which objects have a manifest.
+func TestTranslatedDemoObjectsFollowTheRule(t *testing.T) {
+	t.Parallel()
+	e := New(Options{})
+	translated := map[string]bool{}
+	for _, tr := range e.Translations() {
+		if strings.HasPrefix(tr.SourceURN, ossObjectIDPrefix) {
+			translated[strings.TrimPrefix(tr.SourceURN, ossObjectIDPrefix)] = true
+		}
+	}
+	n := 0
+	for _, bucket := range []string{demoModelsBucket, demoBucketKey(1)} {
+		for _, o := range e.Objects(bucket) {
+			design := slices.Contains([]string{".iam", ".rvt", ".dwg", ".pdf", ".ifc", ".f3d"}, path.Ext(o.Key))
+			if translated[bucket+"/"+o.Key] != design {
+				t.Errorf("%s/%s: translated %v, a design %v", bucket, o.Key, !design, design)
+			}
+			if design {
+				n++
+			}
+		}
+	}
+	if n < 30 || len(translated) != n {
+		t.Errorf("%d designs, %d OSS translations; want them equal and at least 30", n, len(translated))
+	}
 }

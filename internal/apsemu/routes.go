@@ -49,6 +49,7 @@ func apis() []api {
 		dmAPI(),
 		mdAPI(),
 		issuesAPI(),
+		adminAPI(),
 		{paths: []string{"/"}, errs: gatewayNotFound()},
 	})
 }

@@ -139,10 +139,34 @@ func zurichContent() []demoFolder {
 	}
 }
 
-// demoTranslatedObjects are the keys of the demo models bucket's objects
-// that have been translated (one non-ASCII, one with a "/").
-func demoTranslatedObjects() []string {
-	return []string{"設計図.rvt", "site/north wing/model.rvt", "Floor Plan Level 1.dwg", "façade élévation.pdf"}
+// demoTranslatedObjects are the objects of the demo buckets that have
+// been translated, as bucket and key: every design of the demo models
+// bucket, the .iam assemblies and the odd keys that are drawings, models
+// or PDFs (non-ASCII, spaces, "/", "&", ";" and "," among them), not the
+// .ipt parts or the .txt notes; and model.rvt of the first numbered
+// bucket. The rule is one a reader can apply to a listing (the package
+// doc and the README state it).
+func demoTranslatedObjects() [][2]string {
+	var out [][2]string
+	for i := 10; i <= demoPartCount; i += 10 {
+		out = append(out, [2]string{demoModelsBucket, fmt.Sprintf("part-%04d.iam", i)})
+	}
+	for _, key := range demoOddObjectKeys() {
+		if isDemoDesign(key) {
+			out = append(out, [2]string{demoModelsBucket, key})
+		}
+	}
+	return append(out, [2]string{demoBucketKey(1), "model.rvt"})
+}
+
+// isDemoDesign reports whether a demo object is a design Model Derivative
+// translates, by its extension.
+func isDemoDesign(key string) bool {
+	switch path.Ext(key) {
+	case ".iam", ".rvt", ".dwg", ".pdf", ".ifc", ".f3d":
+		return true
+	}
+	return false
 }
 
 // seedDemoContent fills the tower and Zürich projects with folders, items
@@ -153,8 +177,9 @@ func seedDemoContent(e *Emulator) {
 	e.AddBucket(Bucket{Key: dmStorageBucket, Owner: dmStorageOwner, Region: "US", PolicyKey: "persistent", CreatedDate: demoEpochMs - 2*dayMs})
 	seedProjectContent(e, demoTowerProjectID(), towerContent())
 	seedProjectContent(e, demoZurichProjectID(), zurichContent())
-	for _, key := range demoTranslatedObjects() {
-		source := ossObjectIDPrefix + demoModelsBucket + "/" + key
+	for _, obj := range demoTranslatedObjects() {
+		bucket, key := obj[0], obj[1]
+		source := ossObjectIDPrefix + bucket + "/" + key
 		e.translations[source] = &translation{source: source, owner: e.owner, region: defaultRegion, status: manifestSuccess, name: path.Base(key)}
 	}
 }

@@ -130,8 +130,9 @@ func TestWalkthrough(t *testing.T) {
 		for _, tr := range e.Translations() {
 			translated[tr.SourceURN] = tr.URN == designURN(tr.SourceURN)
 		}
-		for _, key := range demoTranslatedObjects() {
-			details := get(t, base+"/oss/v2/buckets/"+demoModelsBucket+"/objects/"+url.PathEscape(key)+"/details", app).object(t)
+		for _, obj := range demoTranslatedObjects() {
+			bucket, key := obj[0], obj[1]
+			details := get(t, base+"/oss/v2/buckets/"+bucket+"/objects/"+url.PathEscape(key)+"/details", app).object(t)
 			objectID := details["objectId"].(string)
 			if !translated[objectID] {
 				t.Errorf("%s missing from Translations()", objectID)
