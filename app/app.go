@@ -10,7 +10,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"sync"
@@ -307,17 +306,4 @@ func instructions(p *config.Profile) string {
 		s += ": " + p.Description
 	}
 	return s + ". Listing tools return every item across APS's pages up to a cap; a result with truncated=true says more exist."
-}
-
-// isLoopback reports whether a listen address stays on this machine.
-func isLoopback(addr string) bool {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return false
-	}
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
