@@ -269,6 +269,9 @@ func (a *App) install(loaded *Loaded) error {
 		table.SetLimits(sessionLimits(prof))
 	}
 	a.MCP.SetTools(tools...) // one swap; tells connected clients the list changed
+	for _, w := range loaded.Warnings {
+		a.logger.Warn("the profile goes without tools it includes", "problem", w.String())
+	}
 	return nil
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/aps-mcp/aps-mcp/authproviders"
 	"github.com/aps-mcp/aps-mcp/config"
+	"github.com/aps-mcp/aps-mcp/internal/strictyaml"
 	"github.com/aps-mcp/aps-mcp/registry"
 )
 
@@ -16,6 +17,10 @@ type Loaded struct {
 	Catalog *registry.Catalog
 	Profile *config.Profile
 	Tools   []*registry.Tool
+	// Warnings are what the profile may not have meant, each naming its
+	// file and line: a toolset it includes that comes without some of its
+	// tools. They do not stop it loading.
+	Warnings strictyaml.Problems
 }
 
 // Load reads and checks tools.yaml and the profile and selects the tools.
@@ -37,7 +42,7 @@ func LoadCatalog(file string) (*registry.Catalog, error) {
 
 // selectTools picks the tools profile exposes from catalog.
 func selectTools(catalog *registry.Catalog, profile *config.Profile) (*Loaded, error) {
-	tools, errs := catalog.Select(registry.Selection{
+	tools, errs, warnings := catalog.Select(registry.Selection{
 		Kind:     profile.Auth.Kind,
 		Scopes:   profile.Auth.Scopes,
 		Include:  profile.Tools.Include,
@@ -45,16 +50,28 @@ func selectTools(catalog *registry.Catalog, profile *config.Profile) (*Loaded, e
 		ReadOnly: profile.Tools.ReadOnly,
 	})
 	if len(errs) > 0 {
+		ps := make(strictyaml.Problems, len(errs))
 		for i, e := range errs {
-			errs[i] = fmt.Errorf("%s: profile %s: %w", profile.File, profile.Name, e)
+			ps[i] = selectionProblem(profile, e)
 		}
-		return nil, errors.Join(errs...)
+		return nil, ps
 	}
 	if len(tools) == 0 {
-		return nil, fmt.Errorf("%s: profile %s exposes no tools: none in %s is served by auth %s with scopes %s",
-			profile.File, profile.Name, catalog.File, profile.Auth.Kind, strings.Join(profile.Auth.Scopes, " "))
+		return nil, strictyaml.Problems{{File: profile.File, Line: profile.Line("auth.scopes"), Subject: "profile " + profile.Name,
+			Field: "auth.scopes", Message: fmt.Sprintf("the profile exposes no tools: none in %s is served by auth %s with scopes %s",
+				catalog.File, profile.Auth.Kind, strings.Join(profile.Auth.Scopes, " "))}}
 	}
-	return &Loaded{Catalog: catalog, Profile: profile, Tools: tools}, nil
+	loaded := &Loaded{Catalog: catalog, Profile: profile, Tools: tools}
+	for _, w := range warnings {
+		loaded.Warnings = append(loaded.Warnings, selectionProblem(profile, w))
+	}
+	return loaded, nil
+}
+
+// selectionProblem places what Select says about profile at its line.
+func selectionProblem(profile *config.Profile, e *registry.SelectionError) strictyaml.Problem {
+	return strictyaml.Problem{File: profile.File, Line: profile.Line(e.Path()), Subject: "profile " + profile.Name,
+		Field: e.Path(), Message: e.Message}
 }
 
 // LoadEach reads the catalogue once and then each profile in dir (or just

@@ -25,6 +25,9 @@ func validate(args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	report := validateFiles(tools, profiles, profile)
+	for _, w := range report.Warnings {
+		fmt.Fprintln(stderr, "warning:", w)
+	}
 	if len(report.Problems) > 0 {
 		for _, p := range report.Problems {
 			fmt.Fprintln(stderr, p)

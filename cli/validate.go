@@ -11,6 +11,7 @@ import (
 // report is the outcome of validateFiles.
 type report struct {
 	Problems []string // one line per problem, each naming file, line and field
+	Warnings []string // the same for what may not be meant, which fails nothing
 	Summary  []string // what was checked, when there are no problems
 }
 
@@ -25,6 +26,7 @@ func validateFiles(toolsFile, profilesDir, profile string) report {
 			r.Problems = append(r.Problems, strictyaml.Lines(err)...)
 			return
 		}
+		r.Warnings = append(r.Warnings, strictyaml.Lines(loaded.Warnings)...)
 		toolNames := make([]string, len(loaded.Tools))
 		for i, t := range loaded.Tools {
 			toolNames[i] = t.Name

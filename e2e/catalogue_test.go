@@ -133,7 +133,7 @@ tools:
 		{
 			name:    "a toolset the profile cannot use",
 			profile: strings.Replace(string(goodProfile), "include: [oss, model-derivative]", "include: [oss, data-management]", 1),
-			want: []string{"profiles/2lo.yaml: profile 2lo: tools.include: toolset data-management gives the profile no tools: " +
+			want: []string{"profiles/2lo.yaml:11: profile 2lo: field tools.include.1: toolset data-management gives the profile no tools: " +
 				"get_folder, get_hub, get_item, get_item_tip, get_project, get_version, list_folder_contents, list_hubs, " +
 				"list_item_versions, list_projects, list_top_folders, search_folder: it needs auth ssa or 3lo, the profile uses 2lo"},
 		},
