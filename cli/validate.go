@@ -6,6 +6,7 @@ import (
 
 	"github.com/aps-mcp/aps-mcp/app"
 	"github.com/aps-mcp/aps-mcp/internal/strictyaml"
+	"github.com/aps-mcp/aps-mcp/specfacts"
 )
 
 // report is the outcome of validateFiles.
@@ -17,7 +18,8 @@ type report struct {
 
 // validateFiles checks the catalogue and the named profile (every profile in
 // profilesDir when profile is "") offline, without credentials, and
-// collects every problem rather than stopping at the first.
+// collects every problem rather than stopping at the first. The catalogue
+// is also checked against APS's OpenAPI specs, whose facts are built in.
 func validateFiles(toolsFile, profilesDir, profile string) report {
 	var r report
 	var profiles []string
@@ -38,6 +40,14 @@ func validateFiles(toolsFile, profilesDir, profile string) report {
 		r.Problems = append(strictyaml.Lines(err), r.Problems...)
 		return r
 	}
+	facts, err := specfacts.Load()
+	if err != nil {
+		r.Problems = append(r.Problems, err.Error())
+		return r
+	}
+	problems, warnings := catalog.CheckSpecs(facts)
+	r.Problems = append(strictyaml.Lines(problems), r.Problems...)
+	r.Warnings = append(strictyaml.Lines(warnings), r.Warnings...)
 	r.Summary = append([]string{fmt.Sprintf("%s: %d tools in %d toolsets", catalog.File, len(catalog.Tools), len(catalog.Toolsets))}, profiles...)
 	return r
 }

@@ -3,6 +3,8 @@ package registry
 import (
 	"regexp"
 	"sort"
+
+	"github.com/aps-mcp/aps-mcp/internal/strictyaml"
 )
 
 // Catalog is a decoded and validated tools.yaml.
@@ -13,6 +15,8 @@ type Catalog struct {
 
 	// File is the path the catalogue was read from.
 	File string `yaml:"-"`
+
+	lines strictyaml.LineIndex // where each key is in File, for later checks (CheckSpecs)
 }
 
 // Toolset groups tools so profiles can include or exclude them together.

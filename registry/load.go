@@ -28,7 +28,7 @@ func Load(file string, opts LoadOptions) (*Catalog, error) {
 	}
 	var c Catalog
 	ps := doc.Decode(&c, "", toolSubject)
-	c.File = file
+	c.File, c.lines = file, doc.LineIndex()
 	c.nameTools()
 	v := validator{doc: doc, opts: opts, patterns: patternCache{}}
 	v.catalog(&c)
