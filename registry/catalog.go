@@ -52,6 +52,7 @@ type Tool struct {
 	projection projection // Result, prepared
 	argNames   []string   // parameter names, sorted
 	schema     []byte     // JSON Schema of the arguments
+	output     []byte     // JSON Schema of the successful results
 }
 
 // Pending is an answer that means "not ready yet".
