@@ -82,6 +82,7 @@ type Param struct {
 	re           *regexp.Regexp // Pattern, compiled at load
 	transform    *transform     // Transform, resolved at load
 	transformArg string
+	source       idSource // for a path argument, the tools that return its values
 }
 
 // Paginate says how a tool's listing is paged.

@@ -40,6 +40,7 @@ func Load(file string, opts LoadOptions) (*Catalog, error) {
 	for _, t := range c.Tools {
 		t.compile(v.patterns)
 	}
+	c.linkSources()
 	return &c, nil
 }
 
