@@ -117,7 +117,7 @@ func newApp(ctx context.Context, opts Options, m *member) (*App, error) {
 		a.Close()
 		return nil, err
 	}
-	a.MCP = newMCPServer(opts, loaded.Profile, a.Metrics)
+	a.MCP = newMCPServer(opts, loaded.Profile, a.Metrics, a.refuseUnknownTools)
 	if err := a.joinTeam(ctx, loaded.Profile, m); err != nil {
 		a.Close()
 		return nil, err
@@ -202,7 +202,7 @@ func (a *App) secure(prof *config.Profile) error {
 	return nil
 }
 
-func newMCPServer(opts Options, prof *config.Profile, m *metrics.Metrics) *server.MCPServer {
+func newMCPServer(opts Options, prof *config.Profile, m *metrics.Metrics, beforeRequest server.OnRequestInitializationFunc) *server.MCPServer {
 	version := opts.Version
 	if version == "" {
 		version = "dev"
@@ -210,6 +210,7 @@ func newMCPServer(opts Options, prof *config.Profile, m *metrics.Metrics) *serve
 	hooks := &server.Hooks{}
 	hooks.AddOnRegisterSession(func(context.Context, server.ClientSession) { m.Session(1) })
 	hooks.AddOnUnregisterSession(func(context.Context, server.ClientSession) { m.Session(-1) })
+	hooks.AddOnRequestInitialization(beforeRequest)
 	return server.NewMCPServer(ServerName, version,
 		server.WithHooks(hooks),
 		server.WithToolCapabilities(true),

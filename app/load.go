@@ -42,13 +42,7 @@ func LoadCatalog(file string) (*registry.Catalog, error) {
 
 // selectTools picks the tools profile exposes from catalog.
 func selectTools(catalog *registry.Catalog, profile *config.Profile) (*Loaded, error) {
-	tools, errs, warnings := catalog.Select(registry.Selection{
-		Kind:     profile.Auth.Kind,
-		Scopes:   profile.Auth.Scopes,
-		Include:  profile.Tools.Include,
-		Exclude:  profile.Tools.Exclude,
-		ReadOnly: profile.Tools.ReadOnly,
-	})
+	tools, errs, warnings := catalog.Select(selectionOf(profile))
 	if len(errs) > 0 {
 		ps := make(strictyaml.Problems, len(errs))
 		for i, e := range errs {
@@ -66,6 +60,17 @@ func selectTools(catalog *registry.Catalog, profile *config.Profile) (*Loaded, e
 		loaded.Warnings = append(loaded.Warnings, selectionProblem(profile, w))
 	}
 	return loaded, nil
+}
+
+// selectionOf is what profile asks of the catalogue.
+func selectionOf(profile *config.Profile) registry.Selection {
+	return registry.Selection{
+		Kind:     profile.Auth.Kind,
+		Scopes:   profile.Auth.Scopes,
+		Include:  profile.Tools.Include,
+		Exclude:  profile.Tools.Exclude,
+		ReadOnly: profile.Tools.ReadOnly,
+	}
 }
 
 // selectionProblem places what Select says about profile at its line.

@@ -68,7 +68,7 @@ func (c *Catalog) Select(s Selection) (tools []*Tool, errs, warnings []*Selectio
 			left[t.Toolset] = append(left[t.Toolset], leftOut{name, "excluded", true})
 			continue
 		}
-		if why := t.unservable(s); why != "" {
+		if why := t.Unservable(s); why != "" {
 			if i := slices.Index(s.Include, name); i >= 0 {
 				errs = append(errs, &SelectionError{"tools.include", i, fmt.Sprintf("tool %s cannot be served: %s", name, why)})
 			}
@@ -142,8 +142,9 @@ func groupReasons(left []leftOut) string {
 	return strings.Join(parts, "; ")
 }
 
-// unservable says why the profile cannot expose t, or "".
-func (t *Tool) unservable(s Selection) string {
+// Unservable says why a profile asking s cannot expose t whatever it
+// includes (its auth kind, its scopes, read-only), or "".
+func (t *Tool) Unservable(s Selection) string {
 	if !t.ServedBy(s.Kind) {
 		return fmt.Sprintf("it needs auth %s, the profile uses %s", strings.Join(t.Auth, " or "), s.Kind)
 	}
