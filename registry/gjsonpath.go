@@ -86,29 +86,44 @@ func modifierName(s string) string {
 	return s[:end]
 }
 
+// eachTop calls f with the index of each byte of path outside quotes,
+// escapes and brackets' own bytes, and how deep in brackets, braces and
+// parentheses it is, until f returns false.
+func eachTop(path string, f func(i, depth int) bool) {
+	depth := 0
+	for i := 0; i < len(path); i++ {
+		switch path[i] {
+		case '\\':
+			i++
+		case '"':
+			if end := closingQuote(path, i+1); end > 0 {
+				i = end
+			}
+		case '{', '[', '(':
+			depth++
+		case '}', ']', ')':
+			depth--
+		default:
+			if !f(i, depth) {
+				return
+			}
+		}
+	}
+}
+
 // splitTop splits a gjson path at each of seps outside brackets, braces,
 // parentheses and quotes, minding escapes: "a.{b,c.d}|e" at ".|" is
 // "a", "{b,c.d}", "e".
 func splitTop(path, seps string) []string {
 	var parts []string
-	depth, from := 0, 0
-	for i := 0; i < len(path); i++ {
-		switch c := path[i]; {
-		case c == '\\':
-			i++
-		case c == '"':
-			if end := closingQuote(path, i+1); end > 0 {
-				i = end
-			}
-		case c == '{' || c == '[' || c == '(':
-			depth++
-		case c == '}' || c == ']' || c == ')':
-			depth--
-		case depth == 0 && strings.IndexByte(seps, c) >= 0:
+	from := 0
+	eachTop(path, func(i, depth int) bool {
+		if depth == 0 && strings.IndexByte(seps, path[i]) >= 0 {
 			parts = append(parts, path[from:i])
 			from = i + 1
 		}
-	}
+		return true
+	})
 	return append(parts, path[from:])
 }
 
@@ -145,26 +160,18 @@ func selectorParts(inner string) []selectorPart {
 // topColon is where a multipath member's name ends, or -1: its first
 // colon outside quotes, brackets and modifiers, as gjson reads it.
 func topColon(member string) int {
-	depth := 0
-	for i := 0; i < len(member); i++ {
+	colon := -1
+	eachTop(member, func(i, depth int) bool {
 		switch c := member[i]; {
-		case c == '\\':
-			i++
-		case c == '"':
-			if end := closingQuote(member, i+1); end > 0 {
-				i = end
-			}
-		case c == '{' || c == '[' || c == '(':
-			depth++
-		case c == '}' || c == ']' || c == ')':
-			depth--
 		case c == '@' && i > 0 && (member[i-1] == '.' || member[i-1] == '|'):
-			return -1 // a modifier's argument may hold colons
+			return false // a modifier's argument may hold colons
 		case c == ':' && depth == 0:
-			return i
+			colon = i
+			return false
 		}
-	}
-	return -1
+		return true
+	})
+	return colon
 }
 
 // reads lists the fields of a JSON value a gjson path reads, as dotted
