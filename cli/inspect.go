@@ -18,7 +18,8 @@ func validate(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&profile, "profile", "", "check only profile `NAME` (default: every profile)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "Usage: aps-mcp validate [--tools FILE] [--profiles DIR] [--profile NAME]\n\n"+
-			"Checks tools.yaml and the profiles offline and prints every problem; exits 1 if there is any.\n\n")
+			"Checks tools.yaml (against APS's OpenAPI specs too) and the profiles offline and prints every problem\n"+
+			"and warning; exits 1 if there is any problem.\n\n")
 		fs.PrintDefaults()
 	}
 	if code, ok := parse(fs, args); !ok {
