@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"sync"
@@ -130,7 +129,7 @@ func newApp(ctx context.Context, opts Options, m *member) (*App, error) {
 		a.Close()
 		return nil, err
 	}
-	a.MCP = newMCPServer(opts, loaded.Profile, a.Metrics)
+	a.MCP = newMCPServer(opts, loaded.Profile, a.Metrics, a.refuseUnknownTools)
 	if err := a.joinTeam(ctx, loaded.Profile, m); err != nil {
 		a.Close()
 		return nil, err
@@ -210,7 +209,7 @@ func (a *App) secure(prof *config.Profile) error {
 	return nil
 }
 
-func newMCPServer(opts Options, prof *config.Profile, m *metrics.Metrics) *server.MCPServer {
+func newMCPServer(opts Options, prof *config.Profile, m *metrics.Metrics, beforeRequest server.OnRequestInitializationFunc) *server.MCPServer {
 	version := opts.Version
 	if version == "" {
 		version = "dev"
@@ -218,6 +217,7 @@ func newMCPServer(opts Options, prof *config.Profile, m *metrics.Metrics) *serve
 	hooks := &server.Hooks{}
 	hooks.AddOnRegisterSession(func(context.Context, server.ClientSession) { m.Session(1) })
 	hooks.AddOnUnregisterSession(func(context.Context, server.ClientSession) { m.Session(-1) })
+	hooks.AddOnRequestInitialization(beforeRequest)
 	return server.NewMCPServer(ServerName, version,
 		server.WithHooks(hooks),
 		server.WithToolCapabilities(true),
@@ -277,6 +277,9 @@ func (a *App) install(loaded *Loaded) error {
 		table.SetLimits(sessionLimits(prof))
 	}
 	a.MCP.SetTools(tools...) // one swap; tells connected clients the list changed
+	for _, w := range loaded.Warnings {
+		a.logger.Warn("the profile goes without tools it includes", "problem", w.String())
+	}
 	return nil
 }
 
@@ -314,17 +317,4 @@ func instructions(p *config.Profile) string {
 		s += ": " + p.Description
 	}
 	return s + ". Listing tools return every item across APS's pages up to a cap; a result with truncated=true says more exist."
-}
-
-// isLoopback reports whether a listen address stays on this machine.
-func isLoopback(addr string) bool {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return false
-	}
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }

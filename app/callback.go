@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/aps-mcp/aps-mcp/authproviders"
+	"github.com/aps-mcp/aps-mcp/config"
 )
 
 func callbackPath(redirectURI string) string {
@@ -57,7 +58,7 @@ func (a *App) serveCallback(ctx context.Context, mcpAddr net.Addr) (func(), erro
 	if port == "" {
 		port = map[string]string{"http": "80", "https": "443"}[u.Scheme]
 	}
-	local := isLoopback(net.JoinHostPort(u.Hostname(), port))
+	local := config.IsLoopback(net.JoinHostPort(u.Hostname(), port))
 	if mcpAddr != nil {
 		if !local {
 			return func() {}, nil // a proxy in front forwards it to /mcp's server

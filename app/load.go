@@ -19,6 +19,10 @@ type Loaded struct {
 	Profile *config.Profile
 	Tools   []*registry.Tool
 	Files   Files // where the catalogue and profile were read from
+	// Warnings are what the profile may not have meant, each naming its
+	// file and line: a toolset it includes that comes without some of its
+	// tools. They do not stop it loading.
+	Warnings strictyaml.Problems
 }
 
 // Load reads and checks tools.yaml and the profile and selects the tools.
@@ -64,24 +68,41 @@ func loadCatalog(src strictyaml.Source) (*registry.Catalog, error) {
 // selectTools picks the tools profile exposes from catalog; f are the
 // files they came from.
 func selectTools(catalog *registry.Catalog, profile *config.Profile, f Files) (*Loaded, error) {
-	tools, errs := catalog.Select(registry.Selection{
+	tools, errs, warnings := catalog.Select(selectionOf(profile))
+	if len(errs) > 0 {
+		ps := make(strictyaml.Problems, len(errs))
+		for i, e := range errs {
+			ps[i] = selectionProblem(profile, e)
+		}
+		return nil, ps
+	}
+	if len(tools) == 0 {
+		return nil, strictyaml.Problems{{File: profile.File, Line: profile.Line("auth.scopes"), Subject: "profile " + profile.Name,
+			Field: "auth.scopes", Message: fmt.Sprintf("the profile exposes no tools: none in %s is served by auth %s with scopes %s",
+				catalog.File, profile.Auth.Kind, strings.Join(profile.Auth.Scopes, " "))}}
+	}
+	loaded := &Loaded{Catalog: catalog, Profile: profile, Tools: tools, Files: f}
+	for _, w := range warnings {
+		loaded.Warnings = append(loaded.Warnings, selectionProblem(profile, w))
+	}
+	return loaded, nil
+}
+
+// selectionOf is what profile asks of the catalogue.
+func selectionOf(profile *config.Profile) registry.Selection {
+	return registry.Selection{
 		Kind:     profile.Auth.Kind,
 		Scopes:   profile.Auth.Scopes,
 		Include:  profile.Tools.Include,
 		Exclude:  profile.Tools.Exclude,
 		ReadOnly: profile.Tools.ReadOnly,
-	})
-	if len(errs) > 0 {
-		for i, e := range errs {
-			errs[i] = fmt.Errorf("%s: profile %s: %w", profile.File, profile.Name, e)
-		}
-		return nil, errors.Join(errs...)
 	}
-	if len(tools) == 0 {
-		return nil, fmt.Errorf("%s: profile %s exposes no tools: none in %s is served by auth %s with scopes %s",
-			profile.File, profile.Name, catalog.File, profile.Auth.Kind, strings.Join(profile.Auth.Scopes, " "))
-	}
-	return &Loaded{Catalog: catalog, Profile: profile, Tools: tools, Files: f}, nil
+}
+
+// selectionProblem places what Select says about profile at its line.
+func selectionProblem(profile *config.Profile, e *registry.SelectionError) strictyaml.Problem {
+	return strictyaml.Problem{File: profile.File, Line: profile.Line(e.Path()), Subject: "profile " + profile.Name,
+		Field: e.Path(), Message: e.Message}
 }
 
 // LoadEach reads the catalogue opts names once and then each profile there

@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"net/http/pprof"
 	"time"
+
+	"github.com/aps-mcp/aps-mcp/config"
 )
 
 // ServePprof serves Go's profiling endpoints (/debug/pprof/) on addr, a
@@ -17,7 +19,7 @@ import (
 // Host policy of every other path applies: a page whose name an attacker
 // rebinds to 127.0.0.1 cannot read them.
 func (a *App) ServePprof(ctx context.Context, addr string) (string, error) {
-	if !isLoopback(addr) {
+	if !config.IsLoopback(addr) {
 		return "", fmt.Errorf("--pprof %s: profiling is served on loopback addresses only (127.0.0.1:PORT or [::1]:PORT)", addr)
 	}
 	ln, err := net.Listen("tcp", addr)

@@ -57,30 +57,14 @@ func (a *App) HTTPHandler() (http.Handler, func(context.Context) error) {
 }
 
 // checkExposure refuses addresses that would hand the server's APS access
-// to other machines without the protection the profile asked for.
+// to other machines without the protection the profile asked for (the
+// rule validate applies too), and warns of one left open on purpose.
 func (a *App) checkExposure(addr string) error {
-	if isLoopback(addr) {
-		return nil
+	prof := a.Current().Profile
+	if msg := prof.ExposureProblem(addr); msg != "" {
+		return fmt.Errorf("profile %s: %s", prof.Name, msg)
 	}
-	cur := a.Current()
-	srv := cur.Profile.Server
-	a.mu.Lock()
-	kind := a.kind
-	a.mu.Unlock()
-	if a.team != nil {
-		return nil // every caller signs in and acts as themselves
-	}
-	if kind.ActsAsUser && !srv.AllowNonLoopback {
-		return fmt.Errorf("profile %s: auth %s acts as the signed-in person, so anyone who reaches %s would act as them; "+
-			"listen on a loopback address, or set server.allow_non_loopback: true in %s if that is intended",
-			cur.Profile.Name, kind.Name, addr, cur.Profile.File)
-	}
-	if a.bearerToken == "" && !srv.AllowUnprotected {
-		return fmt.Errorf("profile %s: %s is reachable from other machines and /mcp has no bearer token; set server.auth_token_env "+
-			"to the name of an environment variable holding a long random token, or set server.allow_unprotected: true in %s if that is intended",
-			cur.Profile.Name, addr, cur.Profile.File)
-	}
-	if a.bearerToken == "" {
+	if !config.IsLoopback(addr) && !prof.Team() && a.bearerToken == "" {
 		a.logger.Warn("listening on a non-loopback address without a bearer token: anyone who can reach it can use this server's APS access", "addr", addr)
 	}
 	return nil

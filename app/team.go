@@ -90,7 +90,7 @@ func (a *App) buildTeam(t *team, profs []*config.Profile, paths []string) error 
 	}
 	a.logger.Info("team server: people sign in through this server's OAuth authorization server",
 		"public_url", first.Server.PublicURL, "aps_callback", callback, "store", storeKind(t.store), "endpoints", len(profs))
-	if u, _ := url.Parse(first.Server.PublicURL); !t.store.Durable() && !isLoopback(net.JoinHostPort(u.Hostname(), "0")) {
+	if u, _ := url.Parse(first.Server.PublicURL); !t.store.Durable() && !config.IsLoopback(net.JoinHostPort(u.Hostname(), "0")) {
 		// Replicas on memory stores do not see each other's sign-ins.
 		a.logger.Warn("the team store is in memory: it serves one process, and a restart signs everyone out; "+
 			"replicas behind a balancer need server.store: redis://host:port/db (or APS_MCP_STORE) and APS_MCP_STORE_KEY", "public_url", first.Server.PublicURL)

@@ -21,8 +21,10 @@ type HintFacts struct {
 	// RegionArg is the argument that sets the region; "" when the tool
 	// has none.
 	RegionArg string
-	// PathArgs names the path arguments with their values, as in
-	// `bucket_key ("b1") and object_key ("o")`; "" when there are none.
+	// PathArgs names the path arguments with their values and the tools
+	// that return valid ones, as in `bucket_key ("b1"), which list_buckets
+	// returns, and object_key ("o"), which list_objects returns`; "" when
+	// there are none.
 	PathArgs string
 	// TokenRequest says the error is the token endpoint's, refusing to
 	// issue a token, not an API's.
@@ -60,7 +62,7 @@ func Hint(se *StatusError, f HintFacts) string {
 		return fmt.Sprintf("The data may live in another APS region (%s); this tool cannot choose one, so check the resource's region.", strings.Join(regions, ", "))
 	case se.Status == http.StatusNotFound:
 		if f.PathArgs != "" {
-			return "Nothing exists at that address: check " + f.PathArgs + " (the matching list tool returns valid ids)."
+			return "Nothing exists at that address: check " + f.PathArgs + "."
 		}
 		return "Nothing exists at that address."
 	case se.Status == http.StatusUnauthorized:

@@ -16,7 +16,8 @@ func validate(files fileFlags, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&profile, "profile", "", "check only profile `NAME` (default: every profile)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "Usage: aps-mcp validate [--tools FILE] [--profiles DIR] [--profile NAME]\n\n"+
-			"Checks tools.yaml and the profiles offline and prints every problem; exits 1 if there is any.\n\n")
+			"Checks tools.yaml (against APS's OpenAPI specs too) and the profiles offline and prints every problem\n"+
+			"and warning; exits 1 if there is any problem.\n\n")
 		fs.PrintDefaults()
 	}
 	if code, ok := parse(fs, args); !ok {
@@ -25,6 +26,9 @@ func validate(files fileFlags, args []string, stdout, stderr io.Writer) int {
 	opts := files.options()
 	opts.Profile = profile
 	report := validateFiles(opts)
+	for _, w := range report.Warnings {
+		fmt.Fprintln(stderr, "warning:", w)
+	}
 	if len(report.Problems) > 0 {
 		for _, p := range report.Problems {
 			fmt.Fprintln(stderr, p)

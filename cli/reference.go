@@ -76,7 +76,7 @@ func writeTool(b *bytes.Buffer, t *registry.Tool, profiles []string) {
 	if t.Paginate != nil {
 		fmt.Fprintf(b, "; follows %s pagination to the end (capped; a `cursor` continues)", t.Paginate.Style)
 	}
-	fmt.Fprintf(b, "\n- Profiles: %s\n", exposed)
+	fmt.Fprintf(b, "\n- Returns: %s\n- Profiles: %s\n", t.Returns(), exposed)
 	args := make([]string, 0, len(t.Params))
 	for a := range t.Params {
 		args = append(args, a)

@@ -6,17 +6,20 @@ import (
 
 	"github.com/aps-mcp/aps-mcp/app"
 	"github.com/aps-mcp/aps-mcp/internal/strictyaml"
+	"github.com/aps-mcp/aps-mcp/specfacts"
 )
 
 // report is the outcome of validateFiles.
 type report struct {
 	Problems []string // one line per problem, each naming file, line and field
+	Warnings []string // the same for what may not be meant, which fails nothing
 	Summary  []string // what was checked, when there are no problems
 }
 
 // validateFiles checks the catalogue and the profile opts name (every
 // profile when opts.Profile is "") offline, without credentials, and
-// collects every problem rather than stopping at the first.
+// collects every problem rather than stopping at the first. The catalogue
+// is also checked against APS's OpenAPI specs, whose facts are built in.
 func validateFiles(opts app.Options) report {
 	var r report
 	var profiles []string
@@ -25,6 +28,7 @@ func validateFiles(opts app.Options) report {
 			r.Problems = append(r.Problems, strictyaml.Lines(err)...)
 			return
 		}
+		r.Warnings = append(r.Warnings, strictyaml.Lines(loaded.Warnings)...)
 		toolNames := make([]string, len(loaded.Tools))
 		for i, t := range loaded.Tools {
 			toolNames[i] = t.Name
@@ -36,6 +40,14 @@ func validateFiles(opts app.Options) report {
 		r.Problems = append(strictyaml.Lines(err), r.Problems...)
 		return r
 	}
+	facts, err := specfacts.Load()
+	if err != nil {
+		r.Problems = append(r.Problems, err.Error())
+		return r
+	}
+	problems, warnings := catalog.CheckSpecs(facts)
+	r.Problems = append(strictyaml.Lines(problems), r.Problems...)
+	r.Warnings = append(strictyaml.Lines(warnings), r.Warnings...)
 	r.Summary = append([]string{fmt.Sprintf("%s: %d tools in %d toolsets", catalog.File, len(catalog.Tools), len(catalog.Toolsets))}, profiles...)
 	return r
 }

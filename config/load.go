@@ -90,9 +90,8 @@ func LoadProfileAt(src strictyaml.Source, name string, env Env, ov Overrides) (*
 	if err := layer(p, defaults()); err != nil {
 		return nil, fmt.Errorf("built-in defaults: %w", err)
 	}
-	if ps := decode(doc, p); len(ps) > 0 {
-		return nil, ps
-	}
+	ps := decode(doc, p)
+	p.lines = doc.LineIndex()
 	over := envLayer(env, p.Auth.Kind)
 	for key, v := range ov.layer() {
 		over[key] = v
@@ -100,7 +99,10 @@ func LoadProfileAt(src strictyaml.Source, name string, env Env, ov Overrides) (*
 	if err := layer(p, over); err != nil {
 		return nil, fmt.Errorf("profile %s: environment and flags: %w", name, err)
 	}
-	if ps := p.validate(doc); len(ps) > 0 {
+	// The checks run even when decoding found problems, so every problem
+	// comes back at once; they skip the values that failed to decode.
+	if ps = append(ps, p.validate(doc, over)...); len(ps) > 0 {
+		ps.Sort()
 		return nil, ps
 	}
 	return p, nil

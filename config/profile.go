@@ -5,6 +5,7 @@ import (
 
 	"github.com/aps-mcp/aps-mcp/authproviders"
 	builtins "github.com/aps-mcp/aps-mcp/defaults"
+	"github.com/aps-mcp/aps-mcp/internal/strictyaml"
 )
 
 // DefaultBaseURL is APS's host.
@@ -30,7 +31,13 @@ type Profile struct {
 	// Name is the file name without .yaml; File the path it came from.
 	Name string `yaml:"-"`
 	File string `yaml:"-"`
+
+	lines strictyaml.LineIndex // where each setting is in File
 }
+
+// Line is the line of File that sets the dotted setting (or the closest
+// section that holds it), 0 when the file does not set it.
+func (p *Profile) Line(setting string) int { return p.lines.Line(setting) }
 
 // AuthConfig chooses the auth kind and the scopes its tokens carry; the
 // section's other keys belong to the kind.

@@ -64,6 +64,14 @@ func TestProfileProblems(t *testing.T) {
 		{"bad transport", strings.Replace(teamProfile, "addr:", "transport: carrier-pigeon, addr:", 1), nil, []string{"field server.transport: must be http or stdio"}},
 		{"bad base URL from env", teamProfile, map[string]string{"APS_BASE_URL": "ftp://x/y"}, []string{"field aps.base_url: must be an http(s) URL"}},
 		{"missing scopes", "auth: {kind: 2lo}\n", nil, []string{"field auth.scopes: missing"}},
+		{"port out of range", strings.Replace(teamProfile, "6000", "99999", 1), nil,
+			[]string{`team.yaml:3: profile team: field server.addr: the port must be a number from 0 to 65535, got "99999"`}},
+		{"port from the environment", teamProfile, map[string]string{"APS_MCP_ADDR": "127.0.0.1:http-alt"},
+			[]string{`team.yaml: profile team: field server.addr: the port must be a number from 0 to 65535, got "http-alt" (set by the environment or a command-line flag)`}},
+		{"3lo on every interface", "auth: {kind: 3lo, scopes: [data:read]}\nserver: {addr: '0.0.0.0:6000'}\n", nil,
+			[]string{`team.yaml:2: profile team: field server.addr: auth 3lo acts as the signed-in person`, "server.allow_non_loopback: true"}},
+		{"exposed without a token", strings.Replace(teamProfile, "127.0.0.1:6000", "':6000'", 1), nil,
+			[]string{`team.yaml:3: profile team: field server.addr: :6000 is reachable from other machines and /mcp has no bearer token`}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -115,6 +123,46 @@ func TestDotenv(t *testing.T) {
 	}
 }
 
+// TestExposedProfilesThatPass: what serving allows, validate allows: a
+// stdio profile's address is not listened on, protection asked for is
+// protection, and a team server signs every caller in.
+func TestExposedProfilesThatPass(t *testing.T) {
+	for _, body := range []string{
+		"auth: {kind: 3lo, scopes: [data:read]}\nserver: {addr: '0.0.0.0:6000', allow_non_loopback: true, auth_token_env: TOKEN}\n",
+		"auth: {kind: 2lo, scopes: [data:read]}\nserver: {addr: '0.0.0.0:6000', allow_unprotected: true}\n",
+		"auth: {kind: 2lo, scopes: [data:read]}\nserver: {addr: '0.0.0.0:6000', transport: stdio}\n",
+		"auth: {kind: 3lo, scopes: [data:read]}\nserver: {addr: '0.0.0.0:6000', public_url: 'https://mcp.example.com', store: memory}\n",
+	} {
+		if _, err := LoadProfile(writeProfile(t, body), "team", Env{}, Overrides{}); err != nil {
+			t.Errorf("%s: %v", body, err)
+		}
+	}
+}
+
+// TestProfileProblemsComeTogetherWithoutFollowUps: type errors and
+// other problems are reported in one go, and a value that did not
+// decode is not reported again by the checks that read it.
+func TestProfileProblemsComeTogetherWithoutFollowUps(t *testing.T) {
+	body := "auth: lots\nserver: {addr: nowhere}\nlimits: {max_items: lots, call_timeout: soon}\nretry: {max_attempts: 2.5}\n"
+	_, err := LoadProfile(writeProfile(t, body), "team", Env{}, Overrides{})
+	ps, _ := strictyaml.AsProblems(err)
+	want := []string{
+		`team.yaml:1: profile team: field auth: must be a mapping, got "lots"`,
+		`team.yaml:2: profile team: field server.addr: must be HOST:PORT, got "nowhere"`,
+		`team.yaml:3: profile team: field limits.max_items: must be a whole number, got "lots"`,
+		`team.yaml:3: profile team: field limits.call_timeout: must be a duration such as 30s, 5m or 1h, got "soon"`,
+		`team.yaml:4: profile team: field retry.max_attempts: must be a whole number, got 2.5`,
+	}
+	if len(ps) != len(want) {
+		t.Fatalf("got %d problems, want %d:\n%v", len(ps), len(want), err)
+	}
+	for _, w := range want {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("problems lack %q:\n%v", w, err)
+		}
+	}
+}
+
 // TestKindOwnsItsSection: the auth section's keys beyond kind and scopes
 // are the kind's, decoded, layered and validated by it.
 func TestKindOwnsItsSection(t *testing.T) {
@@ -135,7 +183,7 @@ func TestKindOwnsItsSection(t *testing.T) {
 		{"3lo unknown key lists the kind's", "auth:\n  kind: 3lo\n  scopes: [data:read]\n  redirect: x\n", nil,
 			[]string{`field auth.redirect: unknown key "redirect" (known: kind, redirect_uri, scopes, token_store)`}, ""},
 		{"3lo type error names its line", "auth:\n  kind: 3lo\n  scopes: [data:read]\n  token_store: [a, b]\n", nil,
-			[]string{"team.yaml:4: profile team: field auth.token_store: cannot unmarshal"}, ""},
+			[]string{"team.yaml:4: profile team: field auth.token_store: must be a string, got a list"}, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

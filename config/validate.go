@@ -2,7 +2,6 @@ package config
 
 import (
 	"fmt"
-	"net"
 	"net/url"
 	"slices"
 	"strings"
@@ -13,19 +12,32 @@ import (
 )
 
 // validate checks the layered values; a problem points at the file's line
-// when the value came from the file.
-func (p *Profile) validate(doc *strictyaml.Document) strictyaml.Problems {
+// when the value came from the file, and says so when it came from over
+// (the environment and the flags).
+func (p *Profile) validate(doc *strictyaml.Document, over map[string]any) strictyaml.Problems {
 	var ps strictyaml.Problems
 	add := func(field, format string, args ...any) {
-		ps = append(ps, strictyaml.Problem{File: p.File, Line: doc.Line(field), Subject: "profile " + p.Name,
-			Field: field, Message: fmt.Sprintf(format, args...)})
+		if doc.Failed(field) {
+			return // it would repeat the problem decoding reported
+		}
+		pr := strictyaml.Problem{File: p.File, Line: doc.Line(field), Subject: "profile " + p.Name,
+			Field: field, Message: fmt.Sprintf(format, args...)}
+		if _, outside := over[field]; outside {
+			pr.Line, pr.Message = 0, pr.Message+" (set by the environment or a command-line flag)"
+		}
+		ps = append(ps, pr)
 	}
 	p.validateAuth(add)
 	if p.Server.Transport != TransportHTTP && p.Server.Transport != TransportStdio {
 		add("server.transport", "must be http or stdio, got %q", p.Server.Transport)
 	}
-	if _, port, err := net.SplitHostPort(p.Server.Addr); err != nil || port == "" {
-		add("server.addr", "must be HOST:PORT, got %q", p.Server.Addr)
+	switch msg := addrProblem(p.Server.Addr); {
+	case msg != "":
+		add("server.addr", "%s", msg)
+	case p.Server.Transport == TransportHTTP:
+		if msg := p.ExposureProblem(p.Server.Addr); msg != "" {
+			add("server.addr", "%s", msg)
+		}
 	}
 	if u, err := url.Parse(p.APS.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
 		add("aps.base_url", "must be an http(s) URL with a host and no path, got %q", p.APS.BaseURL)

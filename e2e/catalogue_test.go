@@ -64,6 +64,10 @@ func TestValidateNamesEveryProblem(t *testing.T) {
 	// The shipped catalogue as a save caught half way leaves it.
 	cut := string(shipped[:bytes.Index(shipped, []byte("paginate:"))+len("paginate:")])
 	cutLine := strings.Count(cut, "\n") + 1
+	// A path typo only the specs catch.
+	typo := strings.Replace(string(shipped), "path: /oss/v2/buckets\n", "path: /oss/v2/bucket\n", 1)
+	typoLine := lineOf(t, typo, "path: /oss/v2/bucket\n")
+	profileLine := func(key string) int { return lineOf(t, string(goodProfile), key) }
 	tests := []struct {
 		name    string
 		tools   string   // the shipped tools.yaml when empty
@@ -131,9 +135,32 @@ tools:
 			want:  []string{fmt.Sprintf(`tools.yaml:%d: the file ends here without "...", YAML's end-of-document marker`, cutLine)},
 		},
 		{
+			name:  "a path the specs lack",
+			tools: typo,
+			want: []string{fmt.Sprintf("tools.yaml:%d: tool list_buckets: field path: the specs declare no operation GET /oss/v2/bucket "+
+				"(closest: GET /oss/v2/buckets, get_buckets in oss.yaml)", typoLine)},
+		},
+		{
+			name:    "a port out of range",
+			profile: strings.Replace(string(goodProfile), "addr: 127.0.0.1:5000", "addr: 127.0.0.1:99999", 1),
+			want:    []string{fmt.Sprintf(`profiles/2lo.yaml:%d: profile 2lo: field server.addr: the port must be a number from 0 to 65535, got "99999"`, profileLine("addr:"))},
+		},
+		{
+			name:    "an address serving would refuse",
+			profile: strings.Replace(string(goodProfile), "addr: 127.0.0.1:5000", "addr: 0.0.0.0:5000", 1),
+			want: []string{fmt.Sprintf("profiles/2lo.yaml:%d: profile 2lo: field server.addr: 0.0.0.0:5000 is reachable from other machines and /mcp has no bearer token",
+				profileLine("addr:"))},
+		},
+		{
+			name:    "type errors in plain words",
+			profile: string(goodProfile) + "limits: {max_items: lots}\n",
+			want: []string{fmt.Sprintf(`profiles/2lo.yaml:%d: profile 2lo: field limits.max_items: must be a whole number, got "lots"`,
+				strings.Count(string(goodProfile), "\n")+1)},
+		},
+		{
 			name:    "a toolset the profile cannot use",
 			profile: strings.Replace(string(goodProfile), "include: [oss, model-derivative]", "include: [oss, data-management]", 1),
-			want: []string{"profiles/2lo.yaml: profile 2lo: tools.include: toolset data-management gives the profile no tools: " +
+			want: []string{"profiles/2lo.yaml:11: profile 2lo: field tools.include.1: toolset data-management gives the profile no tools: " +
 				"get_folder, get_hub, get_item, get_item_tip, get_project, get_version, list_folder_contents, list_hubs, " +
 				"list_item_versions, list_projects, list_top_folders, search_folder: it needs auth ssa or 3lo, the profile uses 2lo"},
 		},
@@ -166,6 +193,53 @@ tools:
 			}
 		})
 	}
+}
+
+// TestValidateWarnsOfWhatMayNotBeMeant: a result field the spec's
+// response schema lacks (a misspelling would be silently absent from
+// every result) and a toolset the profile's scopes serve only in part
+// are warnings; validate still passes.
+func TestValidateWarnsOfWhatMayNotBeMeant(t *testing.T) {
+	shipped, err := os.ReadFile(filepath.Join(repoRoot, "tools.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	profile, err := os.ReadFile(filepath.Join(repoRoot, "profiles", "oss-admin.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tools := strings.Replace(string(shipped), "created_date:createdDate}'\n", "created_date:createdDat}'\n", 1)
+	dir := t.TempDir()
+	must(t, os.WriteFile(filepath.Join(dir, "tools.yaml"), []byte(tools), 0o600))
+	must(t, os.Mkdir(filepath.Join(dir, "profiles"), 0o700))
+	narrowed := strings.Replace(string(profile), "scopes: [bucket:read, bucket:create, data:read, data:write]", "scopes: [bucket:read, data:read]", 1)
+	must(t, os.WriteFile(filepath.Join(dir, "profiles", "oss-admin.yaml"), []byte(narrowed), 0o600))
+	cmd := exec.Command(binPath, "validate")
+	cmd.Dir, cmd.Env = dir, binaryEnv(nil)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("validate: %v\n%s", err, stderr.String())
+	}
+	for _, w := range []string{
+		fmt.Sprintf("warning: tools.yaml:%d: tool list_buckets: field result: reads items.#.createdDat, which the response schema of get_buckets", lineOf(t, tools, "createdDat}")),
+		fmt.Sprintf("warning: profiles/oss-admin.yaml:%d: profile oss-admin: field tools.include.0: toolset oss comes without create_bucket: the profile's scopes lack bucket:create; "+
+			"delete_object: the profile's scopes lack data:write", lineOf(t, narrowed, "include:")),
+	} {
+		if !strings.Contains(stderr.String(), w) {
+			t.Errorf("stderr lacks %q:\n%s", w, stderr.String())
+		}
+	}
+}
+
+// lineOf is the line of body that holds the first s.
+func lineOf(t *testing.T, body, s string) int {
+	t.Helper()
+	i := strings.Index(body, s)
+	if i < 0 {
+		t.Fatalf("%q is not in the file", s)
+	}
+	return strings.Count(body[:i], "\n") + 1
 }
 
 func TestValidateShippedFiles(t *testing.T) {

@@ -43,6 +43,37 @@ func TestErrorsTheModelCanActOn(t *testing.T) {
 	}
 }
 
+// TestUnknownToolSaysWhereItIsServed: a tool the profile lacks is
+// refused with why, its toolset and the profiles that serve it; one no
+// profile or catalogue has, with as much.
+func TestUnknownToolSaysWhereItIsServed(t *testing.T) {
+	_, base := emulator(t, apsemu.Options{})
+	c := httpClient(t, startServer(t, base, serverOptions{}))
+	tests := []struct {
+		tool string
+		want []string
+	}{
+		{"whoami", []string{`tool "whoami" not found: profile 2lo`, "it needs auth 3lo, the profile uses 2lo", "toolset identity",
+			"profiles 3lo, issues-triage and team serve it"}},
+		{"create_bucket", []string{"the profile's scopes lack bucket:create", "toolset oss", "profile oss-admin serves it"}},
+		{"no_such_tool", []string{`tool "no_such_tool" not found`, "does not declare it"}},
+	}
+	for _, tc := range tests {
+		_, err := callToolErr(c, tc.tool, nil)
+		if err == nil {
+			t.Fatalf("%s: called", tc.tool)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("%s: error %q lacks %q", tc.tool, err, w)
+			}
+		}
+	}
+	if r := callTool(t, c, "list_buckets", nil); r.isError {
+		t.Errorf("a served tool after the refusals: %s", r.text)
+	}
+}
+
 // TestBadCredentialsAndSecrets: wrong credentials give APS's message, and
 // nothing secret reaches the result or the debug log.
 func TestBadCredentialsAndSecrets(t *testing.T) {

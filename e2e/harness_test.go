@@ -228,6 +228,9 @@ func callToolErr(c *client.Client, name string, args map[string]any) (toolResult
 	if err != nil {
 		return toolResult{}, err
 	}
+	if err := checkConforms(c, name, res); err != nil {
+		return toolResult{}, err
+	}
 	return decodeResult(res)
 }
 

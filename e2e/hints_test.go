@@ -1,6 +1,7 @@
 package e2e_test
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -47,7 +48,20 @@ func TestErrorHints(t *testing.T) {
 		_, base := emulator(t, apsemu.Options{})
 		c := httpClient(t, startServer(t, base, serverOptions{}))
 		wantAll(t, callTool(t, c, "list_objects", map[string]any{"bucket_key": "no-such-bucket"}),
-			"404", "Bucket not found", `check bucket_key ("no-such-bucket")`)
+			"404", "Bucket not found", `check bucket_key ("no-such-bucket"), which list_buckets returns.`)
+	})
+	t.Run("an item id where a version belongs", func(t *testing.T) {
+		// The id list_folder_contents gives a file, handed to Model
+		// Derivative, which translates versions.
+		emu, base := emulator(t, apsemu.Options{})
+		c := httpClient(t, startServer(t, base, serverOptions{profile: "ssa", emu: emu}))
+		const item = "urn:adsk.wipprod:dm.lineage:hC6k4hndRWaeIVhIjvHu8w"
+		r := callTool(t, c, "get_manifest", map[string]any{"urn": item})
+		wantAll(t, r, "404", `urn ("`+item+`") is an item (lineage) id`,
+			"pass the derivative_urn of one of its versions, which get_item_tip, get_version or list_item_versions returns")
+		if encoded := base64.RawURLEncoding.EncodeToString([]byte(item)); strings.Contains(r.text, encoded) {
+			t.Errorf("the hint shows the urn encoded: %s", r.text)
+		}
 	})
 	t.Run("wrong region", func(t *testing.T) {
 		// APS-compatible host whose OSS answers as a region-bound service

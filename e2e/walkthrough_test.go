@@ -201,6 +201,9 @@ func TestWalkThroughAndEveryTool(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, name := range loaded.Catalog.Names() {
+		if conformedResults(name) == 0 {
+			t.Errorf("no result of %s was checked against its outputSchema", name)
+		}
 		if !w.called[name] {
 			t.Errorf("catalogue tool %s was never called", name)
 		}

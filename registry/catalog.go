@@ -3,6 +3,8 @@ package registry
 import (
 	"regexp"
 	"sort"
+
+	"github.com/aps-mcp/aps-mcp/internal/strictyaml"
 )
 
 // Catalog is a decoded and validated tools.yaml.
@@ -13,6 +15,8 @@ type Catalog struct {
 
 	// File names the file the catalogue was read from, as problems do.
 	File string `yaml:"-"`
+
+	lines strictyaml.LineIndex // where each key is in File, for later checks (CheckSpecs)
 }
 
 // Toolset groups tools so profiles can include or exclude them together.
@@ -48,6 +52,7 @@ type Tool struct {
 	projection projection // Result, prepared
 	argNames   []string   // parameter names, sorted
 	schema     []byte     // JSON Schema of the arguments
+	output     []byte     // JSON Schema of the successful results
 }
 
 // Pending is an answer that means "not ready yet".
@@ -77,6 +82,7 @@ type Param struct {
 	re           *regexp.Regexp // Pattern, compiled at load
 	transform    *transform     // Transform, resolved at load
 	transformArg string
+	source       idSource // for a path argument, the tools that return its values
 }
 
 // Paginate says how a tool's listing is paged.

@@ -7,8 +7,8 @@ import (
 
 // compile prepares a validated tool for its calls: the method in upper
 // case, each parameter compiled, the path template split at its
-// placeholders, the sorted argument names, the input schema and the
-// result projection. It is the one step after validation that changes
+// placeholders, the sorted argument names, the input and output schemas
+// and the result projection. It is the one step after validation that changes
 // the tool.
 func (t *Tool) compile(patterns patternCache) {
 	t.Method = strings.ToUpper(t.Method)
@@ -18,6 +18,7 @@ func (t *Tool) compile(patterns patternCache) {
 	t.pathParts = splitPath(t.Path)
 	t.argNames = sortedKeys(t.Params)
 	t.schema = buildInputSchema(t)
+	t.output = buildOutputSchema(t)
 	t.projection = compileProjection(t.Result)
 }
 

@@ -13,7 +13,7 @@ func TestDiff(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		tools, errs := c.Select(Selection{Kind: "2lo", Scopes: []string{"data:read"}})
+		tools, errs, _ := c.Select(Selection{Kind: "2lo", Scopes: []string{"data:read"}})
 		if len(errs) > 0 {
 			t.Fatal(errs)
 		}

@@ -1,9 +1,10 @@
 package registry
 
 import (
+	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/tidwall/gjson"
@@ -77,15 +78,21 @@ func TestProjectionsFitAutodeskExamples(t *testing.T) {
 			}
 			var objects []gjson.Result
 			if tool.Paginate != nil {
+				var items []byte
 				gjson.GetBytes(body, tool.Paginate.Items).ForEach(func(_, item gjson.Result) bool {
-					objects = append(objects, gjson.ParseBytes(projectItem(nil, tool, item)))
+					projected := projectItem(nil, tool, item)
+					objects = append(objects, gjson.ParseBytes(projected))
+					items = append(append(items, ','), projected...)
 					return true
 				})
+				listing := fmt.Sprintf(`{"items":[%s],"count":%d}`, bytes.TrimPrefix(items, []byte(",")), len(objects))
+				conformsTo(t, tool, []byte(listing))
 			} else {
 				out, err := projectAnswer(tool, body)
 				if err != nil {
 					t.Fatal(err)
 				}
+				conformsTo(t, tool, out)
 				r := gjson.ParseBytes(out)
 				if items := r.Get("items"); items.IsArray() && !r.Get("pagination").Exists() {
 					objects = items.Array()
@@ -99,7 +106,7 @@ func TestProjectionsFitAutodeskExamples(t *testing.T) {
 			// gjson leaves a field out of {a:b} when b is missing, so every
 			// key the projection names must be there (unless optional).
 			obj := objects[0]
-			for _, key := range projectionKeys(tool.Result) {
+			for _, key := range resultKeys(tool.Result) {
 				if v := obj.Get(gjson.Escape(key)); (!v.Exists() || v.Type == gjson.Null) && !optionalFields[name][key] {
 					t.Errorf("field %s is missing: the projection names something the example lacks (%s)", key, obj.Raw[:min(200, len(obj.Raw))])
 				}
@@ -114,40 +121,4 @@ func TestProjectionsFitAutodeskExamples(t *testing.T) {
 			t.Errorf("tool %s has no example to check its projection against; add it to exampleOf", name)
 		}
 	}
-}
-
-// projectionKeys lists the keys of the first {…} multipath in a gjson
-// projection: "k:path" gives k, a bare "a.b" gives b.
-func projectionKeys(path string) []string {
-	start := strings.IndexByte(path, '{')
-	if start < 0 {
-		return nil
-	}
-	var keys []string
-	depth, from := 0, start+1
-	for i := start; i < len(path); i++ {
-		switch path[i] {
-		case '{', '[', '(':
-			depth++
-		case '}', ']', ')':
-			depth--
-			if depth == 0 {
-				keys = append(keys, keyOf(path[from:i]))
-				return keys
-			}
-		case ',':
-			if depth == 1 {
-				keys = append(keys, keyOf(path[from:i]))
-				from = i + 1
-			}
-		}
-	}
-	return keys
-}
-
-func keyOf(part string) string {
-	if k, _, ok := strings.Cut(part, ":"); ok {
-		return k
-	}
-	return part[strings.LastIndexByte(part, '.')+1:]
 }

@@ -3,6 +3,7 @@ package registry
 import (
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 
 	"github.com/mark3labs/mcp-go/mcp"
@@ -24,7 +25,12 @@ func (rt *Runtime) failure(t *Tool, req apiRequest, err error) *mcp.CallToolResu
 		facts.TokenRequest = true
 		return errorResult("%s", withHint(sentence(fmt.Sprintf("%s failed: could not get an APS access token: %v", t.Name, te.Err)), apshttp.Hint(se, facts)))
 	case errors.As(err, &se):
-		return errorResult("%s", withHint(sentence(fmt.Sprintf("%s failed: %v", t.Name, se)), apshttp.Hint(se, rt.hintFacts(t, req))))
+		hint := apshttp.Hint(se, rt.hintFacts(t, req))
+		// An id of the wrong kind explains a 404, or a 400 nothing else explains.
+		if note := t.misplacedIDs(req); note != "" && (se.Status == http.StatusNotFound || se.Status == http.StatusBadRequest && hint == "") {
+			hint = note
+		}
+		return errorResult("%s", withHint(sentence(fmt.Sprintf("%s failed: %v", t.Name, se)), hint))
 	case te != nil:
 		return errorResult("%s failed: could not get an APS access token: %v", t.Name, te.Err)
 	case errors.As(err, &tr):
@@ -84,17 +90,41 @@ func (t *Tool) regionParam() string {
 	return ""
 }
 
-// pathArgs names the path arguments of a request, with their values.
+// pathArgs names the path arguments of a request, with their values as
+// given and the tools that return valid ones.
 func (t *Tool) pathArgs(req apiRequest) string {
-	var parts []string
+	var b strings.Builder
+	sourced := false // whether the last part ends with its source
 	for _, name := range t.argNames {
-		if p := t.Params[name]; p.In == InPath {
-			if v, ok := req.PathValues[name]; ok {
-				parts = append(parts, fmt.Sprintf("%s (%s)", name, quoteShort(v)))
+		p := t.Params[name]
+		v, ok := req.PathValues[name]
+		if p.In != InPath || !ok {
+			continue
+		}
+		switch {
+		case b.Len() > 0 && sourced:
+			b.WriteString(", and ")
+		case b.Len() > 0:
+			b.WriteString(" and ")
+		}
+		b.WriteString(p.source.describe(name, v))
+		sourced = len(p.source.tools) > 0
+	}
+	return b.String()
+}
+
+// misplacedIDs says which path arguments hold an id of the wrong kind,
+// and what to pass instead; "" when none does.
+func (t *Tool) misplacedIDs(req apiRequest) string {
+	var notes []string
+	for _, name := range t.argNames {
+		if v, ok := req.PathValues[name]; ok {
+			if note := t.Params[name].misplacedItemID(name, v); note != "" {
+				notes = append(notes, note)
 			}
 		}
 	}
-	return strings.Join(parts, " and ")
+	return strings.Join(notes, " ")
 }
 
 // sentence ends s with a full stop unless it has one.

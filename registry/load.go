@@ -33,7 +33,7 @@ func Load(file string, opts LoadOptions) (*Catalog, error) {
 	}
 	var c Catalog
 	ps := doc.Decode(&c, "", toolSubject)
-	c.File = src.String()
+	c.File, c.lines = src.String(), doc.LineIndex()
 	c.nameTools()
 	v := validator{doc: doc, opts: opts, patterns: patternCache{}}
 	v.catalog(&c)
@@ -45,6 +45,7 @@ func Load(file string, opts LoadOptions) (*Catalog, error) {
 	for _, t := range c.Tools {
 		t.compile(v.patterns)
 	}
+	c.linkSources()
 	return &c, nil
 }
 

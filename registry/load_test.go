@@ -79,7 +79,7 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 		{"bad regex", [2]string{"'^[a-z]+$'", "'^[a-z+$'"}, `:14: tool list_objects: field params.bucket_key.pattern: invalid regular expression`},
 		{"bad gjson braces", [2]string{"'items.#.{key:objectKey}'", "'items.#.{key:objectKey'"}, `:16: tool list_objects: field result: invalid gjson path`},
 		{"bad gjson modifier", [2]string{"'items.#.{key:objectKey}'", "'items|@nosuch'"}, `unknown gjson modifier @nosuch`},
-		{"wrong type", [2]string{"minimum: 1", "minimum: one"}, `:15: tool list_objects: field params.limit: cannot unmarshal`},
+		{"wrong type", [2]string{"minimum: 1", "minimum: one"}, `:15: tool list_objects: field params.limit.minimum: must be a number, got "one"`},
 		{"bad default", [2]string{"default: 10", "default: 1000"}, `field params.limit.default: default 1000: must be at most 100`},
 		{"unknown toolset", [2]string{"toolset: oss", "toolset: os"}, `field toolset: unknown toolset "os"`},
 		{"bad style", [2]string{"    result:", "    paginate: {style: cursor, items: items}\n    result:"}, `field paginate.style: unknown pagination style "cursor"`},
@@ -89,6 +89,7 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 		{"empty paginate", [2]string{"    result:", "    paginate:\n    result:"}, `:16: tool list_objects: field paginate: empty: a mapping belongs here`},
 		{"empty tool", [2]string{"tools:\n", "tools:\n  other:\n"}, `:5: tool other: empty: a mapping belongs here`},
 		{"empty toolset", [2]string{"toolsets:\n", "toolsets:\n  other:\n"}, `:3: field toolsets.other: empty: a mapping belongs here`},
+		{"fraction", [2]string{"    result:", "    max_items: 2.5\n    result:"}, `:16: tool list_objects: field max_items: must be a whole number, got 2.5`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -106,6 +107,38 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 			}
 			if strings.HasPrefix(tc.want, ":") && !strings.Contains(ps.Error(), file+tc.want) {
 				t.Errorf("problems lack %q:\n%s", file+tc.want, ps.Error())
+			}
+		})
+	}
+}
+
+// TestTypeErrorsSetOffNoFollowUps: a value that does not decode is
+// reported once, not again by the checks that read it (a version that is
+// not a number is not also "must be 1, got 0"; a page size that is not a
+// number does not also lack its page_size_param).
+func TestTypeErrorsSetOffNoFollowUps(t *testing.T) {
+	tests := []struct {
+		name    string
+		replace [2]string
+		want    string
+	}{
+		{"version", [2]string{"version: 1", "version: one"}, `:1: field version: must be a whole number, got "one"`},
+		{"page size", [2]string{"      limit: {in: query, type: integer, minimum: 1, maximum: 100, default: 10, description: Page size.}\n    result:", "    paginate: {style: next-url, items: items, next: next, page_size_param: size, page_size: lots}\n    result:"},
+			`:15: tool list_objects: field paginate.page_size: must be a whole number, got "lots"`},
+		{"anchored pending", [2]string{"    result:", "    pending: &p {status: soon, message: wait}\n    result:"},
+			`:16: tool list_objects: field pending.status: must be a whole number, got "soon"`},
+		{"params", [2]string{"    params:\n      bucket_key: {in: path, type: string, pattern: '^[a-z]+$', description: Bucket.}\n      limit: {in: query, type: integer, minimum: 1, maximum: 100, default: 10, description: Page size.}\n",
+			"    params: lots\n"}, `:13: tool list_objects: field params: must be a mapping, got "lots"`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if !strings.Contains(goodTool, tc.replace[0]) {
+				t.Fatalf("test replaces %q, which goodTool lacks", tc.replace[0])
+			}
+			_, err := Load(writeCatalog(t, strings.Replace(goodTool, tc.replace[0], tc.replace[1], 1)), testLoadOptions)
+			ps, _ := strictyaml.AsProblems(err)
+			if len(ps) != 1 || !strings.Contains(ps[0].String(), tc.want) {
+				t.Errorf("want one problem %q, got %d:\n%v", tc.want, len(ps), err)
 			}
 		})
 	}

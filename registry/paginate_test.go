@@ -135,6 +135,7 @@ func callList(t *testing.T, rt *Runtime, tool *Tool, args map[string]any) (listi
 	if err != nil {
 		t.Fatal(err)
 	}
+	conforms(t, tool, res)
 	var l listing
 	if !res.IsError {
 		if err := json.Unmarshal(res.RawStructuredContent, &l); err != nil {

@@ -40,6 +40,7 @@ func (t *Tool) buildRequest(args map[string]any) (apiRequest, error) {
 		req.Header.Set(k, v)
 	}
 	values := make(map[string]string, len(t.Params))
+	given := make(map[string]string, len(t.pathParts)) // before transforms, for hints
 	var body map[string]any
 	for _, name := range t.argNames {
 		p := t.Params[name]
@@ -70,7 +71,7 @@ func (t *Tool) buildRequest(args map[string]any) (apiRequest, error) {
 			if err := checkPathValue(s); err != nil {
 				return apiRequest{}, &ArgError{Arg: name, Message: err.Error()}
 			}
-			values[name] = s
+			values[name], given[name] = s, formatValue(v)
 		case InQuery:
 			req.Query.Set(p.WireName(name), s)
 		case InHeader:
@@ -80,7 +81,7 @@ func (t *Tool) buildRequest(args map[string]any) (apiRequest, error) {
 			req.Header.Set(p.WireName(name), s)
 		}
 	}
-	req.Path, req.PathValues = t.expandPath(values), values
+	req.Path, req.PathValues = t.expandPath(values), given
 	if body != nil {
 		var err error
 		if req.Body, err = json.Marshal(body); err != nil {

@@ -171,7 +171,7 @@ func TestSelect(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, errs := c.Select(tc.sel)
+			got, errs, _ := c.Select(tc.sel)
 			if tc.wantErr != "" {
 				if len(errs) == 0 || !strings.Contains(errs[0].Error(), tc.wantErr) {
 					t.Fatalf("errors = %v, want %q", errs, tc.wantErr)
@@ -183,6 +183,31 @@ func TestSelect(t *testing.T) {
 			}
 			if names(got) != tc.want {
 				t.Errorf("selected %q, want %q", names(got), tc.want)
+			}
+		})
+	}
+
+	// A toolset included whole that the profile's kind or scopes serve
+	// only in part is a warning naming what it lacks, and why; what the
+	// profile itself leaves out (exclude, read-only) is not.
+	warnings := []struct {
+		name string
+		sel  Selection
+		want string // "" for none
+	}{
+		{"kind leaves one out", Selection{Kind: "2lo", Scopes: []string{"data:read"}, Include: []string{"later", "oss"}, Exclude: []string{"later"}},
+			"tools.include.1: toolset oss comes without list_hubs: it needs auth ssa, the profile uses 2lo"},
+		{"read-only and excluded are meant", Selection{Kind: "2lo", Scopes: []string{"data:read"}, Include: []string{"oss"}, Exclude: []string{"list_hubs"}, ReadOnly: true}, ""},
+		{"not included by name", Selection{Kind: "2lo", Scopes: []string{"data:read"}}, ""},
+	}
+	for _, tc := range warnings {
+		t.Run(tc.name, func(t *testing.T) {
+			_, _, warns := c.Select(tc.sel)
+			switch {
+			case tc.want == "" && len(warns) > 0:
+				t.Errorf("warnings %v, want none", warns)
+			case tc.want != "" && (len(warns) != 1 || warns[0].Path()+": "+warns[0].Message != tc.want):
+				t.Errorf("warnings %v, want %q", warns, tc.want)
 			}
 		})
 	}

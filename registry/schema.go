@@ -84,6 +84,7 @@ func (t *Tool) MCPTool() mcp.Tool {
 	tool.Title = t.Title
 	// NewTool fills InputSchema with an empty object; the raw schema wins.
 	tool.InputSchema = mcp.ToolInputSchema{}
+	tool.RawOutputSchema = json.RawMessage(t.output)
 	return tool
 }
 

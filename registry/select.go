@@ -3,6 +3,7 @@ package registry
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -15,75 +16,124 @@ type Selection struct {
 	ReadOnly bool     // keep only tools that change nothing
 }
 
+// SelectionError is one thing wrong with what a profile asks of the
+// catalogue, or worth a warning, naming the profile setting it is about.
+type SelectionError struct {
+	// Setting is the profile setting at fault, e.g. "tools.include".
+	Setting string
+	// Index is which of its entries, or -1 for the setting as a whole.
+	Index   int
+	Message string
+}
+
+// Error is the setting and what is wrong with it.
+func (e *SelectionError) Error() string { return e.Setting + ": " + e.Message }
+
+// Path is the dotted path of the setting's entry (tools.include.2), or of
+// the setting when the problem is with all of it.
+func (e *SelectionError) Path() string {
+	if e.Index < 0 {
+		return e.Setting
+	}
+	return e.Setting + "." + strconv.Itoa(e.Index)
+}
+
 // Select returns the tools a profile exposes: those its auth kind can serve
 // and its scopes cover, narrowed by include, exclude and read-only. A name in
 // include or exclude that matches nothing, a tool named explicitly that the
 // profile cannot serve, or a toolset included that gives it no tool is an
-// error: a silent drop would hide a typo, or a catalogue cut short.
-func (c *Catalog) Select(s Selection) ([]*Tool, []error) {
-	var errs []error
+// error: a silent drop would hide a typo, or a catalogue cut short. A
+// toolset included of which the profile's auth kind or scopes leave out
+// some tools (not those it excludes, nor writes a read-only profile
+// leaves out) gives a warning naming them: the profile may have meant
+// to have them.
+func (c *Catalog) Select(s Selection) (tools []*Tool, errs, warnings []*SelectionError) {
 	for _, list := range []struct {
 		field string
 		names []string
-	}{{"include", s.Include}, {"exclude", s.Exclude}} {
-		for _, n := range list.names {
+	}{{"tools.include", s.Include}, {"tools.exclude", s.Exclude}} {
+		for i, n := range list.names {
 			if c.Toolsets[n] == nil && c.Tools[n] == nil {
-				errs = append(errs, fmt.Errorf("tools.%s: %q is neither a toolset nor a tool in %s", list.field, n, c.File))
+				errs = append(errs, &SelectionError{list.field, i, fmt.Sprintf("%q is neither a toolset nor a tool in %s", n, c.File)})
 			}
 		}
 	}
-	var out []*Tool
-	left := map[string][][2]string{} // toolset → each tool left out, and why
+	left := map[string][]leftOut{} // toolset → each tool left out, and why
 	for _, name := range c.Names() {
 		t := c.Tools[name]
 		if len(s.Include) > 0 && !slices.Contains(s.Include, name) && !slices.Contains(s.Include, t.Toolset) {
 			continue
 		}
 		if slices.Contains(s.Exclude, name) || slices.Contains(s.Exclude, t.Toolset) {
-			left[t.Toolset] = append(left[t.Toolset], [2]string{name, "excluded"})
+			left[t.Toolset] = append(left[t.Toolset], leftOut{name, "excluded", true})
 			continue
 		}
-		named := slices.Contains(s.Include, name)
-		why := t.unservable(s)
-		if why != "" {
-			if named {
-				errs = append(errs, fmt.Errorf("tools.include: tool %s cannot be served: %s", name, why))
+		if why := t.Unservable(s); why != "" {
+			if i := slices.Index(s.Include, name); i >= 0 {
+				errs = append(errs, &SelectionError{"tools.include", i, fmt.Sprintf("tool %s cannot be served: %s", name, why)})
 			}
-			left[t.Toolset] = append(left[t.Toolset], [2]string{name, why})
+			// What a read-only profile leaves out it means to, whatever else it lacks.
+			left[t.Toolset] = append(left[t.Toolset], leftOut{name, why, s.ReadOnly && !t.ReadOnly()})
 			continue
 		}
-		out = append(out, t)
+		tools = append(tools, t)
 	}
-	return out, append(errs, c.emptyToolsets(s.Include, out, left)...)
+	for i, n := range s.Include {
+		if _, ok := c.Toolsets[n]; !ok {
+			continue
+		}
+		switch e, warn := c.includedToolset(n, i, tools, left[n]); {
+		case warn:
+			warnings = append(warnings, e)
+		case e != nil:
+			errs = append(errs, e)
+		}
+	}
+	return tools, errs, warnings
 }
 
-// emptyToolsets reports each toolset in include of which no tool was
-// selected, saying why its tools were left out.
-func (c *Catalog) emptyToolsets(include []string, selected []*Tool, left map[string][][2]string) []error {
-	var errs []error
-	for _, n := range include {
-		if _, ok := c.Toolsets[n]; !ok || slices.ContainsFunc(selected, func(t *Tool) bool { return t.Toolset == n }) {
-			continue
-		}
+// includedToolset judges toolset n, entry i of include, given the tools
+// selected and those of it left out: an error when it gives the profile
+// no tool, saying why its tools were left out; a warning (warn) when the
+// auth kind or the scopes left out some; nil otherwise.
+func (c *Catalog) includedToolset(n string, i int, selected []*Tool, left []leftOut) (e *SelectionError, warn bool) {
+	if !slices.ContainsFunc(selected, func(t *Tool) bool { return t.Toolset == n }) {
 		why := "it has none in " + c.File
-		if len(left[n]) > 0 {
-			why = groupReasons(left[n])
+		if len(left) > 0 {
+			why = groupReasons(left)
 		}
-		errs = append(errs, fmt.Errorf("tools.include: toolset %s gives the profile no tools: %s", n, why))
+		return &SelectionError{"tools.include", i, fmt.Sprintf("toolset %s gives the profile no tools: %s", n, why)}, false
 	}
-	return errs
+	var unserved []leftOut
+	for _, l := range left {
+		if !l.meant {
+			unserved = append(unserved, l)
+		}
+	}
+	if len(unserved) == 0 {
+		return nil, false
+	}
+	return &SelectionError{"tools.include", i, fmt.Sprintf("toolset %s comes without %s", n, groupReasons(unserved))}, true
 }
 
-// groupReasons writes (tool, why) pairs as "a, b: why; c: other why",
+// leftOut is a tool of an included toolset that the profile goes
+// without, why, and whether the profile means to (it excludes the tool,
+// or is read-only and the tool writes).
+type leftOut struct {
+	tool, why string
+	meant     bool
+}
+
+// groupReasons writes the tools left out as "a, b: why; c: other why",
 // each reason once, in the order they first appear.
-func groupReasons(pairs [][2]string) string {
+func groupReasons(left []leftOut) string {
 	var reasons []string
 	tools := map[string][]string{}
-	for _, p := range pairs {
-		if tools[p[1]] == nil {
-			reasons = append(reasons, p[1])
+	for _, l := range left {
+		if tools[l.why] == nil {
+			reasons = append(reasons, l.why)
 		}
-		tools[p[1]] = append(tools[p[1]], p[0])
+		tools[l.why] = append(tools[l.why], l.tool)
 	}
 	parts := make([]string, len(reasons))
 	for i, r := range reasons {
@@ -92,8 +142,9 @@ func groupReasons(pairs [][2]string) string {
 	return strings.Join(parts, "; ")
 }
 
-// unservable says why the profile cannot expose t, or "".
-func (t *Tool) unservable(s Selection) string {
+// Unservable says why a profile asking s cannot expose t whatever it
+// includes (its auth kind, its scopes, read-only), or "".
+func (t *Tool) Unservable(s Selection) string {
 	if !t.ServedBy(s.Kind) {
 		return fmt.Sprintf("it needs auth %s, the profile uses %s", strings.Join(t.Auth, " or "), s.Kind)
 	}

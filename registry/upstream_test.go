@@ -282,6 +282,7 @@ func callSingle(t *testing.T, rt *Runtime, tool *Tool) *mcp.CallToolResult {
 	if err != nil {
 		t.Fatal(err)
 	}
+	conforms(t, tool, res)
 	return res
 }
 
@@ -341,6 +342,7 @@ func TestResultsAreRedacted(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			conforms(t, c.Tools["get_bucket"], res)
 			text := resultText(res)
 			for _, g := range tc.gone {
 				if strings.Contains(text, g) || strings.Contains(string(res.RawStructuredContent), g) {

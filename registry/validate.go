@@ -40,6 +40,9 @@ func (v *validator) add(tool, field, format string, args ...any) {
 		}
 		path += field
 	}
+	if field != "" && v.doc.Failed(path) {
+		return // it would repeat the problem decoding reported
+	}
 	subject := ""
 	if tool != "" {
 		subject = "tool " + tool
@@ -156,6 +159,7 @@ func (v *validator) path(t *Tool) {
 		seen[ph] = true
 		p, ok := t.Params[ph]
 		switch {
+		case v.doc.Failed("tools." + n + ".params." + ph): // reported; nothing to match it with
 		case !ok || p == nil:
 			v.add(n, "path", "placeholder {%s} has no matching parameter (add params.%s with in: path)", ph, ph)
 		case p.In != InPath:

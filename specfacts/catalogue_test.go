@@ -1,7 +1,6 @@
 package specfacts_test
 
 import (
-	"fmt"
 	"path/filepath"
 	"testing"
 
@@ -11,7 +10,10 @@ import (
 )
 
 // TestCatalogueMatchesAutodeskSpecs checks every tool in the shipped
-// tools.yaml against the facts distilled from Autodesk's OpenAPI specs.
+// tools.yaml against the facts distilled from Autodesk's OpenAPI specs:
+// no problem, and no field read that a response schema lacks (a gap in
+// the specs goes into the extractor's corrections, with where NOTES.md
+// shows the field).
 func TestCatalogueMatchesAutodeskSpecs(t *testing.T) {
 	facts, err := specfacts.Load()
 	if err != nil {
@@ -21,28 +23,11 @@ func TestCatalogueMatchesAutodeskSpecs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range c.Names() {
-		for _, p := range facts.Check(specTool(c.Tools[name])) {
-			t.Errorf("%s", p)
-		}
+	problems, warnings := c.CheckSpecs(facts)
+	for _, p := range problems {
+		t.Errorf("%s", p)
 	}
-}
-
-// specTool describes a registry tool the way the checker reads it.
-func specTool(t *registry.Tool) specfacts.Tool {
-	st := specfacts.Tool{Name: t.Name, Method: t.Method, Path: t.Path}
-	for arg, p := range t.Params {
-		sp := specfacts.Param{Name: p.WireName(arg), In: p.In, Required: p.Required}
-		for _, e := range p.Enum {
-			sp.Enum = append(sp.Enum, fmt.Sprint(e))
-		}
-		st.Params = append(st.Params, sp)
+	for _, w := range warnings {
+		t.Errorf("warning: %s", w)
 	}
-	for h := range t.Headers {
-		st.Params = append(st.Params, specfacts.Param{Name: h, In: specfacts.InHeader})
-	}
-	if pg := t.Paginate; pg != nil {
-		st.PageSizeParam, st.OffsetParam = pg.PageSizeParam, pg.OffsetParam
-	}
-	return st
 }

@@ -21,6 +21,9 @@ type Tool struct {
 	// PageSizeParam and OffsetParam are the query parameters the paginator
 	// sets; empty when it sets none. They must exist in the spec too.
 	PageSizeParam, OffsetParam string
+	// Reads are the fields the tool takes from the answer, which
+	// CheckReads compares with the response schema.
+	Reads []Read
 }
 
 // Param is one declared parameter of a Tool.
@@ -41,7 +44,8 @@ type Problem struct {
 	Tool string
 	// Field names the part of the declaration at fault: "method", "path",
 	// "params.<wire name>" (also for a required spec parameter the tool
-	// lacks), "paginate.page_size_param" or "paginate.offset_param".
+	// lacks), "paginate.page_size_param" or "paginate.offset_param"; for
+	// CheckReads, the Read's Field.
 	Field string
 	// Message says what is wrong, naming the parameter or path.
 	Message string

@@ -255,3 +255,46 @@ func TestCheckerCatchesMismatches(t *testing.T) {
 		})
 	}
 }
+
+func TestCheckReads(t *testing.T) {
+	facts, err := specfacts.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	reads := func(tool specfacts.Tool, paths ...string) specfacts.Tool {
+		for _, p := range paths {
+			tool.Reads = append(tool.Reads, specfacts.Read{Field: "result", Path: p})
+		}
+		return tool
+	}
+	tests := []struct {
+		name string
+		tool specfacts.Tool
+		// inMessage is in the one problem expected; empty means none.
+		inMessage string
+	}{
+		{"OSS objects", reads(listObjects, "items", "next", "items.#.objectKey", "items.#.size"), ""},
+		{"DM folder contents, with an open extension.data", reads(folderContents, "data.#.attributes.displayName", "data.#.attributes.extension.data.anything.at.all"), ""},
+		{"DM next page (NOTES §5.2 gap corrected)", reads(listHubs, "links.next.href", "meta.warnings"), ""},
+		{"MD properties:query collection (NOTES §6 gap corrected)", reads(queryProperties, "data.collection.#.objectid", "pagination.totalResults"), ""},
+		{"an operation the specs lack is Check's to report", reads(specfacts.Tool{Name: "x", Method: "GET", Path: "/nowhere"}, "a"), ""},
+		{"misspelled field", reads(listObjects, "items.#.objectKy"), "reads items.#.objectKy, which the response schema of get_objects (GET /oss/v2/buckets/{bucketKey}/objects in oss.yaml) lacks; under items.# it has"},
+		{"into a plain value", reads(listObjects, "items.#.size.bytes"), "items.#.size is a plain value"},
+		{"an array read as an object", reads(listObjects, "items.objectKey"), "items is an array: read its elements with #"},
+		{"at the top", reads(listHubs, "dta.#.id"), "at the top it has data, jsonapi, links, meta"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ps := facts.CheckReads(tt.tool)
+			if tt.inMessage == "" {
+				if len(ps) != 0 {
+					t.Fatalf("want no problems, got %v", ps)
+				}
+				return
+			}
+			if len(ps) != 1 || ps[0].Field != "result" || !strings.Contains(ps[0].Message, tt.inMessage) {
+				t.Errorf("got %v\nwant one problem on result containing %q", ps, tt.inMessage)
+			}
+		})
+	}
+}

@@ -47,6 +47,9 @@ type Operation struct {
 	Params []Parameter `json:"params,omitempty"`
 	// Body is nil when the operation takes no request body.
 	Body *Body `json:"body,omitempty"`
+	// Response is the field names of the JSON schema of its success
+	// answer (200, else the first 2xx with one); nil when it declares none.
+	Response Fields `json:"response,omitempty"`
 	// Fixes name the NOTES.md §8 corrections applied to this operation.
 	Fixes []string `json:"fixes,omitempty"`
 }

@@ -8,7 +8,6 @@ package strictyaml
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"reflect"
 	"regexp"
@@ -24,15 +23,25 @@ import (
 type Document struct {
 	File  string
 	Root  *yaml.Node
-	lines map[string]int
+	lines LineIndex
+	// values are the nodes decoded, each with its path and the type it
+	// is decoded into, in document order: a type error names the node
+	// only by its line and text.
+	values []decodedValue
+	// failed are the paths of values that did not decode (wrong type or
+	// empty), which later checks must not report again.
+	failed []string
 }
 
-// Line returns the line of the key at the dotted path ("tools.x.params.y"),
-// or of the closest ancestor that exists, or 0.
-func (d *Document) Line(path string) int {
+// LineIndex maps dotted key paths ("tools.x.params.y") to their lines.
+type LineIndex map[string]int
+
+// Line returns the line of the key at the dotted path, or of the closest
+// ancestor that exists, or 0.
+func (l LineIndex) Line(path string) int {
 	for path != "" {
-		if l, ok := d.lines[path]; ok {
-			return l
+		if n, ok := l[path]; ok {
+			return n
 		}
 		i := strings.LastIndexByte(path, '.')
 		if i < 0 {
@@ -42,6 +51,14 @@ func (d *Document) Line(path string) int {
 	}
 	return 0
 }
+
+// Line returns the line of the key at the dotted path ("tools.x.params.y"),
+// or of the closest ancestor that exists, or 0.
+func (d *Document) Line(path string) int { return d.lines.Line(path) }
+
+// LineIndex returns the line of every key decoded so far, for checks
+// made once the document itself is gone.
+func (d *Document) LineIndex() LineIndex { return d.lines }
 
 // ReadFile reads and parses file. A syntax error is returned as a Problems
 // holding the line YAML reported.
@@ -91,7 +108,7 @@ func Parse(file string, data []byte) (*Document, error) {
 		}
 		return nil, Problems{p}
 	}
-	doc := &Document{File: file, Root: &root, lines: map[string]int{}}
+	doc := &Document{File: file, Root: &root, lines: LineIndex{}}
 	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
 		doc.Root = root.Content[0]
 	}
@@ -177,53 +194,6 @@ func (r *reporter) add(line int, path, msg string) {
 	r.ps = append(r.ps, Problem{File: r.file, Line: line, Subject: subj, Field: field, Message: msg})
 }
 
-// decodeNode decodes n into out, reporting type mismatches at their lines.
-func (d *Document) decodeNode(n *yaml.Node, out any, report func(int, string, string)) {
-	err := n.Decode(out)
-	if err == nil {
-		return
-	}
-	var te *yaml.TypeError
-	if !errors.As(err, &te) {
-		report(0, "", err.Error())
-		return
-	}
-	for _, e := range te.Errors {
-		line := 0
-		if m := yamlLine.FindStringSubmatch(e); m != nil {
-			line, _ = strconv.Atoi(m[1])
-			e = m[2]
-		}
-		report(line, d.pathAtLine(line), e)
-	}
-}
-
-// pathAtLine names the field a type error from the YAML library is about.
-// The library gives only a line; when several keys share it (a flow
-// mapping such as {in: query, type: integer}) the error belongs to their
-// common parent, the one thing all of them are part of.
-func (d *Document) pathAtLine(line int) string {
-	var paths []string
-	for p, l := range d.lines {
-		if l == line {
-			paths = append(paths, p)
-		}
-	}
-	if len(paths) == 0 {
-		return ""
-	}
-	sort.Strings(paths)
-	if len(paths) == 1 {
-		return paths[0]
-	}
-	first, last := strings.Split(paths[0], "."), strings.Split(paths[len(paths)-1], ".")
-	n := 0
-	for n < len(first) && n < len(last) && first[n] == last[n] {
-		n++
-	}
-	return strings.Join(first[:n], ".")
-}
-
 // walker checks keys against the yaml tags of a type, records key lines
 // and reports unknown and duplicate keys.
 type walker struct {
@@ -240,11 +210,18 @@ func (w walker) walk(n *yaml.Node, t reflect.Type, path string) {
 	if n.Kind == yaml.AliasNode {
 		n = n.Alias
 	}
+	w.doc.values = append(w.doc.values, decodedValue{path: path, node: n, typ: t})
 	if what := structureOf(t); what != "" && isNull(n) {
 		// YAML reads a key with nothing after it as null, and the decoder
 		// null as "absent": a section cut short or left half written would
 		// load as if it had never been declared.
 		w.report(n.Line, path, "empty: "+what+" belongs here")
+		w.doc.failed = append(w.doc.failed, path)
+		return
+	}
+	if msg := truncatedNumber(n, t); msg != "" {
+		w.report(n.Line, path, msg)
+		w.doc.failed = append(w.doc.failed, path)
 		return
 	}
 	switch t.Kind() {

@@ -36,7 +36,7 @@ extra: true
 	var out outer
 	ps := doc.Decode(&out, "thing", nil)
 	want := []string{
-		`f.yaml:3: thing: field items.a: cannot unmarshal !!str ` + "`many`",
+		`f.yaml:3: thing: field items.a.count: must be a whole number, got "many"`,
 		`f.yaml:6: thing: field items.b.colour: unknown key "colour" (known: count, name)`,
 		`f.yaml:7: thing: field items.a: duplicate "a" (first at line 3)`,
 		`f.yaml:10: thing: field list.0.size: unknown key "size"`,

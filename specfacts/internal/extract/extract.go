@@ -187,6 +187,11 @@ func (d *document) operation(method, path string, itemParams any, op map[string]
 		}
 		o.Body = body
 	}
+	response, err := d.response(op["responses"])
+	if err != nil {
+		return o, err
+	}
+	o.Response = response
 	return o, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -148,9 +149,89 @@ func TestCorrectionThatNoLongerAppliesFails(t *testing.T) {
 	if err == nil {
 		t.Fatal("want an error for corrections that changed nothing")
 	}
-	for _, c := range corrections {
+	for _, c := range slices.Concat(corrections, responseGaps) {
 		if !strings.Contains(err.Error(), c.fix) {
 			t.Errorf("error does not name correction %q: %v", c.fix, err)
+		}
+	}
+}
+
+// The response schema of the success answer is reduced to field names:
+// properties, # for array elements, * where any key may follow (free-form
+// objects, additionalProperties, a schema where it refers to itself), and
+// allOf, oneOf and anyOf merged.
+const withResponses = `
+openapi: 3.0.1
+paths:
+  /tree:
+    get:
+      operationId: tree
+      responses:
+        '201':
+          content:
+            application/json:
+              schema: {type: object, properties: {wrong: {type: string}}}
+        '200':
+          $ref: '#/components/responses/tree'
+        '404':
+          content:
+            application/json:
+              schema: {type: object, properties: {error: {type: string}}}
+  /plain:
+    post:
+      operationId: plain
+      responses:
+        '202':
+          content:
+            application/vnd.api+json:
+              schema:
+                allOf:
+                  - {properties: {a: {type: integer}}}
+                  - oneOf:
+                      - {properties: {b: {type: object}}}
+                      - {properties: {c: {type: object, additionalProperties: {type: string}}}}
+  /none:
+    delete:
+      operationId: none
+      responses:
+        '204': {description: gone}
+components:
+  responses:
+    tree:
+      content:
+        application/json:
+          schema:
+            type: object
+            properties:
+              data:
+                properties:
+                  objects: {type: array, items: {$ref: '#/components/schemas/node'}}
+  schemas:
+    node:
+      type: object
+      properties:
+        name: {type: string}
+        objects: {type: array, items: {$ref: '#/components/schemas/node'}}
+`
+
+func TestResponseFields(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "responses.yaml")
+	if err := os.WriteFile(path, []byte(withResponses), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ops, err := File(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type F = specfacts.Fields
+	want := map[string]specfacts.Fields{
+		"tree":  {"data": F{"objects": F{"#": F{"name": F{}, "objects": F{"#": F{"*": F{}}}}}}},
+		"plain": {"a": F{}, "b": F{"*": F{}}, "c": F{"*": F{}}},
+		"none":  nil,
+	}
+	for _, op := range ops {
+		if !reflect.DeepEqual(op.Response, want[op.OperationID]) {
+			t.Errorf("%s: response %v, want %v", op.OperationID, op.Response, want[op.OperationID])
 		}
 	}
 }
