@@ -3,8 +3,8 @@
 // or enum value that APS does not document.
 //
 // The specs live outside the repository, in ../shared/aps-openapi/*.yaml
-// and more/accountadmin.yaml there (relative to the repository root; the
-// other files of more/ and llmstxt/ are not read). Tests and the
+// and more/accountadmin.yaml and more/webhooks.yaml there (relative to the
+// repository root; the other files of more/ and llmstxt/ are not read). Tests and the
 // server must not depend on that folder being present, so the facts the
 // checker needs are extracted once into facts.json, which is committed and
 // embedded into the package. Per operation facts.json holds the method, the
