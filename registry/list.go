@@ -134,13 +134,15 @@ func (c *toolCall) newLister(req apiRequest) lister {
 }
 
 // pageCheck says what is wrong with a page, if anything: it must be whole
-// JSON holding the items array, or it is retried and the listing stops.
+// JSON holding the items array, or it is retried and the listing stops. An
+// answer without a body is a page without items: Webhooks answers 204 for
+// "no webhooks exist".
 func pageCheck(items string) func([]byte) error {
 	return func(body []byte) error {
 		if err := apshttp.CompleteJSON(body); err != nil {
 			return err
 		}
-		if !gjson.Get(aliasString(body), items).IsArray() { // GetBytes would copy the array out
+		if len(bytes.TrimSpace(body)) > 0 && !gjson.Get(aliasString(body), items).IsArray() { // GetBytes would copy the array out
 			return fmt.Errorf("its answer lacks the %q array this tool lists", items)
 		}
 		return nil
@@ -160,6 +162,9 @@ func (l *lister) takePage(n int, body []byte) (int, error) {
 	start := time.Now()
 	doc := aliasString(body) // read only while body is: items are copied out
 	arr := gjson.Get(doc, l.pg.Items)
+	if len(bytes.TrimSpace(body)) == 0 {
+		arr = gjson.Parse("[]") // no content: no items (see pageCheck)
+	}
 	if !arr.IsArray() {
 		return 0, fmt.Errorf("APS answered without the %q array this tool lists", l.pg.Items)
 	}

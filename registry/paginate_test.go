@@ -243,3 +243,25 @@ func TestCursorIsChecked(t *testing.T) {
 }
 
 func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
+
+// TestEmptyAnswerIsAnEmptyPage: a listing answered 204 without a body
+// (Webhooks' "no webhooks exist") is an empty listing, not a failure, and
+// takes one request; a body without the items array still fails.
+func TestEmptyAnswerIsAnEmptyPage(t *testing.T) {
+	requests := 0
+	answer := func(w http.ResponseWriter) { w.WriteHeader(http.StatusNoContent) }
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		requests++
+		answer(w)
+	}))
+	defer srv.Close()
+	rt, c := pagedRuntimeB(t, srv.URL)
+	l, res := callList(t, rt, c.Tools["list_next"], nil)
+	if res.IsError || len(l.Items) != 0 || l.Truncated || requests != 1 {
+		t.Errorf("204: error %v, %d items, truncated %v, %d requests; want an empty listing from one request", res.IsError, len(l.Items), l.Truncated, requests)
+	}
+	answer = func(w http.ResponseWriter) { _, _ = w.Write([]byte(`{"other":[]}`)) }
+	if _, res := callList(t, rt, c.Tools["list_next"], nil); !res.IsError {
+		t.Error("an answer without the items array was taken as a listing")
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/aps-mcp/aps-mcp/apshttp"
@@ -115,21 +116,47 @@ func (p *Param) transformed(v any) any {
 }
 
 // setPath stores v in a JSON object at a dotted path ("pagination.limit"),
-// creating the objects on the way.
+// creating the objects on the way. A small number as a segment
+// ("output.formats.0.type") indexes an array instead, so that a tool can
+// fill the elements of a list of objects APS takes, each from declared
+// parameters.
 func setPath(obj map[string]any, path string, v any) {
-	for {
-		head, rest, nested := strings.Cut(path, ".")
-		if !nested {
-			obj[head] = v
-			return
-		}
-		next, ok := obj[head].(map[string]any)
-		if !ok {
-			next = map[string]any{}
-			obj[head] = next
-		}
-		obj, path = next, rest
+	head, rest, nested := strings.Cut(path, ".")
+	if !nested {
+		obj[head] = v
+		return
 	}
+	obj[head] = setIn(obj[head], rest, v)
+}
+
+// maxBodyIndex bounds an array index in a body wire name; a larger number
+// is a property name.
+const maxBodyIndex = 16
+
+// setIn stores v at path inside cur (an object, an array or nothing yet)
+// and returns the container, made when cur is not one of the right kind.
+func setIn(cur any, path string, v any) any {
+	head, rest, nested := strings.Cut(path, ".")
+	put := func(old any) any {
+		if nested {
+			return setIn(old, rest, v)
+		}
+		return v
+	}
+	if i, err := strconv.Atoi(head); err == nil && i >= 0 && i < maxBodyIndex && head == strconv.Itoa(i) {
+		arr, _ := cur.([]any)
+		for len(arr) <= i {
+			arr = append(arr, nil)
+		}
+		arr[i] = put(arr[i])
+		return arr
+	}
+	obj, ok := cur.(map[string]any)
+	if !ok {
+		obj = map[string]any{}
+	}
+	obj[head] = put(obj[head])
+	return obj
 }
 
 // checkPathValue refuses values that, even escaped, would not stay one

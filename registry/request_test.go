@@ -1,6 +1,8 @@
 package registry
 
 import (
+	"encoding/json"
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -208,6 +210,35 @@ func TestSelect(t *testing.T) {
 				t.Errorf("warnings %v, want none", warns)
 			case tc.want != "" && (len(warns) != 1 || warns[0].Path()+": "+warns[0].Message != tc.want):
 				t.Errorf("warnings %v, want %q", warns, tc.want)
+			}
+		})
+	}
+}
+
+// TestSetPath: dotted wire names nest objects, and a small number indexes
+// an array, so declared parameters can fill a list of objects.
+func TestSetPath(t *testing.T) {
+	tests := []struct {
+		name  string
+		paths []string
+		want  string
+	}{
+		{"flat", []string{"a"}, `{"a":"v0"}`},
+		{"nested", []string{"pagination.limit", "pagination.offset"}, `{"pagination":{"limit":"v0","offset":"v1"}}`},
+		{"array element", []string{"output.formats.0.type", "output.formats.0.views"}, `{"output":{"formats":[{"type":"v0","views":"v1"}]}}`},
+		{"two elements", []string{"f.1.type", "f.0.type"}, `{"f":[{"type":"v1"},{"type":"v0"}]}`},
+		{"large number is a name", []string{"f.99.type"}, `{"f":{"99":{"type":"v0"}}}`},
+		{"leading zero is a name", []string{"f.01"}, `{"f":{"01":"v0"}}`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			body := map[string]any{}
+			for i, p := range tc.paths {
+				setPath(body, p, fmt.Sprintf("v%d", i))
+			}
+			got, err := json.Marshal(body)
+			if err != nil || string(got) != tc.want {
+				t.Errorf("body = %s (%v), want %s", got, err, tc.want)
 			}
 		})
 	}
