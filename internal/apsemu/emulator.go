@@ -105,6 +105,9 @@ type Emulator struct {
 	signedDownloads map[string]signedDownload     // signed S3 URL token → what it grants
 	metadataSeen    map[string]bool               // metadataKey → a metadata request for it was answered
 	metadataReady   bool                          // metadata answers 200 at once, without the 202 phase
+	translations    map[string]*translation       // source URN → its Model Derivative translation (jobs add and replace them)
+	hooks           []*webhook                    // webhooks in the order they were created
+	hookPageSize    int                           // webhooks per listed page: 200, as documented; smaller in tests
 	faults          Faults                        // current fault injection, zero = none
 	faultRand       *mathrand.Rand                // decides which requests fail; reseeded by SetFaults
 	bomb            gzipBomb                      // the last gzip bomb built, kept for the next request
@@ -116,7 +119,6 @@ type Emulator struct {
 	// so they are read without holding mu.
 	content      map[string]*dmContent   // DM project ID → its seeded folders, items and versions
 	dmStorage    map[string]string       // object key in the DM storage bucket → DM project ID
-	translations map[string]*translation // source URN → its Model Derivative translation
 }
 
 // New returns an Emulator seeded with demo data owned by the first client in
@@ -152,6 +154,7 @@ func New(opts Options) *Emulator {
 		content:         make(map[string]*dmContent),
 		dmStorage:       make(map[string]string),
 		translations:    make(map[string]*translation),
+		hookPageSize:    webhooksPageSize,
 	}
 	if e.ttl <= 0 {
 		e.ttl = defaultTokenTTL

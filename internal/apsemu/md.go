@@ -169,12 +169,15 @@ func demoCamera() []float64 {
 // GUID of GET metadata) and a thumbnail derivative, or for a translation
 // in progress one SVF2 derivative still in progress. hasThumbnail and
 // progress are strings, as on APS.
-func (e *Emulator) getManifest(w http.ResponseWriter, _ *call, t *translation) {
+func (e *Emulator) getManifest(w http.ResponseWriter, _ *call, found *translation) {
+	t := e.lookManifest(found.source)
 	urn := designURN(t.source)
+	output := cmp.Or(t.output, "svf2")
 	body := manifestBody{Type: "manifest", URN: urn, Region: t.region, Version: "1.0", Status: t.status}
 	if t.status != manifestSuccess {
-		body.Progress, body.HasThumbnail = inProgressPercent, "false"
-		body.Derivatives = []manifestNode{{Name: t.name, HasThumbnail: "false", OutputType: "svf2", Progress: inProgressPercent, Status: manifestInProgress}}
+		progress := cmp.Or(t.progress, inProgressPercent)
+		body.Progress, body.HasThumbnail = progress, "false"
+		body.Derivatives = []manifestNode{{Name: t.name, HasThumbnail: "false", OutputType: output, Progress: progress, Status: t.status}}
 		writeJSON(w, http.StatusOK, contentTypeJSON, body)
 		return
 	}
@@ -195,7 +198,7 @@ func (e *Emulator) getManifest(w http.ResponseWriter, _ *call, t *translation) {
 		}
 		return out
 	}
-	svf := manifestNode{Name: t.name, HasThumbnail: "true", OutputType: "svf2", Progress: "complete", Status: manifestSuccess,
+	svf := manifestNode{Name: t.name, HasThumbnail: "true", OutputType: output, Progress: "complete", Status: manifestSuccess,
 		Children: []manifestNode{resource("model.sdb", "Autodesk.CloudPlatform.PropertyDatabase", "application/autodesk-db")}}
 	if t.kind() == "rvt" {
 		svf.Children = append(svf.Children, resource("AECModelData.json", "Autodesk.AEC.ModelData", "application/json"))
@@ -212,10 +215,16 @@ func (e *Emulator) getManifest(w http.ResponseWriter, _ *call, t *translation) {
 			geometry.PhaseNames = "New Construction"
 		}
 		geometry.Children = append([]manifestNode{view}, thumbnails(v.name+"/"+v.name)...)
-		geometry.Children = append(geometry.Children, manifestNode{Role: "graphics", Mime: "application/autodesk-svf2", GUID: demoUUID("graphics " + v.guid), Type: "resource"})
+		geometry.Children = append(geometry.Children, manifestNode{Role: "graphics", Mime: "application/autodesk-" + output, GUID: demoUUID("graphics " + v.guid), Type: "resource"})
 		svf.Children = append(svf.Children, geometry)
 	}
 	body.Derivatives = []manifestNode{svf, {OutputType: "thumbnail", Progress: "complete", Status: manifestSuccess, Children: thumbnails("")}}
+	for _, x := range t.extras {
+		if x != "thumbnail" {
+			body.Derivatives = append(body.Derivatives, manifestNode{Name: t.name, OutputType: x, HasThumbnail: "false", Progress: "complete", Status: manifestSuccess,
+				Children: []manifestNode{resource(t.baseName()+"."+x, x, "application/octet-stream")}})
+		}
+	}
 	writeJSON(w, http.StatusOK, contentTypeJSON, body)
 }
 

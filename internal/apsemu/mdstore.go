@@ -14,6 +14,7 @@ import (
 
 // Manifest statuses the emulator's translations have (NOTES §6).
 const (
+	manifestPending    = "pending"
 	manifestSuccess    = "success"
 	manifestInProgress = "inprogress"
 )
@@ -35,11 +36,13 @@ type Translation struct {
 	// base64 without padding.
 	URN    string
 	Region string // where the derivatives are stored; requests must name it
-	Status string // "success" or "inprogress"
+	Status string // "pending", "inprogress" or "success"
 }
 
 // Translations returns every translation, sorted by SourceURN.
 func (e *Emulator) Translations() []Translation {
+	e.mu.Lock()
+	defer e.mu.Unlock()
 	out := make([]Translation, 0, len(e.translations))
 	for _, t := range e.translations {
 		out = append(out, Translation{SourceURN: t.source, URN: designURN(t.source), Region: t.region, Status: t.status})
@@ -71,6 +74,17 @@ type translation struct {
 	region  string
 	status  string
 	name    string // the design's file name, e.g. "Tower – Architecture.rvt"
+
+	// What a translation job asked for; zero for seeded translations,
+	// which have every view of an SVF2 derivative and a thumbnail.
+	output string   // svf2 or svf; "" means svf2
+	roles  []string // the views asked for, 2d and/or 3d; nil means both
+	extras []string // other derivatives asked for, e.g. ifc or thumbnail
+	// progress is what the manifest reports while status is not success;
+	// "" means inProgressPercent. stage is the next of jobStages the
+	// manifest moves to; 0 for a translation that never moves.
+	progress string
+	stage    int
 }
 
 // designURN encodes a source URN as Model Derivative paths take it.
@@ -90,10 +104,24 @@ func decodeDesignURN(s string) (string, bool) {
 	return string(b), true
 }
 
-// lookupTranslation finds the translation of a source URN. An OSS object
-// ID whose key was percent-encoded before base64 (as the manifest example
-// shows) finds the object's translation too.
+// lookupTranslation finds the translation of a source URN and returns a
+// copy of it as it is now. An OSS object ID whose key was percent-encoded
+// before base64 (as the manifest example shows) finds the object's
+// translation too.
 func (e *Emulator) lookupTranslation(source string) (*translation, bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	t, ok := e.translationLocked(source)
+	if !ok {
+		return nil, false
+	}
+	shown := *t
+	return &shown, true
+}
+
+// translationLocked is lookupTranslation's search, returning the stored
+// translation. e.mu must be held.
+func (e *Emulator) translationLocked(source string) (*translation, bool) {
 	if t, ok := e.translations[source]; ok {
 		return t, true
 	}
@@ -132,8 +160,18 @@ func (t *translation) baseName() string {
 // views returns the model views of a successful translation, as GET
 // metadata lists them: Revit designs a 3D view, the master phase view and
 // a sheet, drawings model space and a layout, PDFs their pages, anything
-// else one 3D view named after the file.
+// else one 3D view named after the file; of a job's translation, only
+// those of the roles the job asked for.
 func (t *translation) views() []modelView {
+	all := t.allViews()
+	if t.roles == nil {
+		return all
+	}
+	return slices.DeleteFunc(all, func(v modelView) bool { return !slices.Contains(t.roles, v.role) })
+}
+
+// allViews are the model views of the design, whatever a job asked for.
+func (t *translation) allViews() []modelView {
 	v := func(name, role string) modelView {
 		return modelView{name: name, role: role, guid: demoUUID("model view " + t.source + " " + name)}
 	}

@@ -50,6 +50,7 @@ func apis() []api {
 		mdAPI(),
 		issuesAPI(),
 		adminAPI(),
+		webhooksAPI(),
 		{paths: []string{"/"}, errs: gatewayNotFound()},
 	})
 }
@@ -124,7 +125,8 @@ func dmAPI() api {
 
 // mdAPI is Model Derivative, under its path and the legacy EMEA one. The
 // spec's viewable:read for the manifest is a typo for viewables:read
-// (NOTES §8.7). Every handler first resolves the design (withDesign).
+// (NOTES §8.7). Every handler but the job's first resolves the design
+// (withDesign).
 func mdAPI() api {
 	read := []string{scopeDataRead}
 	var routes []route
@@ -137,6 +139,7 @@ func mdAPI() api {
 			route{http.MethodGet, view, read, withDesign((*Emulator).getObjectTree)},
 			route{http.MethodGet, view + "/properties", read, withDesign((*Emulator).getAllProperties)},
 			route{http.MethodPost, view + "/properties:query", read, withDesign((*Emulator).queryProperties)},
+			route{http.MethodPost, prefix + "job", []string{scopeDataWrite, scopeDataCreate}, (*Emulator).startJob},
 		)
 	}
 	return api{paths: []string{mdServicePrefix}, bearer: true, errs: mdErrors(), routes: routes}
