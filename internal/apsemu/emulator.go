@@ -117,8 +117,8 @@ type Emulator struct {
 
 	// Written while New seeds the demo data and never changed afterwards,
 	// so they are read without holding mu.
-	content      map[string]*dmContent   // DM project ID → its seeded folders, items and versions
-	dmStorage    map[string]string       // object key in the DM storage bucket → DM project ID
+	content   map[string]*dmContent // DM project ID → its seeded folders, items and versions
+	dmStorage map[string]string     // object key in the DM storage bucket → DM project ID
 }
 
 // New returns an Emulator seeded with demo data owned by the first client in

@@ -70,9 +70,15 @@ func writeHookError(w http.ResponseWriter, status int, code, detail string) {
 // webhooksErrors are Webhooks' answers for requests no handler serves.
 func webhooksErrors() apiErrors {
 	return apiErrors{
-		badPath:  func(w http.ResponseWriter) { writeHookError(w, http.StatusBadRequest, hookCodeBadInput, hookDetailNotFound) },
-		notFound: func(w http.ResponseWriter) { writeHookError(w, http.StatusNotFound, hookCodeNotFound, hookDetailNotFound) },
-		method:   func(w http.ResponseWriter) { writeHookError(w, http.StatusMethodNotAllowed, hookCodeMethod, hookDetailMethod) },
+		badPath: func(w http.ResponseWriter) {
+			writeHookError(w, http.StatusBadRequest, hookCodeBadInput, hookDetailNotFound)
+		},
+		notFound: func(w http.ResponseWriter) {
+			writeHookError(w, http.StatusNotFound, hookCodeNotFound, hookDetailNotFound)
+		},
+		method: func(w http.ResponseWriter) {
+			writeHookError(w, http.StatusMethodNotAllowed, hookCodeMethod, hookDetailMethod)
+		},
 	}
 }
 
