@@ -23,6 +23,8 @@ func TestNarrowedToolsetIsReported(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "narrow.yaml"), []byte(profile), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	wantMD := filepath.Join(dir, "narrow.yaml") + ":6: profile narrow: field tools.include.0: toolset model-derivative comes without " +
+		"start_translation: the profile's scopes lack data:write data:create"
 	want := filepath.Join(dir, "narrow.yaml") + ":6: profile narrow: field tools.include.1: toolset oss comes without " +
 		"create_bucket: the profile's scopes lack bucket:create; delete_object: the profile's scopes lack data:write"
 	opts := Options{ToolsFile: filepath.Join("..", "tools.yaml"), ProfilesDir: dir, Profile: "narrow", NoReload: true,
@@ -31,8 +33,8 @@ func TestNarrowedToolsetIsReported(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(loaded.Warnings) != 1 || loaded.Warnings[0].String() != want {
-		t.Errorf("warnings %v\nwant %s", loaded.Warnings, want)
+	if len(loaded.Warnings) != 2 || loaded.Warnings[0].String() != wantMD || loaded.Warnings[1].String() != want {
+		t.Errorf("warnings %v\nwant %s\nand  %s", loaded.Warnings, wantMD, want)
 	}
 	var logs bytes.Buffer
 	opts.Logger = slog.New(slog.NewTextHandler(&logs, nil))

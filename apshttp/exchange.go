@@ -47,6 +47,11 @@ type Request struct {
 	// (cut short, not JSON, not the shape asked for), or nil. An answer it
 	// refuses is retried as a lost one is, and ends in an *AnswerError.
 	Check func(body []byte) error
+	// KeepHeaders name answer headers the caller reads (Webhooks' Location
+	// of a created hook); Exchange puts those a successful answer carries
+	// into Kept.
+	KeepHeaders []string
+	Kept        http.Header
 }
 
 // Exchanger is the way tool calls reach APS. Its zero Observer records
@@ -112,8 +117,23 @@ func (e *Exchanger) Exchange(ctx context.Context, req *Request, into *bytes.Buff
 			}
 			return nil, err
 		}
+		req.Kept = keep(resp.Header(), req.KeepHeaders)
 		return into.Bytes(), nil
 	}
+}
+
+// keep is the headers of h that names lists, or nil when it lists none.
+func keep(h http.Header, names []string) http.Header {
+	if len(names) == 0 {
+		return nil
+	}
+	kept := http.Header{}
+	for _, name := range names {
+		if v := h.Get(name); v != "" {
+			kept.Set(name, v)
+		}
+	}
+	return kept
 }
 
 // send is one attempt: the request with token, its answer read into into.

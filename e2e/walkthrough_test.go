@@ -175,6 +175,9 @@ func TestWalkThroughAndEveryTool(t *testing.T) {
 		t.Errorf("the deleted object is still there: %s", r.text)
 	}
 
+	// Translations and webhooks, writes included, under models-admin.
+	translateAndSubscribe(t, w, emu, base)
+
 	// Model Derivative on an app-owned OSS object, with an app token.
 	twoLegged := httpClient(t, startServer(t, base, serverOptions{}))
 	var translated string

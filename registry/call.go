@@ -2,7 +2,12 @@ package registry
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"maps"
+	"net/http"
+	"slices"
 	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
@@ -107,15 +112,35 @@ func (c *toolCall) gather(ctx context.Context, req apiRequest) ([]byte, error) {
 	into := c.rt.bodies.Get()
 	defer c.rt.bodies.Put(into) // projectAnswer's result is a copy
 	req.Check = apshttp.CompleteJSON
+	req.KeepHeaders = slices.Sorted(maps.Values(c.tool.AnswerHeaders))
 	body, err := c.aps.Exchange(ctx, &req.Request, into, &c.tally)
 	if err != nil {
 		return nil, err
 	}
 	start := time.Now()
 	doc, err := projectAnswer(c.tool, body)
+	if err == nil && len(c.tool.AnswerHeaders) > 0 {
+		doc, err = withHeaders(doc, c.tool.AnswerHeaders, req.Kept)
+	}
 	c.rt.Metrics.Shaped(c.tool.Name, len(body), time.Since(start))
 	if limit := c.rt.limits(c.tool).MaxBytes; err == nil && len(doc) > limit {
 		return nil, &limitError{what: "its answer", size: len(doc), limit: limit, source: c.rt.maxBytesSource(c.tool)}
 	}
 	return doc, err
+}
+
+// withHeaders adds to a single answer's document the answer headers its
+// tool names (key → header), those APS sent: the document is an object,
+// as projectAnswer makes every one.
+func withHeaders(doc []byte, names map[string]string, kept http.Header) ([]byte, error) {
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(doc, &obj); err != nil {
+		return nil, fmt.Errorf("the answer is not an object to add headers to: %w", err)
+	}
+	for key, h := range names {
+		if v := kept.Get(h); v != "" {
+			obj[key], _ = json.Marshal(v) // a string always marshals
+		}
+	}
+	return json.Marshal(obj)
 }

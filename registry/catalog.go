@@ -41,6 +41,10 @@ type Tool struct {
 	Annotations *Annotations      `yaml:"annotations"`
 	// Headers are sent with every request of the tool, as they are.
 	Headers map[string]string `yaml:"headers"`
+	// AnswerHeaders add answer headers to a single answer's result: result
+	// key → header name (create_webhook's hook_url: Location, as APS
+	// answers it with no body).
+	AnswerHeaders map[string]string `yaml:"answer_headers"`
 	// Pending turns an APS status that means "not ready yet" (Model
 	// Derivative's 202) into a result telling the model to try again.
 	Pending *Pending `yaml:"pending"`

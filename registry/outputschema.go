@@ -2,6 +2,7 @@ package registry
 
 import (
 	"encoding/json"
+	"maps"
 	"slices"
 	"strings"
 )
@@ -23,6 +24,9 @@ func buildOutputSchema(t *Tool) []byte {
 		schema = listingSchema(t)
 	} else {
 		schema = answerSchema(t.Result)
+		for _, key := range slices.Sorted(maps.Keys(t.AnswerHeaders)) {
+			schema.add(key, map[string]any{"type": "string"}) // not required: APS may leave a header out
+		}
 	}
 	if t.Pending != nil {
 		// {"pending": true, "message": ...} while APS prepares the data.

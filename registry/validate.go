@@ -93,6 +93,14 @@ func (v *validator) tool(c *Catalog, t *Tool) {
 			v.add(n, "headers."+h, "not a valid header name and value")
 		}
 	}
+	for key, h := range t.AnswerHeaders {
+		switch {
+		case !headerName.MatchString(h) || !paramNameRE.MatchString(key):
+			v.add(n, "answer_headers."+key, "needs a snake_case result key and a valid header name")
+		case t.Paginate != nil:
+			v.add(n, "answer_headers", "a listing's pages have headers of their own; only single answers take answer_headers")
+		}
+	}
 	if t.Pending != nil && (t.Pending.Status < 201 || t.Pending.Status > 299 || strings.TrimSpace(t.Pending.Message) == "") {
 		v.add(n, "pending", "needs a 2xx status other than 200 and a message")
 	}
