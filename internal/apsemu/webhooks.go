@@ -1,6 +1,7 @@
 package apsemu
 
 import (
+	"cmp"
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
@@ -151,16 +152,15 @@ func (h *webhook) visibleTo(c *call) bool {
 }
 
 // hookRegion is the request's region: the x-ads-region header wins over
-// the region query parameter (webhooks.yaml); US when neither is sent.
-func hookRegion(c *call) (string, bool) {
-	region := c.r.Header.Get(headerADSRegion)
-	if region == "" {
-		region = c.r.URL.Query().Get("region")
+// the region query parameter (webhooks.yaml); US when neither is sent. It
+// answers 400 itself for one of no data centre.
+func hookRegion(w http.ResponseWriter, c *call) (string, bool) {
+	region := cmp.Or(c.r.Header.Get(headerADSRegion), c.r.URL.Query().Get("region"), defaultRegion)
+	if !isIssuesRegion(region) {
+		writeHookError(w, http.StatusBadRequest, hookCodeBadInput, hookDetailRegion)
+		return "", false
 	}
-	if region == "" {
-		return defaultRegion, true
-	}
-	return region, isIssuesRegion(region)
+	return region, true
 }
 
 // hookSystem checks the path's system and event (when it has one).
@@ -192,9 +192,8 @@ type hookRequest struct {
 // with the new hook's URL in Location and no body, as APS answers; 409
 // when the caller already has a hook of that event, scope and callback.
 func (e *Emulator) createHook(w http.ResponseWriter, c *call) {
-	region, ok := hookRegion(c)
+	region, ok := hookRegion(w, c)
 	if !ok {
-		writeHookError(w, http.StatusBadRequest, hookCodeBadInput, hookDetailRegion)
 		return
 	}
 	if !hookSystem(c) {
@@ -232,7 +231,7 @@ func (e *Emulator) createHook(w http.ResponseWriter, c *call) {
 	w.WriteHeader(http.StatusCreated)
 }
 
-// findHook returns the index of the path's hook among those the caller
+// findHookLocked returns the index of the path's hook among those the caller
 // sees in the request's region, or -1. e.mu must be held.
 func (e *Emulator) findHookLocked(c *call, region string) int {
 	for i, h := range e.hooks {
@@ -243,46 +242,40 @@ func (e *Emulator) findHookLocked(c *call, region string) int {
 	return -1
 }
 
-// getHook serves GET .../hooks/{hook_id}.
-func (e *Emulator) getHook(w http.ResponseWriter, c *call) {
-	region, ok := hookRegion(c)
+// onHook runs f with e.mu held on the path's hook, among those the caller
+// sees in the request's region, and reports whether there was one,
+// answering 400 or 404 itself otherwise.
+func (e *Emulator) onHook(w http.ResponseWriter, c *call, f func(i int)) bool {
+	region, ok := hookRegion(w, c)
 	if !ok {
-		writeHookError(w, http.StatusBadRequest, hookCodeBadInput, hookDetailRegion)
-		return
+		return false
 	}
 	e.mu.Lock()
 	i := e.findHookLocked(c, region)
-	var d hookDetails
 	if i >= 0 {
-		d = e.hooks[i].detail()
+		f(i)
 	}
 	e.mu.Unlock()
 	if i < 0 {
 		writeHookError(w, http.StatusNotFound, hookCodeNotFound, hookDetailNotFound)
-		return
 	}
-	writeJSON(w, http.StatusOK, contentTypeJSON, d)
+	return i >= 0
+}
+
+// getHook serves GET .../hooks/{hook_id}.
+func (e *Emulator) getHook(w http.ResponseWriter, c *call) {
+	var d hookDetails
+	if e.onHook(w, c, func(i int) { d = e.hooks[i].detail() }) {
+		writeJSON(w, http.StatusOK, contentTypeJSON, d)
+	}
 }
 
 // deleteHook serves DELETE .../hooks/{hook_id}: 204 without a body; a hook
 // the caller does not see is not found.
 func (e *Emulator) deleteHook(w http.ResponseWriter, c *call) {
-	region, ok := hookRegion(c)
-	if !ok {
-		writeHookError(w, http.StatusBadRequest, hookCodeBadInput, hookDetailRegion)
-		return
+	if e.onHook(w, c, func(i int) { e.hooks = append(e.hooks[:i:i], e.hooks[i+1:]...) }) {
+		w.WriteHeader(http.StatusNoContent)
 	}
-	e.mu.Lock()
-	i := e.findHookLocked(c, region)
-	if i >= 0 {
-		e.hooks = append(e.hooks[:i:i], e.hooks[i+1:]...)
-	}
-	e.mu.Unlock()
-	if i < 0 {
-		writeHookError(w, http.StatusNotFound, hookCodeNotFound, hookDetailNotFound)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
 }
 
 // hooksPage is a listing's body (Hooks).
@@ -300,9 +293,8 @@ type hooksPage struct {
 // string, relative to /webhooks/v1 as in the spec's example. No hook at
 // all answers 204 without a body, as the spec says.
 func (e *Emulator) listHooks(w http.ResponseWriter, c *call) {
-	region, ok := hookRegion(c)
+	region, ok := hookRegion(w, c)
 	if !ok {
-		writeHookError(w, http.StatusBadRequest, hookCodeBadInput, hookDetailRegion)
 		return
 	}
 	if _, scoped := c.params["system"]; scoped && !hookSystem(c) {
