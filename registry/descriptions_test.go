@@ -24,6 +24,9 @@ func TestDescriptionsClaimOnlyWhatToolsDo(t *testing.T) {
 		for _, k := range resultKeys(tool.Result) {
 			known[k] = true
 		}
+		for k := range tool.AnswerHeaders { // returned too, from the answer's headers
+			known[k] = true
+		}
 	}
 	snake := regexp.MustCompile(`\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b`)
 	for name, tool := range c.Tools {
