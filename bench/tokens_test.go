@@ -12,7 +12,7 @@ func TestCountTokens(t *testing.T) {
 		{"", 0},
 		{"hello world", 2},
 		{"tiktoken is great!", 6}, // OpenAI's cookbook example
-		{"<|endoftext|>", 7}, // a special token's text is read as plain text
+		{"<|endoftext|>", 7},      // a special token's text is read as plain text
 	} {
 		got, err := countTokens(tc.text)
 		if err != nil {

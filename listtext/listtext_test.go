@@ -9,8 +9,19 @@ import (
 
 // TestText: the form of the package comment, exactly.
 func TestText(t *testing.T) {
-	got, ok := Text([]byte(`{"items":[{"id":"a","size":1},{"id":"b"}],"count":2}`))
-	want := "items[2]{id,size}:\n\"a\",1\n\"b\",\ncount: 2"
+	got, ok := Text([]byte(`{"items":[{"id":"a","size":1,"kind":"f"},{"id":"b","kind":"f"}],"count":2}`))
+	want := "items[2]{id,size}, all with kind=\"f\":\n\"a\",1\n\"b\",\ncount: 2"
+	if !ok || got != want {
+		t.Errorf("Text = %q, %v; want %q", got, ok, want)
+	}
+}
+
+// TestTextSaysSameValuesOnce: a field every item has with one value is
+// in the header, not in the rows; \u escapes of printable characters
+// are the characters.
+func TestTextSaysSameValuesOnce(t *testing.T) {
+	got, ok := Text([]byte(`{"items":[{"id":1,"type":"hub","name":"B\u00fcro"},{"id":2,"type":"hub","name":"x"}],"count":2}`))
+	want := "items[2]{id,name}, all with type=\"hub\":\n1,\"Büro\"\n2,\"x\"\ncount: 2"
 	if !ok || got != want {
 		t.Errorf("Text = %q, %v; want %q", got, ok, want)
 	}
@@ -84,6 +95,9 @@ func TestParseRejects(t *testing.T) {
 		"count 2",
 		"count: nope",
 		"items[1]{id}:\n\"a",
+		"items[1]{id}, all with:\n1",
+		"items[1]{id}, all with t=:\n1",
+		"items[1]{id}, t=1:\n1",
 	} {
 		if doc, err := Parse(text); err == nil {
 			t.Errorf("Parse(%q) = %s, want an error", text, doc)

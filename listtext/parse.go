@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -19,14 +21,14 @@ func Parse(text string) ([]byte, error) {
 		}
 		line := lines[n]
 		if rest, ok := strings.CutPrefix(line, "items["); ok {
-			rows, fields, err := header(rest)
+			rows, fields, constants, err := header(rest)
 			if err != nil {
 				return nil, fmt.Errorf("line %d: %w", n+1, err)
 			}
 			if n+rows >= len(lines) {
 				return nil, fmt.Errorf("line %d: %d items announced, %d lines follow", n+1, rows, len(lines)-n-1)
 			}
-			if out, err = appendItems(out, fields, lines[n+1:n+1+rows]); err != nil {
+			if out, err = appendItems(out, fields, constants, lines[n+1:n+1+rows]); err != nil {
 				return nil, fmt.Errorf("items after line %d: %w", n+1, err)
 			}
 			n += rows
@@ -46,30 +48,50 @@ func Parse(text string) ([]byte, error) {
 	return append(out, '}'), nil
 }
 
-// header reads "N]{a,b}:" after "items[".
-func header(s string) (int, []string, error) {
+// header reads "N]{a,b}:" after "items[", or "N]{a}, all with b=1:".
+func header(s string) (int, []string, map[string]string, error) {
+	bad := fmt.Errorf("bad items header %q", s)
 	count, rest, ok := strings.Cut(s, "]{")
 	rows, err := strconv.Atoi(count)
 	if !ok || err != nil || rows < 0 {
-		return 0, nil, fmt.Errorf("bad items header %q", s)
+		return 0, nil, nil, bad
 	}
 	var fields []string
-	for !strings.HasPrefix(rest, "}:") {
+	for !strings.HasPrefix(rest, "}") {
 		if len(fields) > 0 {
 			if rest, ok = strings.CutPrefix(rest, ","); !ok {
-				return 0, nil, fmt.Errorf("bad items header %q", s)
+				return 0, nil, nil, bad
 			}
 		}
 		var name string
 		if name, rest, err = readName(rest); err != nil {
-			return 0, nil, err
+			return 0, nil, nil, err
 		}
 		fields = append(fields, name)
 	}
-	if rest != "}:" {
-		return 0, nil, fmt.Errorf("bad items header %q", s)
+	rest = rest[1:]
+	constants := map[string]string{}
+	for first := true; rest != ":"; first = false {
+		prefix := ", "
+		if first {
+			prefix += allWith
+		}
+		var name, value string
+		if rest, ok = strings.CutPrefix(rest, prefix); !ok {
+			return 0, nil, nil, bad
+		}
+		if name, rest, err = readName(rest); err != nil {
+			return 0, nil, nil, err
+		}
+		if rest, ok = strings.CutPrefix(rest, "="); !ok {
+			return 0, nil, nil, bad
+		}
+		if value, rest, err = readValue(rest); err != nil {
+			return 0, nil, nil, err
+		}
+		constants[name] = value
 	}
-	return rows, fields, nil
+	return rows, fields, constants, nil
 }
 
 // readName reads a bare or JSON-quoted name from the start of s.
@@ -82,7 +104,7 @@ func readName(s string) (string, string, error) {
 		}
 		return name, rest, err
 	}
-	end := strings.IndexAny(s, ",}:")
+	end := strings.IndexAny(s, ",}:=")
 	if end <= 0 || !plainName(s[:end]) {
 		return "", "", fmt.Errorf("no name at %q", s)
 	}
@@ -100,8 +122,9 @@ func readValue(s string) (string, string, error) {
 	return s[:end], s[end:], nil
 }
 
-// appendItems writes "items":[...] from the rows, one object each.
-func appendItems(out []byte, fields []string, rows []string) ([]byte, error) {
+// appendItems writes "items":[...] from the rows, one object each, with
+// the constants in every one.
+func appendItems(out []byte, fields []string, constants map[string]string, rows []string) ([]byte, error) {
 	out = append(appendKey(out, "items"), '[')
 	for r, row := range rows {
 		if r > 0 {
@@ -109,6 +132,13 @@ func appendItems(out []byte, fields []string, rows []string) ([]byte, error) {
 		}
 		out = append(out, '{')
 		first := true
+		for _, name := range slices.Sorted(maps.Keys(constants)) {
+			if !first {
+				out = append(out, ',')
+			}
+			first = false
+			out = append(appendKey(out, name), constants[name]...)
+		}
 		for i, f := range fields {
 			if i > 0 {
 				var ok bool
