@@ -32,6 +32,7 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/tidwall/gjson"
 	"github.com/tidwall/pretty"
@@ -230,8 +231,8 @@ func appendValue(out []byte, raw string) []byte {
 // "ü" one.
 func appendUnescaped(out []byte, raw string) []byte {
 	var s string
-	if json.Unmarshal([]byte(raw), &s) != nil {
-		return append(out, raw...)
+	if json.Unmarshal([]byte(raw), &s) != nil || strings.ContainsRune(s, utf8.RuneError) {
+		return append(out, raw...) // a lone surrogate would come back as U+FFFD
 	}
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)

@@ -25,6 +25,10 @@ func TestTextSaysSameValuesOnce(t *testing.T) {
 	if !ok || got != want {
 		t.Errorf("Text = %q, %v; want %q", got, ok, want)
 	}
+	lone := `{"items":[{"s":"\ud800 \u00fc"}]}`
+	if got, _ := Text([]byte(lone)); got != "items[1]{s}:\n\"\\ud800 \\u00fc\"" {
+		t.Errorf("a string with a lone surrogate is rewritten: %q", got)
+	}
 }
 
 // TestRoundTrip: Parse(Text(doc)) is doc, as JSON values, for every
