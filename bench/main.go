@@ -85,6 +85,9 @@ func main() {
 		}
 		o.concurrency = append(o.concurrency, n)
 	}
+	if o.tokensOnly && o.markdown != "" {
+		fatalf("-markdown writes the whole report; -tokens only prints the context cost")
+	}
 	if o.duration <= 0 || o.warmup < 0 || o.objects < 1 || o.startupRuns < 1 {
 		fatalf("-duration must be positive, -warmup not negative, -objects and -startup-runs at least 1")
 	}
