@@ -5,11 +5,13 @@
 // generations next to the same APS request made directly (the floor),
 // a call through a team server's OAuth against the same call without it,
 // stdio start-up time, the server's memory, one very large listing, and
-// how many tokens the emulator issued.
+// how many tokens the emulator issued, and what a model reads: tokens of
+// tools/list per profile and per listed item (-tokens measures only that).
 //
 //	go run ./bench                       # about 3 minutes with the defaults
 //	go run ./bench -duration 1s -large=false
 //	go run ./bench -markdown BENCHMARKS.md
+//	go run ./bench -tokens               # the context cost alone, in seconds
 //
 // It measures and reports; it does not judge the numbers. Everything binds
 // 127.0.0.1 and every loop is bounded in time.
@@ -38,6 +40,7 @@ type options struct {
 	startupRuns int
 	markdown    string
 	profileDir  string // server CPU profiles, one per load cell through it
+	tokensOnly  bool   // measure the context cost alone
 }
 
 func main() {
@@ -49,6 +52,7 @@ func main() {
 	flag.BoolVar(&o.large, "large", true, "run the large listing (list_objects over -objects objects)")
 	flag.IntVar(&o.objects, "objects", 100000, "objects in the large listing's bucket (`N`, pages of 100)")
 	flag.IntVar(&o.startupRuns, "startup-runs", 10, "how many times to time stdio start-up (`N`)")
+	flag.BoolVar(&o.tokensOnly, "tokens", false, "measure only the context cost (tools/list per profile, tokens per listed item; a few seconds) and report it")
 	flag.StringVar(&o.markdown, "markdown", "", "also write the report as Markdown to `FILE`")
 	flag.StringVar(&o.profileDir, "cpuprofile", "", "also save the server's CPU profile during each load cell through it in `DIR` (go tool pprof DIR/raw-json-rpc-stateless-c16.pprof; the OAuth rows' cells are measured in two halves, one profile each); profiling costs the server some CPU, so take the figures from a run without it")
 	serveEmu := flag.Bool(serveEmulatorFlag, false, "internal: be the APS emulator process the benchmark starts")
@@ -80,6 +84,9 @@ func main() {
 			fatalf("-concurrency: %q is not a positive integer", f)
 		}
 		o.concurrency = append(o.concurrency, n)
+	}
+	if o.tokensOnly && o.markdown != "" {
+		fatalf("-markdown writes the whole report; -tokens only prints the context cost")
 	}
 	if o.duration <= 0 || o.warmup < 0 || o.objects < 1 || o.startupRuns < 1 {
 		fatalf("-duration must be positive, -warmup not negative, -objects and -startup-runs at least 1")
@@ -137,6 +144,12 @@ func run(ctx context.Context, o options) error {
 	defer emu.stop()
 	base := emu.url
 	env := serverEnv{bin: bin, root: root, baseURL: base, workDir: tmp}
+	if o.tokensOnly {
+		if rep.tokens, err = measureTokens(ctx, env); err != nil {
+			return err
+		}
+		return rep.write(o)
+	}
 
 	progressf("timing stdio start-up (%d runs)", o.startupRuns)
 	if rep.startup, err = measureStartup(ctx, env, o.startupRuns); err != nil {
@@ -171,18 +184,29 @@ func run(ctx context.Context, o options) error {
 		return err
 	}
 	rep.tokenRequests = stats.TokenRequests
+	if rep.tokens, err = measureTokens(ctx, env); err != nil {
+		return err
+	}
 	rep.total = time.Since(began)
-
-	rep.writeText(os.Stdout)
-	if o.markdown != "" {
-		if err := rep.writeMarkdownFile(o.markdown); err != nil {
-			return err
-		}
-		progressf("wrote %s", o.markdown)
+	if err := rep.write(o); err != nil {
+		return err
 	}
 	if n := rep.failedCalls(); n > 0 {
 		return fmt.Errorf("%d calls failed during the load (see the errors column); the numbers above are not clean", n)
 	}
+	return nil
+}
+
+// write prints the report and, when asked, writes it as Markdown.
+func (r *report) write(o options) error {
+	r.writeText(os.Stdout)
+	if o.markdown == "" {
+		return nil
+	}
+	if err := r.writeMarkdownFile(o.markdown); err != nil {
+		return err
+	}
+	progressf("wrote %s", o.markdown)
 	return nil
 }
 

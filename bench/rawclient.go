@@ -23,7 +23,7 @@ const modernProtocol = "2026-07-28"
 
 // rawCall is the tool call a raw client repeats and what its answers must
 // hold: want items, each found by marker (the start of a projected item,
-// which the escaped text content does not match).
+// which the text content, naming keys once, does not match).
 type rawCall struct {
 	tool, args string // args: a JSON object
 	marker     string
@@ -145,8 +145,8 @@ func (c *rawCaller) call(ctx context.Context) error {
 	if bytes.Contains(resp, []byte(`"isError":true`)) {
 		return fmt.Errorf("tool error: %s", firstLine(string(resp)))
 	}
-	// Each listed item appears once as JSON in structuredContent (in the
-	// text it is escaped, so it does not match).
+	// Each listed item appears once as JSON in structuredContent (the
+	// text names the keys once, in its header, so it does not match).
 	if n := bytes.Count(resp, []byte(c.rc.marker)); n != c.rc.want {
 		return fmt.Errorf("result lists %d items, want %d", n, c.rc.want)
 	}

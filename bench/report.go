@@ -21,6 +21,7 @@ type report struct {
 	load          *loadResult
 	oauth         *oauthResult
 	large         *largeResult
+	tokens        *tokenResult
 	tokenRequests int64
 	serverProcs   int // HTTP server processes that called APS
 	ownTokens     int // tokens this program fetched itself (the floor's)
@@ -37,6 +38,9 @@ type table struct {
 }
 
 func (r *report) tables() []table {
+	if r.opts.tokensOnly {
+		return r.tokenTables()
+	}
 	var out []table
 	if l := r.load; l != nil {
 		t, floor := cellTable(fmt.Sprintf("tools/call %s (one APS page of %d buckets): %v measured per cell after %v warm-up, one client per worker",
@@ -103,6 +107,7 @@ func (r *report) tables() []table {
 		add("large listing: the same call with mcp-go's client (decodes the answer): wall / server peak RSS",
 			fmt.Sprintf("%s / %s", secs(g.sdkWall), mib(g.sdkPeakRSS)))
 	}
+	out = append(out, r.tokenTables()...)
 	signIns := ""
 	if r.oauth != nil {
 		signIns = fmt.Sprintf(", %d sign-ins (APS code exchanges) for the OAuth rows", r.oauth.signIns)

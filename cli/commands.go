@@ -48,6 +48,12 @@ func call(ctx context.Context, files fileFlags, args []string, stdout, stderr io
 		}
 		return exitFail
 	}
+	if doc := structuredJSON(res); doc != nil {
+		// The document itself, for scripts: a listing's text is the
+		// compact form meant for a model.
+		fmt.Fprintln(stdout, indent(string(doc)))
+		return exitOK
+	}
 	for _, text := range resultTexts(res) {
 		fmt.Fprintln(stdout, indent(text))
 	}

@@ -18,6 +18,22 @@ func resultTexts(res *mcp.CallToolResult) []string {
 	return out
 }
 
+// structuredJSON is the result's structured content as JSON, or nil
+// when it has none.
+func structuredJSON(res *mcp.CallToolResult) []byte {
+	if len(res.RawStructuredContent) > 0 {
+		return res.RawStructuredContent
+	}
+	if res.StructuredContent == nil {
+		return nil
+	}
+	b, err := json.Marshal(res.StructuredContent)
+	if err != nil {
+		return nil
+	}
+	return b
+}
+
 // indent pretty-prints text when it is JSON and returns it unchanged
 // otherwise.
 func indent(text string) string {

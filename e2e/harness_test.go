@@ -31,6 +31,7 @@ import (
 	"github.com/aps-mcp/aps-mcp/app"
 	"github.com/aps-mcp/aps-mcp/config"
 	"github.com/aps-mcp/aps-mcp/internal/apsemu"
+	"github.com/aps-mcp/aps-mcp/listtext"
 )
 
 // binPath is the aps-mcp binary built once for the tests that run it.
@@ -250,9 +251,18 @@ func decodeResult(res *mcp.CallToolResult) (toolResult, error) {
 			return out, fmt.Errorf("structuredContent is %T, want an object", res.StructuredContent)
 		}
 		out.structured = m
-		// The text part must carry the same JSON as structuredContent.
+		// The text part must carry the same document as structuredContent:
+		// its JSON or, for a listing, the compact form, read back.
+		doc := []byte(out.text)
+		if !bytes.HasPrefix(doc, []byte("{")) {
+			back, err := listtext.Parse(out.text)
+			if err != nil {
+				return out, fmt.Errorf("text content is neither JSON nor the compact listing form: %v\n%s", err, out.text)
+			}
+			doc = back
+		}
 		var fromText map[string]any
-		if err := json.Unmarshal([]byte(out.text), &fromText); err != nil {
+		if err := json.Unmarshal(doc, &fromText); err != nil {
 			return out, fmt.Errorf("text content is not JSON: %v", err)
 		}
 		a, _ := json.Marshal(fromText)

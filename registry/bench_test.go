@@ -78,7 +78,7 @@ func BenchmarkShapeObject(b *testing.B) {
 	}
 }
 
-// BenchmarkResultEncoding: a tool result as it goes on the wire: the
+// BenchmarkResultEncoding: a listing's result as it goes on the wire: the
 // handler's result in mcp-go's JSON-RPC response, encoded as mcp-go's
 // streamable HTTP transport does (json.Encoder; the result's own
 // MarshalJSON, then the encoder compacts its output once more).
@@ -87,7 +87,7 @@ func BenchmarkResultEncoding(b *testing.B) {
 	b.SetBytes(int64(len(out)))
 	b.ReportAllocs()
 	for b.Loop() {
-		resp := mcp.NewJSONRPCResultResponse(mcp.NewRequestId(7), successResult(out))
+		resp := mcp.NewJSONRPCResultResponse(mcp.NewRequestId(7), compactResult(out))
 		if err := json.NewEncoder(io.Discard).Encode(resp); err != nil {
 			b.Fatal(err)
 		}

@@ -74,7 +74,7 @@ func (c *toolCall) run(ctx context.Context, mreq mcp.CallToolRequest) (*mcp.Call
 	default:
 		return c.rt.failure(t, req, err), nil
 	}
-	return successResult(doc), nil
+	return resultFor(t, doc), nil
 }
 
 // request reads the call's arguments, takes a listing's limit and cursor

@@ -18,13 +18,12 @@ func addListArgs(props map[string]any) {
 	maps.Copy(props, map[string]any{
 		CursorArg: map[string]any{
 			"type":        "string",
-			"description": "Continues a listing that stopped at its cap or limit: the \"cursor\" of the truncated result, with the same other arguments (limit may change).",
+			"description": "The cursor of a truncated result, to continue it (same other arguments).",
 		},
 		LimitArg: map[string]any{
 			"type":    "integer",
 			"minimum": 1,
-			"description": fmt.Sprintf("Return at most this many items; the result then carries a cursor for the rest. "+
-				"Without it a listing stops at the server's cap (limits.max_items and limits.max_bytes, by default %d items or about %dk tokens).",
+			"description": fmt.Sprintf("Return at most this many items (default: the server's cap, %d items or about %dk tokens).",
 				defaults.MaxItems, defaults.MaxResultTokens/1000),
 		},
 	})

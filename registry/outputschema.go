@@ -42,7 +42,7 @@ func buildOutputSchema(t *Tool) []byte {
 }
 
 // listingSchema is a listing's document: the projected items, their
-// count, the pages' warnings and, when a cap or a failed page stopped
+// count, the pages' warnings if they carry any and, when a cap or a failed page stopped
 // it, truncated, the cursor, a note and the page's error.
 func listingSchema(t *Tool) object {
 	item := map[string]any{}
@@ -50,9 +50,11 @@ func listingSchema(t *Tool) object {
 		item = projectionSchema(t.Result)
 	}
 	s := object{closed: true, required: []string{"items", "count"}}
-	s.add("items", map[string]any{"type": "array", "items": item})
+	s.add("items", arrayOf(item))
 	s.add("count", map[string]any{"type": "integer"})
-	s.add("warnings", map[string]any{"type": "array"})
+	if t.Paginate.Warnings != "" { // only pages that carry warnings give the key
+		s.add("warnings", map[string]any{"type": "array"})
+	}
 	s.add("truncated", map[string]any{"const": true})
 	s.add("cursor", map[string]any{"type": "string"})
 	s.add("note", map[string]any{"type": "string"})
@@ -78,16 +80,23 @@ func answerSchema(result string) object {
 			element = selectorObject(sel).render()
 		}
 		s := object{closed: true}
-		s.add("items", map[string]any{"type": "array", "items": element})
+		s.add("items", arrayOf(element))
 		s.add("count", map[string]any{"type": "integer"})
 		s.add("result", map[string]any{"type": "null"})
 		return s
 	}
 	// An answer as APS sent it, or projected by a path of unknown shape:
-	// any object, or one of the wrappings, with nothing to say of types.
-	s := object{}
-	for _, k := range []string{"items", "count", "result"} {
-		s.add(k, map[string]any{})
+	// any object (its own, or one of the wrappings), with nothing to say
+	// of its keys or types.
+	return object{}
+}
+
+// arrayOf is the schema of an array of element; an empty element schema
+// says nothing, so it is left out.
+func arrayOf(element map[string]any) map[string]any {
+	s := map[string]any{"type": "array"}
+	if len(element) > 0 {
+		s["items"] = element
 	}
 	return s
 }
@@ -198,9 +207,9 @@ func (o *object) add(key string, schema map[string]any) {
 }
 
 func (o object) render() map[string]any {
-	s := map[string]any{"type": "object", "properties": o.props}
-	if o.props == nil {
-		s["properties"] = map[string]any{}
+	s := map[string]any{"type": "object"}
+	if len(o.props) > 0 { // no properties: an empty list would say nothing
+		s["properties"] = o.props
 	}
 	if o.closed {
 		s["additionalProperties"] = false

@@ -81,7 +81,7 @@ func TestSingleAnswersConformToTheirOutputSchema(t *testing.T) {
 // TestListingSchema: a listing's envelope is the server's own, so its
 // schema is closed and typed; the items are what the projection makes.
 func TestListingSchema(t *testing.T) {
-	tool := &Tool{Name: "t", Result: "{a,b:c.d}", Paginate: &Paginate{Style: "next-url", Items: "items"}}
+	tool := &Tool{Name: "t", Result: "{a,b:c.d}", Paginate: &Paginate{Style: "next-url", Items: "items", Warnings: "meta.warnings"}}
 	schema := buildOutputSchema(tool)
 	for _, doc := range []string{
 		`{"items":[],"count":0}`,
@@ -100,6 +100,10 @@ func TestListingSchema(t *testing.T) {
 		if schematest.Validate(schema, []byte(doc)) == nil {
 			t.Errorf("%s passes the schema %s", doc, schema)
 		}
+	}
+	tool.Paginate.Warnings = "" // pages without warnings never give the key
+	if doc := `{"items":[],"count":0,"warnings":[]}`; schematest.Validate(buildOutputSchema(tool), []byte(doc)) == nil {
+		t.Errorf("%s passes the schema of a listing whose pages carry no warnings", doc)
 	}
 	tool.Result = "" // items as APS sent them
 	if err := schematest.Validate(buildOutputSchema(tool), []byte(`{"items":[1,"a",{"z":[]}],"count":3}`)); err != nil {

@@ -62,7 +62,7 @@ func pendingDocument(message string) []byte {
 
 // successResult is a successful call's result: doc as structured content
 // and, as the MCP spec asks of tools that return structured content, the
-// same JSON as text. The text aliases doc's bytes (see aliasString): doc
+// same JSON as text (a listing's text is compact: see resultFor). The text aliases doc's bytes (see aliasString): doc
 // is never written again once it is a result.
 func successResult(doc []byte) *mcp.CallToolResult {
 	return &mcp.CallToolResult{
@@ -82,6 +82,9 @@ func redacted(r *logging.Redactor, res *mcp.CallToolResult) *mcp.CallToolResult 
 			return res
 		case !json.Valid(clean):
 			return errorResult("The result held a credential and could not be cleaned of it, so it was withheld.")
+		}
+		if compactText(res) {
+			return compactResult(clean)
 		}
 		return successResult(clean)
 	}

@@ -1,0 +1,238 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+
+	tiktoken "github.com/pkoukk/tiktoken-go"
+	tiktoken_loader "github.com/pkoukk/tiktoken-go-loader"
+	"github.com/tidwall/gjson"
+
+	"github.com/aps-mcp/aps-mcp/app"
+	"github.com/aps-mcp/aps-mcp/config"
+)
+
+// The context cost: what a model reads, counted in tokens of OpenAI's
+// cl100k_base encoding (tiktoken, its vocabulary compiled into this
+// program, so nothing is downloaded). Other models' tokenizers differ by
+// some percent; the ratios between forms hold roughly across them.
+
+// tokenEncoding is the tokenizer the report counts with.
+const tokenEncoding = "cl100k_base"
+
+var (
+	encOnce sync.Once
+	enc     *tiktoken.Tiktoken
+	encErr  error
+)
+
+// countTokens is the number of cl100k_base tokens of s, special tokens
+// read as plain text.
+func countTokens(s string) (int, error) {
+	encOnce.Do(func() {
+		tiktoken.SetBpeLoader(tiktoken_loader.NewOfflineLoader())
+		enc, encErr = tiktoken.GetEncoding(tokenEncoding)
+	})
+	if encErr != nil {
+		return 0, fmt.Errorf("tokenizer %s: %w", tokenEncoding, encErr)
+	}
+	return len(enc.EncodeOrdinary(s)), nil
+}
+
+// tokenResult is the context-cost part of the report.
+type tokenResult struct {
+	lists    []toolsListCost
+	listings []listingCost
+	skipped  []string // listing tools not measured, and why
+}
+
+// toolsListCost is one profile's tools/list: the tools array as the
+// server wrote it.
+type toolsListCost struct {
+	profile       string
+	tools         int
+	bytes, tokens int
+	// outputSchemaTokens are the tokens of the tools' outputSchema
+	// values alone, part of tokens.
+	outputSchemaTokens int
+}
+
+// listingCost is one listing tool's result as the model may read it: the
+// text content and the structuredContent, each as the server wrote it.
+type listingCost struct {
+	tool, profile        string
+	items                int
+	textBytes, textToks  int
+	structBytes, structT int
+}
+
+// measureTokens reads tools/list of every shipped profile and calls every
+// listing tool of the catalogue that the ssa and 2lo profiles serve, on
+// the emulator's demo data. Profiles that allow stdio are spawned over it
+// with their own emulator (--emulator: any auth kind works without
+// credentials); a team server serves HTTP only, so it runs against the
+// emulator process and the bench signs in to it as a client would.
+func measureTokens(ctx context.Context, env serverEnv) (*tokenResult, error) {
+	dir := filepath.Join(env.root, "profiles")
+	names, err := config.ProfileNames(dir)
+	if err != nil {
+		return nil, err
+	}
+	res := &tokenResult{}
+	served := map[string][]string{} // profile → tools it lists
+	for _, name := range names {
+		progressf("tokens: tools/list of profile %s", name)
+		prof, err := config.LoadProfile(dir, name, config.Env{}, config.Overrides{})
+		if err != nil {
+			return nil, err
+		}
+		var answer []byte
+		if prof.Team() {
+			answer, err = teamToolsList(ctx, env, name)
+		} else {
+			answer, err = stdioToolsList(ctx, env, name)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("tools/list of profile %s: %w", name, err)
+		}
+		cost, tools, err := toolsListCostOf(name, answer)
+		if err != nil {
+			return nil, err
+		}
+		res.lists, served[name] = append(res.lists, cost), tools
+	}
+	catalog, err := app.LoadCatalog(filepath.Join(env.root, "tools.yaml"))
+	if err != nil {
+		return nil, err
+	}
+	var listing []string
+	for _, n := range catalog.Names() {
+		if catalog.Tools[n].Paginate != nil {
+			listing = append(listing, n)
+		}
+	}
+	for _, profile := range []string{"ssa", "2lo"} {
+		var mine []string
+		for _, n := range listing {
+			if slices.Contains(served[profile], n) {
+				mine = append(mine, n)
+			}
+		}
+		listing = slices.DeleteFunc(listing, func(n string) bool { return slices.Contains(mine, n) })
+		if err := measureListings(ctx, env, profile, catalog.Tools, mine, res); err != nil {
+			return nil, err
+		}
+	}
+	for _, n := range listing {
+		res.skipped = append(res.skipped, n+": served by neither ssa nor 2lo")
+	}
+	return res, nil
+}
+
+// toolsListCostOf counts one tools/list answer (a JSON-RPC response).
+func toolsListCostOf(profile string, answer []byte) (toolsListCost, []string, error) {
+	tools := gjson.GetBytes(answer, "result.tools")
+	if !tools.IsArray() {
+		return toolsListCost{}, nil, fmt.Errorf("tools/list of profile %s answered without tools: %s", profile, firstLine(string(answer)))
+	}
+	c := toolsListCost{profile: profile, bytes: len(tools.Raw)}
+	var names []string
+	var err error
+	if c.tokens, err = countTokens(tools.Raw); err != nil {
+		return c, nil, err
+	}
+	for _, t := range tools.Array() {
+		c.tools++
+		names = append(names, t.Get("name").String())
+		if s := t.Get("outputSchema"); s.Exists() {
+			n, err := countTokens(s.Raw)
+			if err != nil {
+				return c, nil, err
+			}
+			c.outputSchemaTokens += n
+		}
+	}
+	return c, names, nil
+}
+
+func stdioToolsList(ctx context.Context, env serverEnv, profile string) ([]byte, error) {
+	s, err := startStdio(ctx, env, serverSpec{profile: profile}, "--emulator")
+	if err != nil {
+		return nil, err
+	}
+	defer s.close()
+	return s.request(ctx, "tools/list", "{}")
+}
+
+// teamToolsList starts a team server against the emulator process, signs
+// in as an MCP client and lists its tools with the access token.
+func teamToolsList(ctx context.Context, env serverEnv, profile string) ([]byte, error) {
+	srv, err := startServer(ctx, env, serverSpec{profile: profile, env: func(addr string) []string {
+		return []string{"APS_MCP_PUBLIC_URL=http://" + addr}
+	}})
+	if err != nil {
+		return nil, err
+	}
+	defer srv.stop()
+	token, err := signInTeam(ctx, strings.TrimSuffix(srv.url, "/mcp"))
+	if err != nil {
+		return nil, err
+	}
+	c, err := dialRawBearer(ctx, srv.url, legacyProtocol, rawCall{}, token)
+	if err != nil {
+		return nil, err
+	}
+	defer c.close()
+	a, err := c.post(ctx, "tools/list", "", `{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{}}`)
+	return a.body, err
+}
+
+// callResult is one tools/call answer's parts, as the server wrote them.
+type callResult struct {
+	text       string // the text contents, joined
+	structured string // the structuredContent JSON
+	isError    bool
+}
+
+func (s *stdioSession) callTool(ctx context.Context, tool string, args map[string]string) (callResult, error) {
+	params := `{"name":` + quoteJSON(tool) + `,"arguments":{`
+	keys := slices.Sorted(func(yield func(string) bool) {
+		for k := range args {
+			if !yield(k) {
+				return
+			}
+		}
+	})
+	for i, k := range keys {
+		if i > 0 {
+			params += ","
+		}
+		params += quoteJSON(k) + ":" + quoteJSON(args[k])
+	}
+	line, err := s.request(ctx, "tools/call", params+"}}")
+	if err != nil {
+		return callResult{}, err
+	}
+	r := gjson.ParseBytes(line).Get("result")
+	out := callResult{structured: r.Get("structuredContent").Raw, isError: r.Get("isError").Bool()}
+	for _, c := range r.Get("content").Array() {
+		if c.Get("type").String() == "text" {
+			out.text += c.Get("text").String()
+		}
+	}
+	if out.isError {
+		return out, fmt.Errorf("%s: tool error: %s", tool, firstLine(out.text))
+	}
+	return out, nil
+}
+
+// quoteJSON is s as a JSON string.
+func quoteJSON(s string) string {
+	b, _ := json.Marshal(s) // a string always encodes
+	return string(b)
+}
