@@ -21,6 +21,7 @@ type report struct {
 	load          *loadResult
 	oauth         *oauthResult
 	large         *largeResult
+	latency       *latencyResult
 	tokenRequests int64
 	serverProcs   int // HTTP server processes that called APS
 	ownTokens     int // tokens this program fetched itself (the floor's)
@@ -29,6 +30,7 @@ type report struct {
 
 // table is one block of the report, printed as text or Markdown.
 type table struct {
+	part   string // the part of the run it reports (benchParts), or "summary"
 	title  string
 	header []string
 	right  []bool // right-align the column (numbers)
@@ -65,17 +67,28 @@ func (r *report) tables() []table {
 		if l.listed != l.wantListed {
 			t.notes = append(t.notes, fmt.Sprintf("The first call listed %d buckets; the emulator holds %d US buckets.", l.listed, l.wantListed))
 		}
+		t.part = "load"
 		out = append(out, t)
+		if st, ok := r.stubTable(); ok {
+			out = append(out, st)
+		}
 	}
 	if r.oauth != nil {
 		out = append(out, r.oauthTable())
 	}
+	if r.latency != nil {
+		out = append(out, r.latencyTables()...)
+	}
+	if r.load == nil && r.large == nil && len(r.startup.runs) == 0 {
+		return out // nothing for the summary
+	}
 
-	m := table{title: "Start-up, memory, large listing, tokens", header: []string{"measure", "value"}, right: []bool{false, false}}
+	m := table{part: "summary", title: "Start-up, memory, large listing, tokens", header: []string{"measure", "value"}, right: []bool{false, false}}
 	add := func(k, v string) { m.rows = append(m.rows, []string{k, v}) }
-	s := r.startup
-	add(fmt.Sprintf("stdio: process start → tools/list answered, median of %d", len(s.runs)),
-		fmt.Sprintf("%s (min %s, max %s; %d tools)", ms1(s.median), ms1(s.runs[0]), ms1(s.worst), s.tools))
+	if s := r.startup; len(s.runs) > 0 {
+		add(fmt.Sprintf("stdio: process start → tools/list answered, median of %d", len(s.runs)),
+			fmt.Sprintf("%s (min %s, max %s; %d tools)", ms1(s.median), ms1(s.runs[0]), ms1(s.worst), s.tools))
+	}
 	if l := r.load; l != nil {
 		add("server RSS idle (VmRSS after start and one call)", mib(l.idleRSS))
 		top := slices.Max(r.opts.concurrency)
@@ -176,6 +189,7 @@ func (r *report) oauthTable() table {
 			t.notes = append(t.notes, fmt.Sprintf("First error, %s at concurrency %d: %s", c.path, c.concurrency, firstLine(c.firstErr)))
 		}
 	}
+	t.part = "oauth"
 	return t
 }
 
@@ -238,6 +252,11 @@ func (r *report) writeText(w io.Writer) {
 }
 
 func (r *report) writeMarkdownFile(name string) error {
+	if len(r.opts.only) > 0 {
+		if old, err := os.ReadFile(name); err == nil {
+			return os.WriteFile(name, r.mergeMarkdown(old), 0o644)
+		}
+	}
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "# aps-mcp benchmarks\n\n")
 	fmt.Fprintf(&b, "Measured by `bench/` (one run, numbers as printed). Command:\n\n```sh\n%s\n```\n\n", r.command)
@@ -260,30 +279,7 @@ func (r *report) writeMarkdownFile(name string) error {
 		"OAuth 2.1 authorization server stands in front of /mcp and whose every request carries an MCP access token it issued, " +
 		"and --profile 3lo signed in once, with nothing in front.\n\n")
 	for _, t := range r.tables() {
-		fmt.Fprintf(&b, "## %s\n\n", t.title)
-		b.WriteString("| " + strings.Join(t.header, " | ") + " |\n|")
-		for _, right := range t.right {
-			if right {
-				b.WriteString(" ---: |")
-			} else {
-				b.WriteString(" --- |")
-			}
-		}
-		b.WriteString("\n")
-		for _, row := range t.rows {
-			cells := make([]string, len(row))
-			for i, c := range row {
-				cells[i] = strings.ReplaceAll(c, "|", `\|`)
-			}
-			b.WriteString("| " + strings.Join(cells, " | ") + " |\n")
-		}
-		if len(t.notes) > 0 {
-			b.WriteString("\n")
-			for _, n := range t.notes {
-				fmt.Fprintf(&b, "- %s\n", n)
-			}
-		}
-		b.WriteString("\n")
+		b.WriteString(markdownSection(t, ""))
 	}
 	return os.WriteFile(name, b.Bytes(), 0o644)
 }
