@@ -4,12 +4,15 @@
 // run, tools/call throughput and latency for both MCP protocol
 // generations next to the same APS request made directly (the floor),
 // a call through a team server's OAuth against the same call without it,
-// stdio start-up time, the server's memory, one very large listing, and
-// how many tokens the emulator issued.
+// stdio start-up time, the server's memory, one very large listing, how
+// many tokens the emulator issued, and at APS latency with APS's rate
+// limits enforced (emulators of their own, see world.go) a team walking
+// from hubs to properties at once and single-user listings of many items.
 //
-//	go run ./bench                       # about 3 minutes with the defaults
+//	go run ./bench                       # about 5 minutes with the defaults
 //	go run ./bench -duration 1s -large=false
 //	go run ./bench -markdown BENCHMARKS.md
+//	go run ./bench -only latency -markdown BENCHMARKS.md   # that part alone, its sections replaced
 //
 // It measures and reports; it does not judge the numbers. Everything binds
 // 127.0.0.1 and every loop is bounded in time.
