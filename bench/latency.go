@@ -49,7 +49,7 @@ func walkWorld(ctx context.Context, env serverEnv, cfg emuConfig, walksEach int)
 		return walkPhase{}, err
 	}
 	defer w.stop()
-	return runWalks(ctx, w.emu, w.team.url, w.tokens, walksEach)
+	return runWalks(ctx, w.emu, w.team.url, w.team.pid(), w.tokens, walksEach)
 }
 
 // measureListings runs the single-user listings: the member's through the

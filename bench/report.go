@@ -295,10 +295,6 @@ func machine() string {
 			}
 		}
 	}
-	nproc := fmt.Sprint(runtime.NumCPU())
-	if out, err := exec.Command("nproc").Output(); err == nil {
-		nproc = strings.TrimSpace(string(out))
-	}
 	kernel := ""
 	if b, err := os.ReadFile("/proc/sys/kernel/osrelease"); err == nil {
 		kernel = ", Linux " + strings.TrimSpace(string(b))
@@ -310,7 +306,7 @@ func machine() string {
 			rev += " with uncommitted changes"
 		}
 	}
-	return fmt.Sprintf("nproc %s, %s%s; %s %s/%s; %s%s", nproc, model, kernel,
+	return fmt.Sprintf("nproc %s, %s%s; %s %s/%s; %s%s", nproc(), model, kernel,
 		runtime.Version(), runtime.GOOS, runtime.GOARCH, time.Now().UTC().Format("2006-01-02 15:04 MST"), rev)
 }
 
@@ -327,4 +323,12 @@ func firstLine(s string) string {
 		s = s[:200] + "…"
 	}
 	return s
+}
+
+// nproc is how many cores this process may use.
+func nproc() string {
+	if out, err := exec.Command("nproc").Output(); err == nil {
+		return strings.TrimSpace(string(out))
+	}
+	return fmt.Sprint(runtime.NumCPU())
 }

@@ -14,20 +14,26 @@ func (r *report) latencyTables() []table {
 		part:  "latency",
 		title: fmt.Sprintf("Team walk at %s APS latency with APS's published per-minute limits enforced (team server, one MCP client and APS sign-in per member)", lat),
 		header: []string{"walkers", "walks", "p50 walk", "p99 walk", "phase wall", "APS requests", "429s received",
-			"results with a 429", "listings cut short", "failed walks"},
-		right: []bool{false, true, true, true, true, true, true, true, true, true},
+			"results with a 429", "listings cut short", "failed walks", "server CPU/walk"},
+		right: []bool{false, true, true, true, true, true, true, true, true, true, true},
 	}
 	for _, ph := range []struct {
 		name string
 		p    walkPhase
 	}{{"one member alone", l.solo}, {fmt.Sprintf("%d members at once", l.team.members), l.team}} {
 		p := ph.p
+		cpu := ""
+		if n := p.members * p.walksEach; n > 0 {
+			cpu = ms(p.serverCPU / time.Duration(n))
+		}
 		walks.rows = append(walks.rows, []string{ph.name, fmt.Sprintf("%d × %d", p.members, p.walksEach), secs3(p.p50), secs3(p.p99),
-			secs(p.wall), fmt.Sprint(p.apsRequests), fmt.Sprint(p.received429), fmt.Sprint(p.with429), fmt.Sprint(p.partial), fmt.Sprint(p.failed)})
+			secs(p.wall), fmt.Sprint(p.apsRequests), fmt.Sprint(p.received429), fmt.Sprint(p.with429), fmt.Sprint(p.partial), fmt.Sprint(p.failed), cpu})
 	}
 	if l.solo.p50 > 0 {
-		walks.notes = append(walks.notes, fmt.Sprintf("Team p50 ÷ one member's p50: %.2f× (%s against %s).",
-			float64(l.team.p50)/float64(l.solo.p50), secs3(l.team.p50), secs3(l.solo.p50)))
+		walks.notes = append(walks.notes, fmt.Sprintf("Team p50 ÷ one member's p50: %.2f× (%s against %s). "+
+			"The machine's 1-minute load average went from %s to %s over the lone walks and from %s to %s over the team's (%s cores).",
+			float64(l.team.p50)/float64(l.solo.p50), secs3(l.team.p50), secs3(l.solo.p50),
+			l.solo.load[0], l.solo.load[1], l.team.load[0], l.team.load[1], nproc()))
 	}
 	walks.notes = append(walks.notes,
 		fmt.Sprintf("A walk is %d tool calls, each with arguments from the result before: list_hubs (%q), list_projects (%q of its 230, two APS pages), "+
@@ -38,7 +44,8 @@ func (r *report) latencyTables() []table {
 			"per application: hubs and projects 50 a minute, top folders and folder contents 300, issues 500 per user; versions and Model Derivative unlimited. "+
 			"Each member is an emulator user of their own, signed in to the team server through its OAuth flow; all share the one APS application.",
 		"APS requests and 429s received are counted by the emulator over the phase (token requests included); results with a 429 are tool results "+
-			"whose text carries APS's 429 (an error, or a listing stopped early by one); listings cut short are results marked truncated for any reason.")
+			"whose text carries APS's 429 (an error, or a listing stopped early by one); listings cut short are results marked truncated for any reason; "+
+			"server CPU/walk is the team server's CPU time over the phase (/proc, 10 ms ticks) divided by the walks. The p50 and p99 are over the walks that completed.")
 	for _, p := range []walkPhase{l.solo, l.team} {
 		if p.firstErr != "" {
 			walks.notes = append(walks.notes, fmt.Sprintf("First failed walk of %d members: %s", p.members, firstLine(p.firstErr)))

@@ -5,7 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -139,6 +141,12 @@ type walkPhase struct {
 	failed             int // walks that ended in an error
 	firstErr           string
 	wall               time.Duration // from the start to the last walk's end
+	// serverCPU is the CPU time the server process used over the phase
+	// (0 when run in process).
+	serverCPU time.Duration
+	// load is the machine's 1-minute load average at the phase's start
+	// and end: what else competed for the cores.
+	load [2]string
 	// Counted by the emulator over the phase: every APS request the
 	// server sent (token requests included) and the 429s among the answers.
 	apsRequests, received429 int64
@@ -147,8 +155,9 @@ type walkPhase struct {
 }
 
 // runWalks connects one raw client per token to the MCP endpoint and has
-// them all start at once, each walking walksEach times back to back.
-func runWalks(ctx context.Context, emu *emulatorProc, endpoint string, tokens []string, walksEach int) (walkPhase, error) {
+// them all start at once, each walking walksEach times back to back. With
+// serverPID > 0 it reads that process's CPU time at both ends.
+func runWalks(ctx context.Context, emu *emulatorProc, endpoint string, serverPID int, tokens []string, walksEach int) (walkPhase, error) {
 	ph := walkPhase{members: len(tokens), walksEach: walksEach}
 	walkers := make([]*walker, len(tokens))
 	for i, tok := range tokens {
@@ -165,6 +174,11 @@ func runWalks(ctx context.Context, emu *emulatorProc, endpoint string, tokens []
 	times := make([][]time.Duration, len(walkers))
 	errs := make([]error, len(walkers))
 	fails := make([]int, len(walkers))
+	cpu0, err := serverCPUAt(serverPID)
+	if err != nil {
+		return ph, err
+	}
+	ph.load[0] = loadAverage()
 	start := time.Now()
 	var wg sync.WaitGroup
 	for i, w := range walkers {
@@ -184,9 +198,15 @@ func runWalks(ctx context.Context, emu *emulatorProc, endpoint string, tokens []
 	}
 	wg.Wait()
 	ph.wall = time.Since(start)
+	ph.load[1] = loadAverage()
 	if err := ctx.Err(); err != nil {
 		return ph, err
 	}
+	cpu1, err := serverCPUAt(serverPID)
+	if err != nil {
+		return ph, err
+	}
+	ph.serverCPU = cpu1 - cpu0
 	st, err := emu.stats(ctx)
 	if err != nil {
 		return ph, err
@@ -207,4 +227,21 @@ func runWalks(ctx context.Context, emu *emulatorProc, endpoint string, tokens []
 		}
 	}
 	return ph, nil
+}
+
+// serverCPUAt is processCPU for a server process, 0 for none (pid 0).
+func serverCPUAt(pid int) (time.Duration, error) {
+	if pid <= 0 {
+		return 0, nil
+	}
+	return processCPU(pid)
+}
+
+// loadAverage is the machine's 1-minute load average, "?" where unknown.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(b)); err == nil && len(f) > 0 {
+		return f[0]
+	}
+	return "?"
 }

@@ -40,7 +40,7 @@ func TestTeamWalkCounts(t *testing.T) {
 	defer cancel()
 
 	_, ctl, team, tokens := testWorld(t, cfg)
-	solo, err := runWalks(ctx, ctl, team, tokens, 1)
+	solo, err := runWalks(ctx, ctl, team, 0, tokens, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +55,7 @@ func TestTeamWalkCounts(t *testing.T) {
 	if tokens2[0] == tokens2[1] {
 		t.Fatal("two members share an access token")
 	}
-	pair, err := runWalks(ctx, ctl2, team2, tokens2, 1)
+	pair, err := runWalks(ctx, ctl2, team2, 0, tokens2, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +68,7 @@ func TestTeamWalkCounts(t *testing.T) {
 
 	emu3, ctl3, team3, tokens3 := testWorld(t, cfg)
 	emu3.SetFaults(apsemu.Faults{Latency: 2 * time.Millisecond, Rate429: 0.15, Seed: 7})
-	faulty, err := runWalks(ctx, ctl3, team3, tokens3, 2)
+	faulty, err := runWalks(ctx, ctl3, team3, 0, tokens3, 2)
 	if err != nil {
 		t.Fatal(err)
 	}
