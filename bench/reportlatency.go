@@ -110,7 +110,7 @@ func (r *report) stubTable() (table, bool) {
 	}
 	t.notes = append(t.notes, "From the rows above. The stub answers with aps-mcp's own result and makes no APS request, so its CPU/call is "+
 		"mcp-go's transport for this result; our layer's own CPU/call is aps-mcp's less the stub's (the tool, its APS request and the shaping), "+
-		"and its share is that part of aps-mcp's CPU/call. The floor's APS request is not in the stub, so calls/s ÷ stub includes waiting on the emulator.")
+		"and its share is that part of aps-mcp's CPU/call. aps-mcp's calls also wait for the emulator's answer, which the stub's do not, so calls/s ÷ stub is below what CPU alone would give.")
 	return t, len(t.rows) > 0
 }
 
