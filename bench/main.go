@@ -67,9 +67,9 @@ func main() {
 	flag.IntVar(&o.startupRuns, "startup-runs", 10, "how many times to time stdio start-up (`N`)")
 	flag.StringVar(&o.markdown, "markdown", "", "also write the report as Markdown to `FILE`")
 	flag.StringVar(&o.profileDir, "cpuprofile", "", "also save the server's CPU profile during each load cell through it in `DIR` (go tool pprof DIR/raw-json-rpc-stateless-c16.pprof; the OAuth rows' cells are measured in two halves, one profile each); profiling costs the server some CPU, so take the figures from a run without it")
-	flag.DurationVar(&o.apsLatency, "aps-latency", 50*time.Millisecond, "APS round trip the emulator adds in the team walk and the single-user listings (`D`; 0 leaves them out)")
-	flag.IntVar(&o.teamUsers, "team-users", 20, "members of the team that walks at once (`N`)")
-	flag.IntVar(&o.teamWalks, "team-walks", 2, "walks each team member makes, back to back (`N`)")
+	flag.DurationVar(&o.apsLatency, "aps-latency", 50*time.Millisecond, "APS round-trip `time` the emulator adds in the team walk and the single-user listings; 0 leaves them out")
+	flag.IntVar(&o.teamUsers, "team-users", 20, "`members` of the team that walks at once")
+	flag.IntVar(&o.teamWalks, "team-walks", 2, "`walks` each team member makes, back to back")
 	flag.StringVar(&only, "only", "", "run only these parts, comma-separated (`LIST` of "+strings.Join(benchParts, ", ")+"); with -markdown, only their sections of FILE are replaced")
 	serveEmu := flag.Bool(serveEmulatorFlag, false, "internal: be the APS emulator process the benchmark starts")
 	var emu emuConfig
