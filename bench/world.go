@@ -116,15 +116,20 @@ type world struct {
 // startWorld starts an emulator configured as cfg, a team server with the
 // profiles in profilesDir (the shipped ones when empty), and signs in
 // cfg.users members, concurrently.
-func startWorld(ctx context.Context, env serverEnv, cfg emuConfig, profilesDir string) (w *world, err error) {
-	w = &world{}
-	defer func() {
-		if err != nil {
-			w.stop()
-		}
-	}()
-	if w.emu, err = startEmulatorProcess(ctx, cfg); err != nil {
+func startWorld(ctx context.Context, env serverEnv, cfg emuConfig, profilesDir string) (*world, error) {
+	w := &world{}
+	err := w.start(ctx, env, cfg, profilesDir)
+	if err != nil {
+		w.stop()
 		return nil, err
+	}
+	return w, nil
+}
+
+func (w *world) start(ctx context.Context, env serverEnv, cfg emuConfig, profilesDir string) error {
+	var err error
+	if w.emu, err = startEmulatorProcess(ctx, cfg); err != nil {
+		return err
 	}
 	w.env = env
 	w.env.baseURL = w.emu.url
@@ -132,10 +137,10 @@ func startWorld(ctx context.Context, env serverEnv, cfg emuConfig, profilesDir s
 		return []string{"APS_MCP_PUBLIC_URL=http://" + addr}
 	}})
 	if err != nil {
-		return nil, err
+		return err
 	}
 	w.tokens, err = signInMembers(ctx, strings.TrimSuffix(w.team.url, "/mcp"), w.emu.url, cfg.users)
-	return w, err
+	return err
 }
 
 // signInMembers signs the first n bench members in to the team server at
