@@ -39,17 +39,23 @@ type emulatorStats struct {
 	Requests int64 `json:"requests"`
 	Bytes    int64 `json:"bytes"`
 	Nanos    int64 `json:"nanos"`
+	// TooMany is how many of the watched requests were answered 429.
+	TooMany int64 `json:"too_many"`
 }
 
-// serveEmulator is the emulator process.
-func serveEmulator() error {
-	emu := apsemu.New(apsemu.Options{})
+// serveEmulator is the emulator process, configured by cfg.
+func serveEmulator(cfg emuConfig) error {
+	return serveChild(emulatorHandler(newEmulator(cfg)))
+}
+
+// emulatorHandler serves emu, metered, with the /_bench/ paths beside it.
+func emulatorHandler(emu *apsemu.Emulator) http.Handler {
 	m := &meter{emu: emu}
 	mux := http.NewServeMux()
 	mux.Handle("/", m)
 	mux.HandleFunc("GET /_bench/stats", func(w http.ResponseWriter, _ *http.Request) {
 		s := emulatorStats{TokenRequests: emu.TokenRequests(),
-			Requests: m.requests.Load(), Bytes: m.bytes.Load(), Nanos: m.nanos.Load()}
+			Requests: m.requests.Load(), Bytes: m.bytes.Load(), Nanos: m.nanos.Load(), TooMany: m.tooMany.Load()}
 		for _, b := range emu.Buckets(apsemu.DemoClientID) {
 			if b.Region == "US" {
 				s.USBuckets++
@@ -68,7 +74,7 @@ func serveEmulator() error {
 		}
 		fillBucket(emu, r.FormValue("bucket"), n)
 	})
-	return serveChild(mux)
+	return mux
 }
 
 // serveChild is the serving side of a child process (see startChild): it
@@ -163,9 +169,9 @@ type emulatorProc struct {
 	client *http.Client
 }
 
-// startEmulatorProcess starts this program as the emulator.
-func startEmulatorProcess(ctx context.Context) (*emulatorProc, error) {
-	c, err := startChild(ctx, "-"+serveEmulatorFlag)
+// startEmulatorProcess starts this program as the emulator, configured by cfg.
+func startEmulatorProcess(ctx context.Context, cfg emuConfig) (*emulatorProc, error) {
+	c, err := startChild(ctx, append([]string{"-" + serveEmulatorFlag}, cfg.args()...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -218,12 +224,12 @@ func (e *emulatorProc) control(ctx context.Context, method, path string, form ma
 }
 
 // meter passes every request to the emulator and, for paths under
-// prefix, adds up the requests, the response body bytes and the time the
-// emulator took to answer them.
+// prefix, adds up the requests, the response body bytes, the time the
+// emulator took to answer them and the 429s among the answers.
 type meter struct {
-	emu                    http.Handler
-	prefix                 atomic.Pointer[string]
-	requests, bytes, nanos atomic.Int64
+	emu                             http.Handler
+	prefix                          atomic.Pointer[string]
+	requests, bytes, nanos, tooMany atomic.Int64
 }
 
 // watch starts counting the requests under prefix from zero.
@@ -232,6 +238,7 @@ func (m *meter) watch(prefix string) {
 	m.requests.Store(0)
 	m.bytes.Store(0)
 	m.nanos.Store(0)
+	m.tooMany.Store(0)
 }
 
 func (m *meter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -246,11 +253,22 @@ func (m *meter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	m.nanos.Add(int64(time.Since(start)))
 	m.bytes.Add(cw.n)
 	m.requests.Add(1)
+	if cw.status == http.StatusTooManyRequests {
+		m.tooMany.Add(1)
+	}
 }
 
 type countingWriter struct {
 	http.ResponseWriter
-	n int64
+	n      int64
+	status int // the first status written
+}
+
+func (c *countingWriter) WriteHeader(code int) {
+	if c.status == 0 {
+		c.status = code
+	}
+	c.ResponseWriter.WriteHeader(code)
 }
 
 func (c *countingWriter) Write(b []byte) (int, error) {

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -190,7 +191,25 @@ func scrapeShaping(ctx context.Context, mcpURL, tool string) (shaping, error) {
 // own and raises the 2lo profile's limits; the result is loaded with the
 // config package to be sure it says what is meant.
 func raisedProfiles(env serverEnv) (string, error) {
-	dir := filepath.Join(env.workDir, "profiles-large")
+	dir, err := raiseLimits(env, "profiles-large", largeLimits, "2lo")
+	if err != nil {
+		return "", err
+	}
+	p, err := config.LoadProfile(dir, "2lo", config.EnvFromMap(nil), config.Overrides{})
+	if err != nil {
+		return "", fmt.Errorf("the raised 2lo profile: %w", err)
+	}
+	if p.Limits.MaxItems != 200000 || p.Limits.MaxBytes != 200000000 || p.Limits.CallTimeout != 10*time.Minute {
+		return "", fmt.Errorf("the raised 2lo profile has limits %+v", p.Limits)
+	}
+	return dir, nil
+}
+
+// raiseLimits copies the shipped profiles into the directory name under
+// the work directory, appending limits (a YAML limits: line) to the
+// profiles named, which must have no limits of their own.
+func raiseLimits(env serverEnv, name, limits string, raise ...string) (string, error) {
+	dir := filepath.Join(env.workDir, name)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", err
 	}
@@ -204,22 +223,15 @@ func raisedProfiles(env serverEnv) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		if name == "2lo" {
+		if slices.Contains(raise, name) {
 			if strings.Contains("\n"+string(b), "\nlimits:") {
 				return "", fmt.Errorf("%s already has limits; the benchmark would have to merge them", config.ProfilePath(src, name))
 			}
-			b = append(b, largeLimits...)
+			b = append(b, limits...)
 		}
 		if err := os.WriteFile(config.ProfilePath(dir, name), b, 0o600); err != nil {
 			return "", err
 		}
-	}
-	p, err := config.LoadProfile(dir, "2lo", config.EnvFromMap(nil), config.Overrides{})
-	if err != nil {
-		return "", fmt.Errorf("the raised 2lo profile: %w", err)
-	}
-	if p.Limits.MaxItems != 200000 || p.Limits.MaxBytes != 200000000 || p.Limits.CallTimeout != 10*time.Minute {
-		return "", fmt.Errorf("the raised 2lo profile has limits %+v", p.Limits)
 	}
 	return dir, nil
 }

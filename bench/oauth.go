@@ -15,6 +15,7 @@ import (
 	"sync"
 
 	"github.com/aps-mcp/aps-mcp/authproviders"
+	"github.com/aps-mcp/aps-mcp/internal/apsemu"
 )
 
 // The OAuth rows: the same tool call through a team server (profile team,
@@ -50,9 +51,23 @@ const benchRedirect = "http://127.0.0.1:47614/cb"
 // consent page, follows APS sign-in back, and trades the code for an
 // access token with PKCE. The emulator signs in its demo user by itself.
 func signInTeam(ctx context.Context, root string) (string, error) {
+	return signInTeamAs(ctx, root, "", "")
+}
+
+// signInTeamAs is signInTeam as the emulator's user, not its demo user:
+// the browser arrives at the emulator at emuURL signed in as user, as
+// after the emulator's sign-in page (apsemu.SessionCookie).
+func signInTeamAs(ctx context.Context, root, emuURL, user string) (string, error) {
 	ctx, cancel := context.WithTimeout(ctx, connectTimeout)
 	defer cancel()
 	jar, _ := cookiejar.New(nil)
+	if user != "" {
+		u, err := url.Parse(emuURL)
+		if err != nil {
+			return "", err
+		}
+		jar.SetCookies(u, []*http.Cookie{{Name: apsemu.SessionCookie, Value: user, Path: "/"}})
+	}
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	defer tr.CloseIdleConnections()
 	hc := &http.Client{Jar: jar, Transport: tr, CheckRedirect: func(req *http.Request, _ []*http.Request) error {

@@ -120,27 +120,9 @@ func (c *rawCaller) initialize(ctx context.Context) error {
 }
 
 func (c *rawCaller) call(ctx context.Context) error {
-	c.id++
-	meta := ""
-	if c.protocol == modernProtocol {
-		meta = `"_meta":{"io.modelcontextprotocol/clientCapabilities":{},"io.modelcontextprotocol/protocolVersion":"` + modernProtocol + `"},`
-	}
-	body := `{"jsonrpc":"2.0","id":` + strconv.Itoa(c.id) + `,"method":"tools/call","params":{` + meta +
-		`"name":"` + c.rc.tool + `","arguments":` + c.rc.args + `}}`
-	a, err := c.post(ctx, "tools/call", c.rc.tool, body)
+	resp, err := c.callTool(ctx, c.rc.tool, c.rc.args)
 	if err != nil {
 		return err
-	}
-	resp := a.body
-	c.lastBytes = len(resp)
-	// Checked without decoding, so the checking costs little next to the
-	// server: the answer to this id (gjson stops at it), no error, and
-	// every item in the result.
-	if id := gjson.GetBytes(resp, "id"); id.Int() != int64(c.id) {
-		return fmt.Errorf("answer has id %s, want %d", id.Raw, c.id)
-	}
-	if msg := gjson.GetBytes(resp, "error.message"); msg.Exists() {
-		return fmt.Errorf("JSON-RPC error: %s", msg.String())
 	}
 	if bytes.Contains(resp, []byte(`"isError":true`)) {
 		return fmt.Errorf("tool error: %s", firstLine(string(resp)))
@@ -151,6 +133,34 @@ func (c *rawCaller) call(ctx context.Context) error {
 		return fmt.Errorf("result lists %d items, want %d", n, c.rc.want)
 	}
 	return nil
+}
+
+// callTool calls tool with args (a JSON object) and returns the answer,
+// checked without decoding, so the checking costs little next to the
+// server: the answer to this id (gjson stops at it), no JSON-RPC error. A
+// tool error is the caller's to find. The answer is valid until the next
+// request.
+func (c *rawCaller) callTool(ctx context.Context, tool, args string) ([]byte, error) {
+	c.id++
+	meta := ""
+	if c.protocol == modernProtocol {
+		meta = `"_meta":{"io.modelcontextprotocol/clientCapabilities":{},"io.modelcontextprotocol/protocolVersion":"` + modernProtocol + `"},`
+	}
+	body := `{"jsonrpc":"2.0","id":` + strconv.Itoa(c.id) + `,"method":"tools/call","params":{` + meta +
+		`"name":"` + tool + `","arguments":` + args + `}}`
+	a, err := c.post(ctx, "tools/call", tool, body)
+	if err != nil {
+		return nil, err
+	}
+	resp := a.body
+	c.lastBytes = len(resp)
+	if id := gjson.GetBytes(resp, "id"); id.Int() != int64(c.id) {
+		return nil, fmt.Errorf("answer has id %s, want %d", id.Raw, c.id)
+	}
+	if msg := gjson.GetBytes(resp, "error.message"); msg.Exists() {
+		return nil, fmt.Errorf("JSON-RPC error: %s", msg.String())
+	}
+	return resp, nil
 }
 
 // post sends one message with the headers the SDK clients send and

@@ -22,6 +22,7 @@ type report struct {
 	oauth         *oauthResult
 	large         *largeResult
 	tokens        *tokenResult
+	latency       *latencyResult
 	tokenRequests int64
 	serverProcs   int // HTTP server processes that called APS
 	ownTokens     int // tokens this program fetched itself (the floor's)
@@ -30,6 +31,7 @@ type report struct {
 
 // table is one block of the report, printed as text or Markdown.
 type table struct {
+	part   string // the part of the run it reports (benchParts), or "summary"
 	title  string
 	header []string
 	right  []bool // right-align the column (numbers)
@@ -38,9 +40,6 @@ type table struct {
 }
 
 func (r *report) tables() []table {
-	if r.opts.tokensOnly {
-		return r.tokenTables()
-	}
 	var out []table
 	if l := r.load; l != nil {
 		t, floor := cellTable(fmt.Sprintf("tools/call %s (one APS page of %d buckets): %v measured per cell after %v warm-up, one client per worker",
@@ -69,17 +68,29 @@ func (r *report) tables() []table {
 		if l.listed != l.wantListed {
 			t.notes = append(t.notes, fmt.Sprintf("The first call listed %d buckets; the emulator holds %d US buckets.", l.listed, l.wantListed))
 		}
+		t.part = "load"
 		out = append(out, t)
+		if st, ok := r.stubTable(); ok {
+			out = append(out, st)
+		}
 	}
 	if r.oauth != nil {
 		out = append(out, r.oauthTable())
 	}
+	if r.latency != nil {
+		out = append(out, r.latencyTables()...)
+	}
+	out = append(out, r.tokenTables()...)
+	if r.load == nil && r.large == nil && len(r.startup.runs) == 0 {
+		return out // nothing for the summary
+	}
 
-	m := table{title: "Start-up, memory, large listing, tokens", header: []string{"measure", "value"}, right: []bool{false, false}}
+	m := table{part: "summary", title: "Start-up, memory, large listing, tokens", header: []string{"measure", "value"}, right: []bool{false, false}}
 	add := func(k, v string) { m.rows = append(m.rows, []string{k, v}) }
-	s := r.startup
-	add(fmt.Sprintf("stdio: process start → tools/list answered, median of %d", len(s.runs)),
-		fmt.Sprintf("%s (min %s, max %s; %d tools)", ms1(s.median), ms1(s.runs[0]), ms1(s.worst), s.tools))
+	if s := r.startup; len(s.runs) > 0 {
+		add(fmt.Sprintf("stdio: process start → tools/list answered, median of %d", len(s.runs)),
+			fmt.Sprintf("%s (min %s, max %s; %d tools)", ms1(s.median), ms1(s.runs[0]), ms1(s.worst), s.tools))
+	}
 	if l := r.load; l != nil {
 		add("server RSS idle (VmRSS after start and one call)", mib(l.idleRSS))
 		top := slices.Max(r.opts.concurrency)
@@ -107,7 +118,6 @@ func (r *report) tables() []table {
 		add("large listing: the same call with mcp-go's client (decodes the answer): wall / server peak RSS",
 			fmt.Sprintf("%s / %s", secs(g.sdkWall), mib(g.sdkPeakRSS)))
 	}
-	out = append(out, r.tokenTables()...)
 	signIns := ""
 	if r.oauth != nil {
 		signIns = fmt.Sprintf(", %d sign-ins (APS code exchanges) for the OAuth rows", r.oauth.signIns)
@@ -181,6 +191,7 @@ func (r *report) oauthTable() table {
 			t.notes = append(t.notes, fmt.Sprintf("First error, %s at concurrency %d: %s", c.path, c.concurrency, firstLine(c.firstErr)))
 		}
 	}
+	t.part = "oauth"
 	return t
 }
 
@@ -243,6 +254,11 @@ func (r *report) writeText(w io.Writer) {
 }
 
 func (r *report) writeMarkdownFile(name string) error {
+	if len(r.opts.only) > 0 {
+		if old, err := os.ReadFile(name); err == nil {
+			return os.WriteFile(name, r.mergeMarkdown(old), 0o644)
+		}
+	}
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "# aps-mcp benchmarks\n\n")
 	fmt.Fprintf(&b, "Measured by `bench/` (one run, numbers as printed). Command:\n\n```sh\n%s\n```\n\n", r.command)
@@ -265,30 +281,7 @@ func (r *report) writeMarkdownFile(name string) error {
 		"OAuth 2.1 authorization server stands in front of /mcp and whose every request carries an MCP access token it issued, " +
 		"and --profile 3lo signed in once, with nothing in front.\n\n")
 	for _, t := range r.tables() {
-		fmt.Fprintf(&b, "## %s\n\n", t.title)
-		b.WriteString("| " + strings.Join(t.header, " | ") + " |\n|")
-		for _, right := range t.right {
-			if right {
-				b.WriteString(" ---: |")
-			} else {
-				b.WriteString(" --- |")
-			}
-		}
-		b.WriteString("\n")
-		for _, row := range t.rows {
-			cells := make([]string, len(row))
-			for i, c := range row {
-				cells[i] = strings.ReplaceAll(c, "|", `\|`)
-			}
-			b.WriteString("| " + strings.Join(cells, " | ") + " |\n")
-		}
-		if len(t.notes) > 0 {
-			b.WriteString("\n")
-			for _, n := range t.notes {
-				fmt.Fprintf(&b, "- %s\n", n)
-			}
-		}
-		b.WriteString("\n")
+		b.WriteString(markdownSection(t, ""))
 	}
 	return os.WriteFile(name, b.Bytes(), 0o644)
 }
@@ -304,10 +297,6 @@ func machine() string {
 			}
 		}
 	}
-	nproc := fmt.Sprint(runtime.NumCPU())
-	if out, err := exec.Command("nproc").Output(); err == nil {
-		nproc = strings.TrimSpace(string(out))
-	}
 	kernel := ""
 	if b, err := os.ReadFile("/proc/sys/kernel/osrelease"); err == nil {
 		kernel = ", Linux " + strings.TrimSpace(string(b))
@@ -319,7 +308,7 @@ func machine() string {
 			rev += " with uncommitted changes"
 		}
 	}
-	return fmt.Sprintf("nproc %s, %s%s; %s %s/%s; %s%s", nproc, model, kernel,
+	return fmt.Sprintf("nproc %s, %s%s; %s %s/%s; %s%s", nproc(), model, kernel,
 		runtime.Version(), runtime.GOOS, runtime.GOARCH, time.Now().UTC().Format("2006-01-02 15:04 MST"), rev)
 }
 
@@ -336,4 +325,12 @@ func firstLine(s string) string {
 		s = s[:200] + "…"
 	}
 	return s
+}
+
+// nproc is how many cores this process may use.
+func nproc() string {
+	if out, err := exec.Command("nproc").Output(); err == nil {
+		return strings.TrimSpace(string(out))
+	}
+	return fmt.Sprint(runtime.NumCPU())
 }

@@ -37,3 +37,54 @@ func TestOAuthTableReportsTheCost(t *testing.T) {
 		}
 	}
 }
+
+// TestMergeMarkdownReplacesItsParts: a run of some parts puts its
+// sections where that part's were, keeps the other parts' and unmarked
+// ones, and appends a part the report did not have.
+func TestMergeMarkdownReplacesItsParts(t *testing.T) {
+	r := &report{opts: options{only: map[string]bool{"latency": true}}, command: "go run ./bench -only latency",
+		latency: &latencyResult{latency: 50 * time.Millisecond,
+			solo:     walkPhase{members: 1, walksEach: 5, p50: time.Second},
+			team:     walkPhase{members: 20, walksEach: 2, p50: 1500 * time.Millisecond},
+			listings: []listingRow{{name: "450 projects of a hub", tool: "list_projects", items: 450, first: 150 * time.Millisecond, firstAPS: 3, latency: 50 * time.Millisecond}}}}
+	old := "# aps-mcp benchmarks\n\nintro\n\n## Unmarked\n\nold unmarked\n\n" +
+		partMarker + "latency -->\n## Team walk, old\n\nstale\n\n" + partMarker + "load -->\n## Load\n\nload rows\n\n"
+	got := string(r.mergeMarkdown([]byte(old)))
+	for _, want := range []string{"# aps-mcp benchmarks\n\nintro\n\n## Unmarked\n\nold unmarked\n\n" + partMarker + "latency -->\n## Team walk at 50.0 ms",
+		"| 20 members at once | 20 × 2 | 1.500 s |", "Team p50 ÷ one member's p50: 1.50×", "| 450 projects of a hub | list_projects | 450 | 0.150 s | 3.0 | 3 |",
+		"Measured by a run of these parts alone: `go run ./bench -only latency`", partMarker + "load -->\n## Load\n\nload rows\n\n"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("merged report lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "stale") || strings.Count(got, "## Single-user listings") != 1 {
+		t.Errorf("the old latency section stayed, or the new one is there twice:\n%s", got)
+	}
+	appended := string(r.mergeMarkdown([]byte("# aps-mcp benchmarks\n\n## Unmarked\n\nkept\n")))
+	if !strings.HasPrefix(appended, "# aps-mcp benchmarks\n\n## Unmarked\n\nkept\n"+partMarker+"latency -->\n## Team walk") {
+		t.Errorf("the latency sections were not appended:\n%s", appended)
+	}
+}
+
+// TestStubTableDividesByTheStub: each raw row is set against the stub's
+// row of the same protocol and concurrency, and our layer's own CPU is
+// the difference.
+func TestStubTableDividesByTheStub(t *testing.T) {
+	at := func(path, protocol string, n, calls int, cpu time.Duration) cell {
+		return cell{path: path, protocol: protocol, concurrency: n, calls: calls, elapsed: time.Second, serverCPU: cpu}
+	}
+	r := &report{load: &loadResult{cells: []cell{
+		at(floorName, "HTTP/1.1", 16, 9000, 0),
+		at("raw JSON-RPC, stateless", modernProtocol, 16, 3000, 400*time.Microsecond),
+		at("mcp-go client", modernProtocol, 16, 1800, 450*time.Microsecond),
+		at(stubName+", stateless", modernProtocol, 16, 7500, 200*time.Microsecond),
+	}}}
+	tb, ok := r.stubTable()
+	if !ok || len(tb.rows) != 1 {
+		t.Fatalf("stub table: %v, %d rows, want the raw row alone", ok, len(tb.rows))
+	}
+	want := []string{modernProtocol, "16", "3000", "7500", "0.40×", "0.40 ms", "0.20 ms", "0.20 ms", "50%"}
+	if got := tb.rows[0]; strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("row = %q, want %q", got, want)
+	}
+}

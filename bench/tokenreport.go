@@ -10,7 +10,7 @@ func (r *report) tokenTables() []table {
 	if k == nil {
 		return nil
 	}
-	lists := table{title: "Context cost: tools/list per profile (" + tokenEncoding + " tokens)",
+	lists := table{part: "tokens", title: "Context cost: tools/list per profile (" + tokenEncoding + " tokens)",
 		header: []string{"profile", "tools", "bytes", "tokens", "of which outputSchema", "tokens/tool"},
 		right:  []bool{false, true, true, true, true, true}}
 	for _, c := range k.lists {
@@ -21,7 +21,7 @@ func (r *report) tokenTables() []table {
 		"(names, titles, descriptions, input and output schemas, annotations), without the JSON-RPC envelope. "+
 		"A client turns it into its own prompt format, which changes the figure by a few percent.")
 
-	items := table{title: "Context cost: one listing call per tool on the emulator's demo data (" + tokenEncoding + " tokens)",
+	items := table{part: "tokens", title: "Context cost: one listing call per tool on the emulator's demo data (" + tokenEncoding + " tokens)",
 		header: []string{"tool", "profile", "items", "text tokens/item", "structuredContent tokens/item", "text bytes", "structuredContent bytes"},
 		right:  []bool{false, false, true, true, true, true, true}}
 	for _, c := range k.listings {

@@ -124,7 +124,7 @@ func measureTokens(ctx context.Context, env serverEnv) (*tokenResult, error) {
 			}
 		}
 		listing = slices.DeleteFunc(listing, func(n string) bool { return slices.Contains(mine, n) })
-		if err := measureListings(ctx, env, profile, catalog.Tools, mine, res); err != nil {
+		if err := measureListingTokens(ctx, env, profile, catalog.Tools, mine, res); err != nil {
 			return nil, err
 		}
 	}

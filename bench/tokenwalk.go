@@ -17,7 +17,7 @@ import (
 // hub and project, a top folder holding an item, an issue, a bucket
 // holding objects. A tool needing an argument the walk did not find is
 // skipped, and said so.
-func measureListings(ctx context.Context, env serverEnv, profile string, catalog map[string]*registry.Tool, tools []string, res *tokenResult) error {
+func measureListingTokens(ctx context.Context, env serverEnv, profile string, catalog map[string]*registry.Tool, tools []string, res *tokenResult) error {
 	if len(tools) == 0 {
 		return nil
 	}

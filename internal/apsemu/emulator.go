@@ -31,6 +31,11 @@ type Options struct {
 	Clients []Client
 	// Now is the clock; default time.Now.
 	Now func() time.Time
+	// RateLimits are the per-application endpoint budgets the gateway
+	// enforces (see RateLimit); nil enforces none, PublishedRateLimits()
+	// enforces APS's documented ones. A limit on an endpoint the emulator
+	// does not serve makes New panic.
+	RateLimits []RateLimit
 }
 
 // Client is a registered APS app (a confidential client).
@@ -73,7 +78,8 @@ type Emulator struct {
 	clients map[string]Client // client ID → registration
 	owner   string            // first registered client: owns the demo data
 	signer  *signingKey
-	apis    []api // what the gateway routes to; never changed after New
+	apis    []api        // what the gateway routes to; never changed after New
+	rates   *rateLimiter // Options.RateLimits; nil when there are none
 
 	tokenRequests    atomic.Int64
 	jwtExchanges     atomic.Int64
@@ -122,8 +128,9 @@ type Emulator struct {
 }
 
 // New returns an Emulator seeded with demo data owned by the first client in
-// Options.Clients (or by the demo client). It panics only if the RSA signing
-// key cannot be generated, which crypto/rand does not allow to happen.
+// Options.Clients (or by the demo client). It panics if Options.RateLimits
+// names an endpoint the emulator does not serve, and if the RSA signing key
+// cannot be generated, which crypto/rand does not allow to happen.
 func New(opts Options) *Emulator {
 	clients := opts.Clients
 	if len(clients) == 0 {
@@ -173,6 +180,7 @@ func New(opts Options) *Emulator {
 	}
 	e.signer = newSigningKey(key)
 	e.apis = apis()
+	e.rates = newRateLimiter(opts.RateLimits, e.apis)
 	seedDemoData(e)
 	return e
 }

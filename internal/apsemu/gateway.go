@@ -127,6 +127,9 @@ func (e *Emulator) serve(w http.ResponseWriter, r *http.Request) {
 		a.errs.method(w)
 		return
 	}
+	if e.overRateLimit(w, r, rt, token) {
+		return
+	}
 	if len(rt.scopes) > 0 && !requireScope(w, token, rt.scopes...) {
 		return
 	}

@@ -719,3 +719,24 @@ func TestIssueComments(t *testing.T) {
 		t.Errorf("only %d of the first 60 issues have comments", withComments)
 	}
 }
+
+// TestSeedIssues: a project seeded with more issues than the demo's lists
+// them all, numbered from 1, and seeding again replaces rather than adds.
+func TestSeedIssues(t *testing.T) {
+	t.Parallel()
+	e, base := startEmulator(t, Options{})
+	const project = "5eed0000-0000-4000-8000-000000001000"
+	e.AddHub(Hub{ID: "b.5eed0000-0000-4000-8000-000000000001", Name: "Seeded"})
+	e.AddProject(Project{ID: "b." + project, HubID: "b.5eed0000-0000-4000-8000-000000000001", Name: "Many issues"})
+	e.SeedIssues(project, 1000)
+	e.SeedIssues(project, 10)
+	token := userToken(t, e, base, "data:read")
+	got := e.Issues(project)
+	if len(got) != 1000 || got[0].DisplayID != 1 || got[999].DisplayID != 1000 {
+		t.Fatalf("Issues() has %d issues (first %+v), want 1000 numbered 1 to 1000", len(got), got[0])
+	}
+	doc := issuesList(t, issuesURL(base, project, "/issues")+"?offset=900&limit=100", token)
+	if doc.Pagination.TotalResults != 1000 || len(doc.Results) != 100 || doc.Results[99]["displayId"] != float64(1000) {
+		t.Errorf("the last page: total %d, %d results", doc.Pagination.TotalResults, len(doc.Results))
+	}
+}

@@ -151,6 +151,21 @@ func (e *Emulator) issue(projectID, issueID string) (issueJSON, bool) {
 	return issueJSON{}, false
 }
 
+// SeedIssues adds n issues numbered 1 to n to the ACC project projectID
+// (its ID without "b."), shaped as the demo projects' issues and typed
+// from the project's own issue types and root causes, replacing issues of
+// the same numbers. They are served once "b." + projectID is a project
+// (AddProject) of a hub the caller sees. Benchmarks use it for projects
+// larger than the demo's.
+func (e *Emulator) SeedIssues(projectID string, n int) {
+	types, causes := issueTypesFor(projectID), rootCauseCategoriesFor(projectID)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for k := 1; k <= n; k++ {
+		e.putIssueLocked(projectID, demoIssue(projectID, k, types, causes), nil)
+	}
+}
+
 // putIssueLocked stores is in its project, keeping displayId order, and
 // attaches its comments (replacing any). e.mu must be held.
 func (e *Emulator) putIssueLocked(projectID string, is issueJSON, comments []commentJSON) {
