@@ -111,6 +111,9 @@ func (c *toolCall) gather(ctx context.Context, req apiRequest) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := c.tool.graphqlErrors(body); err != nil {
+		return nil, err
+	}
 	start := time.Now()
 	doc, err := projectAnswer(c.tool, body)
 	c.rt.Metrics.Shaped(c.tool.Name, len(body), time.Since(start))

@@ -38,6 +38,9 @@ func (c *toolCall) list(ctx context.Context, req apiRequest) ([]byte, error) {
 			l.stopAt(n, err)
 			break
 		}
+		if err := c.tool.graphqlErrors(body); err != nil {
+			return nil, err
+		}
 		inPage, err := l.takePage(n, body)
 		if err != nil {
 			return nil, err
@@ -129,16 +132,21 @@ func (c *toolCall) newLister(req apiRequest) lister {
 		}
 	}
 	l.moveTo(at)
-	l.req.Check = pageCheck(pg.Items)
+	l.req.Check = pageCheck(pg.Items, c.tool.gql != nil)
 	return l
 }
 
 // pageCheck says what is wrong with a page, if anything: it must be whole
 // JSON holding the items array, or it is retried and the listing stops.
-func pageCheck(items string) func([]byte) error {
+// A GraphQL answer with errors instead is whole: the errors are the
+// answer, reported as such (graphqlErrors), not retried.
+func pageCheck(items string, graphql bool) func([]byte) error {
 	return func(body []byte) error {
 		if err := apshttp.CompleteJSON(body); err != nil {
 			return err
+		}
+		if graphql && apshttp.GraphQLErrors(body) != nil {
+			return nil
 		}
 		if !gjson.Get(aliasString(body), items).IsArray() { // GetBytes would copy the array out
 			return fmt.Errorf("its answer lacks the %q array this tool lists", items)

@@ -58,6 +58,9 @@ type Operation struct {
 	// Docs are the Autodesk doc pages a reviewed operation was built from;
 	// every reviewed operation has one, generated ones have none.
 	Docs []string `json:"docs,omitempty"`
+	// GraphQL are the root query fields of a GraphQL endpoint, which
+	// only reviewed facts describe (see GraphQLField).
+	GraphQL []GraphQLField `json:"graphql,omitempty"`
 }
 
 // Parameter is one path, query or header parameter of an operation.

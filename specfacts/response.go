@@ -72,6 +72,9 @@ func (f Fields) at(path string) Fields {
 func (f *Facts) CheckReads(t Tool) []Problem {
 	var schemas []*Operation
 	for _, op := range f.Lookup(t.Method, t.Path) {
+		if len(t.GraphQL) > 0 && len(op.GraphQL) > 0 {
+			op = graphqlAnswer(op, t.GraphQL)
+		}
 		if op.Response != nil {
 			schemas = append(schemas, op)
 		}

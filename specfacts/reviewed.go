@@ -93,6 +93,9 @@ func checkReviewed(op *Operation) error {
 	case len(op.Fixes) > 0:
 		return errors.New("fixes are for corrections to an OpenAPI spec; write reviewed facts as they should be")
 	}
+	if err := checkReviewedGraphQL(op.GraphQL); err != nil {
+		return err
+	}
 	placeholders := placeholderRE.FindAllString(op.Path, -1)
 	for _, p := range op.Params {
 		switch p.In {
