@@ -50,6 +50,7 @@ func apis() []api {
 		mdAPI(),
 		issuesAPI(),
 		adminAPI(),
+		aecAPI(),
 		{paths: []string{"/"}, errs: gatewayNotFound()},
 	})
 }
