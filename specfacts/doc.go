@@ -56,6 +56,15 @@
 // path, query or header in params, fixes (those correct specs), and a
 // method and path that a spec or another reviewed entry already declares.
 //
+// A GraphQL endpoint's operation also lists, in graphql, the root query
+// fields its tools select (GraphQLField: field, docs, args by dotted path
+// below the field, the field's value as Fields with lists as "#"). A tool
+// with a query document gives Tool.GraphQL, every field it selects with
+// the arguments it passes; Check refuses a root field, a field below it
+// or an argument the facts lack and a required argument left out, as the
+// GraphQL server would, and CheckReads reads the answer's data as those
+// fields' values.
+//
 // Use Load to read the facts, Facts.Check to compare one Tool with them and
 // Facts.CheckReads to compare the fields it reads with the response
 // schema. The aps-mcp validate command runs both over the catalogue
