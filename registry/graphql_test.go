@@ -145,6 +145,10 @@ func TestGraphQLListing(t *testing.T) {
 		if !l.Truncated {
 			break
 		}
+		// The cursor carries the GraphQL cursor, not the query document.
+		if len(l.Cursor) > 120 {
+			t.Errorf("a %d-byte cursor: %s", len(l.Cursor), l.Cursor)
+		}
 		args = map[string]any{"group_id": "g1", CursorArg: l.Cursor}
 	}
 	if len(seen) != 7 {

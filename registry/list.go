@@ -129,6 +129,9 @@ func (c *toolCall) newLister(req apiRequest) lister {
 		at.query, l.skip = r.at.query, r.skip
 		if r.at.body != nil {
 			at.body = r.at.body
+			if p, ok := l.style.(bodyPacker); ok {
+				at.body = p.unpack(pg, req.Body, r.at.body)
+			}
 		}
 	}
 	l.moveTo(at)
@@ -264,6 +267,8 @@ func (l *lister) advance(n int, body []byte, inPage int) (bool, error) {
 func (l *lister) cursorAt(at pagePos, skip int) *cursor {
 	if bytes.Equal(at.body, l.ownBody) {
 		at.body = nil
+	} else if p, ok := l.style.(bodyPacker); ok {
+		at.body = p.pack(l.pg, at.body)
 	}
 	return &cursor{at: at, skip: skip}
 }

@@ -49,6 +49,24 @@ func (graphqlCursor) first(pg *Paginate, at pagePos) pagePos {
 	return at
 }
 
+// pack keeps of a page's body only its cursor variable: the document and
+// the other variables come from the continuing call's arguments.
+func (graphqlCursor) pack(pg *Paginate, body []byte) []byte { return variableValue(body, pg.CursorVariable) }
+
+// unpack is the first page's body with the cursor variable set again. A
+// packed cursor is one this server signed, so it is the JSON pack made.
+func (s graphqlCursor) unpack(pg *Paginate, own, packed []byte) []byte {
+	body := s.first(pg, pagePos{body: own}).body
+	var c any
+	if json.Unmarshal(packed, &c) != nil {
+		return body
+	}
+	if out, err := setVariable(body, pg.CursorVariable, c); err == nil {
+		return out
+	}
+	return body
+}
+
 // next feeds the page's cursor back as the cursor variable, until a page
 // comes without one or with no items.
 func (graphqlCursor) next(pg *Paginate, at pagePos, page []byte, inPage int) (pagePos, bool, error) {

@@ -89,7 +89,7 @@ func checkGraphQL(t Tool, op *Operation) []Problem {
 			continue
 		}
 		if rest != "" {
-			if ok, known := g.Response.throughLists(rest); !ok {
+			if ok, known := g.Response.walk(rest, true); !ok {
 				add("selects %s, which query field %s of %s lacks; %s", s.Path, root, where, whatIsThere(g.Response, known))
 				continue
 			}
@@ -135,33 +135,6 @@ func (op *Operation) graphqlFieldNames() []string {
 		names[i] = g.Field
 	}
 	return names
-}
-
-// throughLists is Has for a GraphQL selection path, which names no list
-// elements: where the schema has an array, the path goes on in its
-// elements.
-func (f Fields) throughLists(path string) (ok bool, known string) {
-	node := f
-	var walked []string
-	for _, seg := range strings.Split(path, ".") {
-		for {
-			if _, open := node[Any]; open {
-				return true, ""
-			}
-			if next, found := node[seg]; found {
-				node = next
-				walked = append(walked, seg)
-				break
-			}
-			elems, isList := node[Each]
-			if !isList {
-				return false, strings.Join(walked, ".")
-			}
-			node = elems
-			walked = append(walked, Each)
-		}
-	}
-	return true, ""
 }
 
 // graphqlAnswer is op with the response a GraphQL tool reads: the
