@@ -51,7 +51,9 @@ func (graphqlCursor) first(pg *Paginate, at pagePos) pagePos {
 
 // pack keeps of a page's body only its cursor variable: the document and
 // the other variables come from the continuing call's arguments.
-func (graphqlCursor) pack(pg *Paginate, body []byte) []byte { return variableValue(body, pg.CursorVariable) }
+func (graphqlCursor) pack(pg *Paginate, body []byte) []byte {
+	return variableValue(body, pg.CursorVariable)
+}
 
 // unpack is the first page's body with the cursor variable set again. A
 // packed cursor is one this server signed, so it is the JSON pack made.

@@ -149,13 +149,13 @@ func coerceVariables(doc *gqldoc.Document, given map[string]any) (map[string]any
 				}
 				vars[d.Name] = def
 			case d.NonNull():
-				return nil, fmt.Errorf("Variable \"$%s\" of required type %q was not provided.", d.Name, d.Type)
+				return nil, &gqlFail{gqlCodeBadInput, fmt.Sprintf("Variable \"$%s\" of required type %q was not provided.", d.Name, d.Type)}
 			}
 			continue
 		}
 		if !fitsType(v, d.Type) {
 			raw, _ := json.Marshal(v)
-			return nil, fmt.Errorf("Variable \"$%s\" got invalid value %s; expected type %q.", d.Name, raw, d.Type)
+			return nil, &gqlFail{gqlCodeBadInput, fmt.Sprintf("Variable \"$%s\" got invalid value %s; expected type %q.", d.Name, raw, d.Type)}
 		}
 		vars[d.Name] = v
 	}

@@ -110,10 +110,10 @@ func TestAECElementGroupsAndElements(t *testing.T) {
 	}
 
 	for filter, want := range map[string]float64{
-		"'property.name.category'==Doors and 'property.name.Level'=='Level 01'": 3,
-		"property.name.category==Doors or property.name.category==Windows":      60,
+		"'property.name.category'==Doors and 'property.name.Level'=='Level 01'":                           3,
+		"property.name.category==Doors or property.name.category==Windows":                                60,
 		"(property.name.category==Floors; property.name.Area==840) , property.name.Category=contains=wIN": 44,
-		"property.name.Family Name=startswith=single": 0, // unquoted, the name ends at the space
+		"property.name.Family Name=startswith=single":                                                     0, // unquoted, the name ends at the space
 	} {
 		status, body := aecPost(t, base, token, "", aecElementsQuery, map[string]any{"id": groupID, "filter": filter})
 		if filter == "property.name.Family Name=startswith=single" {
