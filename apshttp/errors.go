@@ -41,12 +41,21 @@ func ErrorMessage(body []byte) string {
 			add("(" + code + ")")
 		}
 	case r.Get("errors").IsArray():
+		// JSON:API errors (detail, title, code) or GraphQL's (message,
+		// extensions.code).
 		for _, e := range r.Get("errors").Array() {
 			msg := e.Get("detail").String()
 			if msg == "" {
 				msg = e.Get("title").String()
 			}
-			if code := e.Get("code").String(); code != "" && msg != "" {
+			if msg == "" {
+				msg = e.Get("message").String()
+			}
+			code := e.Get("code").String()
+			if code == "" {
+				code = e.Get("extensions.code").String()
+			}
+			if code != "" && msg != "" {
 				msg += " (" + code + ")"
 			}
 			add(msg)
@@ -112,12 +121,40 @@ func errorCode(body []byte) string {
 	if !gjson.ValidBytes(body) {
 		return ""
 	}
-	for _, path := range []string{"errorCode", "error", "errors.0.code", "title"} {
+	for _, path := range []string{"errorCode", "error", "errors.0.code", "errors.0.extensions.code", "title"} {
 		if r := gjson.GetBytes(body, path); r.Type == gjson.String {
 			return r.String()
 		}
 	}
 	return ""
+}
+
+// GraphQLError is a GraphQL answer that reports errors: with status 200,
+// as GraphQL servers answer a query they could not (wholly) run.
+type GraphQLError struct {
+	// Message is GraphQL's messages, each with its extensions.code.
+	Message string
+	// Code is the first error's extensions.code, if any.
+	Code string
+}
+
+// Error reads "APS answered with GraphQL errors: Element group not found (NOT_FOUND)".
+func (e *GraphQLError) Error() string {
+	return "APS answered with GraphQL errors: " + e.Message
+}
+
+// GraphQLErrors returns the errors a GraphQL answer body reports, or nil
+// when its "errors" is absent or empty.
+func GraphQLErrors(body []byte) *GraphQLError {
+	errs := gjson.GetBytes(body, "errors")
+	if !errs.IsArray() || len(errs.Array()) == 0 {
+		return nil
+	}
+	msg := ErrorMessage(body)
+	if msg == "" {
+		msg = quoteBody([]byte(errs.Raw))
+	}
+	return &GraphQLError{Message: msg, Code: gjson.GetBytes(body, "errors.0.extensions.code").String()}
 }
 
 // quoteBody returns a short, single-line excerpt of a body APS sent without

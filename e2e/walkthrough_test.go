@@ -128,6 +128,16 @@ func TestWalkThroughAndEveryTool(t *testing.T) {
 		t.Errorf("query_properties for one objectid: %s", query.text)
 	}
 
+	// The same model in the AEC Data Model, by the project's Data Management id.
+	designs := items(t, w.call(ssa, "aec_list_element_groups", map[string]any{"project_id": project["id"]}))
+	design := pick(t, designs, "design of the .rvt item", func(d map[string]any) bool { return d["item_id"] == item["id"] })
+	if design["version_id"] != tip.structured["id"] {
+		t.Errorf("the design is at version %v, the item's tip is %v", design["version_id"], tip.structured["id"])
+	}
+	if walls := items(t, w.call(ssa, "aec_query_elements", map[string]any{"element_group_id": design["id"], "filter": "property.name.category==Walls"})); len(walls) == 0 {
+		t.Errorf("the design %v has no walls", design["name"])
+	}
+
 	// ACC issues of the same project, by its Data Management id.
 	issues := items(t, w.call(ssa, "list_issues", map[string]any{"project_id": project["id"], "status": []any{"open", "in_progress"}}))
 	if len(issues) == 0 {

@@ -117,6 +117,9 @@ func (c *toolCall) gather(ctx context.Context, req apiRequest) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := c.tool.graphqlErrors(body); err != nil {
+		return nil, err
+	}
 	start := time.Now()
 	doc, err := projectAnswer(c.tool, body)
 	if err == nil && len(c.tool.AnswerHeaders) > 0 {

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"sort"
 
+	"github.com/aps-mcp/aps-mcp/internal/gqldoc"
 	"github.com/aps-mcp/aps-mcp/internal/strictyaml"
 )
 
@@ -48,15 +49,20 @@ type Tool struct {
 	// Pending turns an APS status that means "not ready yet" (Model
 	// Derivative's 202) into a result telling the model to try again.
 	Pending *Pending `yaml:"pending"`
+	// GraphQL is the query document a GraphQL tool sends; its body is
+	// {"query": GraphQL, "variables": {...}} with the variables taken
+	// from the in: variable parameters (graphql.go).
+	GraphQL string `yaml:"graphql"`
 
 	// Name is the tool's key in tools.yaml.
 	Name string `yaml:"-"`
 
-	pathParts  []pathPart // Path split at its placeholders
-	projection projection // Result, prepared
-	argNames   []string   // parameter names, sorted
-	schema     []byte     // JSON Schema of the arguments
-	output     []byte     // JSON Schema of the successful results
+	pathParts  []pathPart       // Path split at its placeholders
+	projection projection       // Result, prepared
+	argNames   []string         // parameter names, sorted
+	schema     []byte           // JSON Schema of the arguments
+	output     []byte           // JSON Schema of the successful results
+	gql        *gqldoc.Document // GraphQL, parsed
 }
 
 // Pending is an answer that means "not ready yet".
@@ -67,7 +73,7 @@ type Pending struct {
 
 // Param is one tool argument and where it goes on the wire.
 type Param struct {
-	In   string `yaml:"in"`   // path, query, header or body
+	In   string `yaml:"in"`   // path, query, header, body or variable
 	Name string `yaml:"name"` // wire name (for body, a dotted path into the JSON body); defaults to the argument name
 	Type string `yaml:"type"` // string, integer, number, boolean, array or object
 	// Items is the element type of an array: string, integer, number or
@@ -95,8 +101,12 @@ type Paginate struct {
 	Style string `yaml:"style"`
 	// Items is the gjson path to the array of items in one page.
 	Items string `yaml:"items"`
-	// Next is the gjson path to the next page's URL (style next-url).
+	// Next is the gjson path to what leads to the next page: its URL
+	// (style next-url) or its cursor (style graphql-cursor).
 	Next string `yaml:"next"`
+	// CursorVariable is the GraphQL variable the next page's cursor is
+	// sent in (style graphql-cursor).
+	CursorVariable string `yaml:"cursor_variable"`
 	// OffsetParam is the query parameter carrying the offset, and Total
 	// the gjson path to the total item count (style offset).
 	OffsetParam string `yaml:"offset_param"`
@@ -104,7 +114,9 @@ type Paginate struct {
 	// Warnings is the gjson path to an array of warnings a page may carry
 	// (Data Management's meta.warnings); they are returned with the items.
 	Warnings string `yaml:"warnings"`
-	// PageSizeParam and PageSize ask APS for pages of that many items.
+	// PageSizeParam and PageSize ask APS for pages of that many items:
+	// the query parameter, or for style graphql-cursor the variable, that
+	// carries the size.
 	PageSizeParam string `yaml:"page_size_param"`
 	PageSize      int    `yaml:"page_size"`
 }
@@ -123,6 +135,8 @@ const (
 	InQuery  = "query"
 	InHeader = "header"
 	InBody   = "body"
+	// InVariable is a GraphQL variable of the tool's query document.
+	InVariable = "variable"
 )
 
 // WireName is the name APS knows the parameter by.
@@ -143,12 +157,13 @@ func (c *Catalog) Names() []string {
 	return names
 }
 
-// ReadOnly reports whether the tool does not change anything in APS.
+// ReadOnly reports whether the tool does not change anything in APS: a
+// GET, a HEAD or a GraphQL query (the only operation tools.yaml takes).
 func (t *Tool) ReadOnly() bool {
 	if t.Annotations != nil && t.Annotations.ReadOnly != nil {
 		return *t.Annotations.ReadOnly
 	}
-	return t.Method == "GET" || t.Method == "HEAD"
+	return t.Method == "GET" || t.Method == "HEAD" || t.GraphQL != ""
 }
 
 // Idempotent reports whether sending the tool's request twice does no more
@@ -161,7 +176,7 @@ func (t *Tool) Idempotent() bool {
 	case "GET", "HEAD", "PUT", "DELETE":
 		return true
 	}
-	return false
+	return t.GraphQL != "" // a query, asked twice, is answered twice
 }
 
 // ServedBy reports whether auth kind can serve the tool.

@@ -3,6 +3,8 @@ package registry
 import (
 	"regexp"
 	"strings"
+
+	"github.com/aps-mcp/aps-mcp/internal/gqldoc"
 )
 
 // compile prepares a validated tool for its calls: the method in upper
@@ -16,6 +18,9 @@ func (t *Tool) compile(patterns patternCache) {
 		*p = p.compiled(patterns)
 	}
 	t.pathParts = splitPath(t.Path)
+	if t.GraphQL != "" {
+		t.gql, _ = gqldoc.Parse(t.GraphQL) // validated
+	}
 	t.argNames = sortedKeys(t.Params)
 	t.schema = buildInputSchema(t)
 	t.output = buildOutputSchema(t)

@@ -126,7 +126,8 @@ func TestProjectionsFitAutodeskExamples(t *testing.T) {
 		if _, ok := exampleOf[name]; !ok && name != "create_bucket" && name != "delete_object" && name != "search_folder" &&
 			name != "get_issue" && name != "list_issue_types" && name != "list_issue_comments" && name != "list_issue_root_causes" &&
 			name != "list_project_users" && // the examples hold none of the Account Admin API
-			name != "start_translation" && name != "create_webhook" && name != "delete_webhook" { // nor a job's answer; the others answer no body
+			name != "start_translation" && name != "create_webhook" && name != "delete_webhook" && // nor a job's answer; the others answer no body
+			name != "aec_list_element_groups" && name != "aec_query_elements" { // nor of the AEC Data Model (its documents are checked against reviewed facts)
 
 			t.Errorf("tool %s has no example to check its projection against; add it to exampleOf", name)
 		}

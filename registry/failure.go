@@ -18,7 +18,10 @@ func (rt *Runtime) failure(t *Tool, req apiRequest, err error) *mcp.CallToolResu
 	var te *apshttp.TokenError
 	var tr *apshttp.TransportError
 	var bad *apshttp.AnswerError
+	var gql *apshttp.GraphQLError
 	switch {
+	case errors.As(err, &gql):
+		return errorResult("%s failed: %v", t.Name, sentence(gql.Error()))
 	case errors.As(err, &te) && errors.As(err, &se):
 		// The token endpoint refused: its hints are about credentials.
 		facts := rt.hintFacts(t, req)

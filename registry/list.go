@@ -38,6 +38,9 @@ func (c *toolCall) list(ctx context.Context, req apiRequest) ([]byte, error) {
 			l.stopAt(n, err)
 			break
 		}
+		if err := c.tool.graphqlErrors(body); err != nil {
+			return nil, err
+		}
 		inPage, err := l.takePage(n, body)
 		if err != nil {
 			return nil, err
@@ -126,21 +129,28 @@ func (c *toolCall) newLister(req apiRequest) lister {
 		at.query, l.skip = r.at.query, r.skip
 		if r.at.body != nil {
 			at.body = r.at.body
+			if p, ok := l.style.(bodyPacker); ok {
+				at.body = p.unpack(pg, req.Body, r.at.body)
+			}
 		}
 	}
 	l.moveTo(at)
-	l.req.Check = pageCheck(pg.Items)
+	l.req.Check = pageCheck(pg.Items, c.tool.gql != nil)
 	return l
 }
 
 // pageCheck says what is wrong with a page, if anything: it must be whole
 // JSON holding the items array, or it is retried and the listing stops. An
 // answer without a body is a page without items: Webhooks answers 204 for
-// "no webhooks exist".
-func pageCheck(items string) func([]byte) error {
+// "no webhooks exist". A GraphQL answer with errors instead is whole: the
+// errors are the answer, reported as such (graphqlErrors), not retried.
+func pageCheck(items string, graphql bool) func([]byte) error {
 	return func(body []byte) error {
 		if err := apshttp.CompleteJSON(body); err != nil {
 			return err
+		}
+		if graphql && apshttp.GraphQLErrors(body) != nil {
+			return nil
 		}
 		if len(bytes.TrimSpace(body)) > 0 && !gjson.Get(aliasString(body), items).IsArray() { // GetBytes would copy the array out
 			return fmt.Errorf("its answer lacks the %q array this tool lists", items)
@@ -261,6 +271,8 @@ func (l *lister) advance(n int, body []byte, inPage int) (bool, error) {
 func (l *lister) cursorAt(at pagePos, skip int) *cursor {
 	if bytes.Equal(at.body, l.ownBody) {
 		at.body = nil
+	} else if p, ok := l.style.(bodyPacker); ok {
+		at.body = p.pack(l.pg, at.body)
 	}
 	return &cursor{at: at, skip: skip}
 }

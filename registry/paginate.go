@@ -24,6 +24,15 @@ type pageStyle interface {
 	next(pg *Paginate, at pagePos, page []byte, inPage int) (pagePos, bool, error)
 }
 
+// bodyPacker is a style that pages through the body and can say where a
+// page is in fewer bytes than its body: a cursor then carries pack's
+// result, and unpack, given the body the continuing call's arguments
+// build, makes the page's body again. Cursors stay short for the model.
+type bodyPacker interface {
+	pack(pg *Paginate, body []byte) []byte
+	unpack(pg *Paginate, own, packed []byte) []byte
+}
+
 // pagePos is what changes from one page of a listing to the next: the
 // query and, for a style that pages through the request body, the body.
 // A cursor carries it, so a listing can continue at any page.

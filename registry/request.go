@@ -59,7 +59,7 @@ func (t *Tool) buildRequest(args map[string]any) (apiRequest, error) {
 		if err != nil {
 			return apiRequest{}, &ArgError{Arg: name, Message: err.Error()}
 		}
-		if p.In == InBody {
+		if p.In == InBody || p.In == InVariable {
 			if body == nil {
 				body = map[string]any{}
 			}
@@ -83,7 +83,12 @@ func (t *Tool) buildRequest(args map[string]any) (apiRequest, error) {
 		}
 	}
 	req.Path, req.PathValues = t.expandPath(values), given
-	if body != nil {
+	if t.gql != nil {
+		var err error
+		if req.Body, err = t.graphqlBody(body); err != nil {
+			return apiRequest{}, &ArgError{Message: "arguments do not form GraphQL variables: " + err.Error()}
+		}
+	} else if body != nil {
 		var err error
 		if req.Body, err = json.Marshal(body); err != nil {
 			return apiRequest{}, &ArgError{Message: "arguments do not form a JSON body: " + err.Error()}

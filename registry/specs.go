@@ -46,6 +46,9 @@ func specTool(t *Tool) (specfacts.Tool, map[string]string) {
 	fields := map[string]string{}
 	for _, arg := range t.argNames {
 		p := t.Params[arg]
+		if p.In == InVariable {
+			continue // checked against the document at load; the document is checked below
+		}
 		sp := specfacts.Param{Name: p.WireName(arg), In: p.In, Required: p.Required}
 		for _, e := range p.Enum {
 			sp.Enum = append(sp.Enum, fmt.Sprint(e))
@@ -57,9 +60,17 @@ func specTool(t *Tool) (specfacts.Tool, map[string]string) {
 		st.Params = append(st.Params, specfacts.Param{Name: h, In: specfacts.InHeader})
 		fields["params."+h] = "headers." + h
 	}
+	if t.gql != nil {
+		st.Params = append(st.Params, specfacts.Param{Name: "query", In: specfacts.InBody, Required: true},
+			specfacts.Param{Name: "variables", In: specfacts.InBody})
+		fields["params.query"], fields["params.variables"] = "graphql", "graphql"
+		st.GraphQL = selections(t.gql)
+	}
 	var item []string // where the result projection starts: the answer, or each listed item
 	if pg := t.Paginate; pg != nil {
-		st.PageSizeParam, st.OffsetParam = pg.PageSizeParam, pg.OffsetParam
+		if t.gql == nil { // a GraphQL tool's paginator sets variables, not query parameters
+			st.PageSizeParam, st.OffsetParam = pg.PageSizeParam, pg.OffsetParam
+		}
 		for _, r := range []struct{ field, path string }{
 			{"paginate.items", pg.Items}, {"paginate.next", pg.Next}, {"paginate.total", pg.Total}, {"paginate.warnings", pg.Warnings},
 		} {

@@ -14,7 +14,7 @@ var (
 	paramNameRE = regexp.MustCompile(`^[a-z][a-z0-9_]{0,63}$`)
 	placeholder = regexp.MustCompile(`\{([^{}]*)\}`)
 	methods     = []string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"}
-	locations   = []string{InPath, InQuery, InHeader, InBody}
+	locations   = []string{InPath, InQuery, InHeader, InBody, InVariable}
 	types       = []string{"string", "integer", "number", "boolean", "array", "object"}
 	scalarTypes = []string{"string", "integer", "number", "boolean"}
 	headerName  = regexp.MustCompile(`^[A-Za-z0-9!#$%&'*+.^_|~-]+$`)
@@ -134,6 +134,7 @@ func (v *validator) tool(c *Catalog, t *Tool) {
 	if t.Paginate != nil {
 		v.paginate(t)
 	}
+	v.graphql(t, method)
 	if t.Result != "" {
 		if err := checkGJSONPath(t.Result); err != nil {
 			v.add(n, "result", "invalid gjson path %q: %v", t.Result, err)

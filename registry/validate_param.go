@@ -43,8 +43,8 @@ func (v *validator) paramPlacement(n, f, method, name string, p *Param) {
 	if p.In == InPath && (p.Type == "array" || p.Type == "object") {
 		v.add(n, f+".type", "a path parameter must be a scalar, got %s", p.Type)
 	}
-	if p.Type == "object" && p.In != InBody {
-		v.add(n, f+".type", "object parameters can only go in the body")
+	if p.Type == "object" && p.In != InBody && p.In != InVariable {
+		v.add(n, f+".type", "object parameters can only go in the body or a GraphQL variable")
 	}
 	if p.Items != "" && p.Type != "array" {
 		v.add(n, f+".items", "only array parameters take items")

@@ -24,6 +24,9 @@ type Tool struct {
 	// Reads are the fields the tool takes from the answer, which
 	// CheckReads compares with the response schema.
 	Reads []Read
+	// GraphQL are the fields a GraphQL tool's query document selects;
+	// nil for other tools.
+	GraphQL []Selection
 }
 
 // Param is one declared parameter of a Tool.
@@ -181,6 +184,7 @@ func check(t Tool, op *Operation) []Problem {
 		}
 	}
 
+	ps = append(ps, checkGraphQL(t, op)...)
 	for _, sp := range op.Params {
 		if !sp.Required || sp.In == InPath {
 			continue // path parameters are covered by matching the path

@@ -33,19 +33,31 @@ type Read struct {
 
 // Has reports whether the schema holds the dotted path, and otherwise
 // how far it got: the longest prefix it holds.
-func (f Fields) Has(path string) (ok bool, known string) {
+func (f Fields) Has(path string) (ok bool, known string) { return f.walk(path, false) }
+
+// walk follows path through the schema; throughLists lets a segment that
+// is not there go on in an array's elements, as a GraphQL selection path,
+// which names no elements, needs.
+func (f Fields) walk(path string, throughLists bool) (ok bool, known string) {
 	node := f
 	var walked []string
 	for _, seg := range strings.Split(path, ".") {
-		if _, open := node[Any]; open {
-			return true, ""
+		for {
+			if _, open := node[Any]; open {
+				return true, ""
+			}
+			if next, found := node[seg]; found {
+				node = next
+				walked = append(walked, seg)
+				break
+			}
+			elems, isList := node[Each]
+			if !throughLists || !isList {
+				return false, strings.Join(walked, ".")
+			}
+			node = elems
+			walked = append(walked, Each)
 		}
-		next, found := node[seg]
-		if !found {
-			return false, strings.Join(walked, ".")
-		}
-		node = next
-		walked = append(walked, seg)
 	}
 	return true, ""
 }
@@ -72,6 +84,9 @@ func (f Fields) at(path string) Fields {
 func (f *Facts) CheckReads(t Tool) []Problem {
 	var schemas []*Operation
 	for _, op := range f.Lookup(t.Method, t.Path) {
+		if len(t.GraphQL) > 0 && len(op.GraphQL) > 0 {
+			op = graphqlAnswer(op, t.GraphQL)
+		}
 		if op.Response != nil {
 			schemas = append(schemas, op)
 		}

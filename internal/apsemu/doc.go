@@ -51,6 +51,7 @@
 //	     .../issue-types                                    issue types (include=subtypes)
 //	     .../issue-root-cause-categories                    root causes (include=rootcauses)
 //	GET  /construction/admin/v1/projects/{projectId}/users  ACC Account Admin project members, account:read
+//	POST /aec/graphql                                       AEC Data Model GraphQL, data:read, user context
 //
 // Unknown paths under /oss/ answer 404 with an OSS body {"reason": ...},
 // unknown paths under /project/ and /data/ a JSON:API 404, unknown paths
@@ -352,9 +353,8 @@
 // LIKE), a fields projection ("properties.<category>.<name>" with "*"
 // wildcards; everything without fields), pagination offset (default 0)
 // and limit (1..1000, default 20), and payload "text" only; anything else
-// answers 400. Error bodies are
-// {"diagnostic": <text>}: the spec declares none, so shape and texts are
-// the emulator's own.
+// answers 400. Error bodies are {"diagnostic": <text>}: the spec declares
+// none, so shape and texts are the emulator's own.
 //
 // # ACC Issues
 //
@@ -386,8 +386,8 @@
 // are ignored. sortBy takes comma-separated fields of the spec's enum,
 // "-" for descending, default displayId; text compares case-insensitively,
 // nulls sort after values (before them descending), ties go by displayId,
-// customAttributes is accepted without effect and unknown fields are 400s.
-// Comments list oldest first (sortBy createdAt, updatedAt or createdBy).
+// customAttributes is accepted without effect and unknown fields are 400s;
+// comments list oldest first (sortBy createdAt, updatedAt or createdBy).
 // issue-types adds subtypes with include=subtypes and takes
 // filter[isActive]; issue-root-cause-categories adds rootCauses with
 // include=rootcauses, as the spec says. Every ACC project has the same

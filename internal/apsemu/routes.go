@@ -51,6 +51,7 @@ func apis() []api {
 		issuesAPI(),
 		adminAPI(),
 		webhooksAPI(),
+		aecAPI(),
 		{paths: []string{"/"}, errs: gatewayNotFound()},
 	})
 }
