@@ -59,7 +59,17 @@ func specTool(t *Tool) (specfacts.Tool, map[string]string) {
 	}
 	var item []string // where the result projection starts: the answer, or each listed item
 	if pg := t.Paginate; pg != nil {
-		st.PageSizeParam, st.OffsetParam = pg.PageSizeParam, pg.OffsetParam
+		if b, ok := pageStyles[pg.Style].(interface{ inBody() bool }); ok && b.inBody() {
+			// The paginator's fields are body properties the spec must have.
+			for _, name := range []string{pg.PageSizeParam, pg.OffsetParam} {
+				if name != "" {
+					st.Params = append(st.Params, specfacts.Param{Name: name, In: specfacts.InBody})
+				}
+			}
+			fields["params."+pg.PageSizeParam], fields["params."+pg.OffsetParam] = "paginate.page_size_param", "paginate.offset_param"
+		} else {
+			st.PageSizeParam, st.OffsetParam = pg.PageSizeParam, pg.OffsetParam
+		}
 		for _, r := range []struct{ field, path string }{
 			{"paginate.items", pg.Items}, {"paginate.next", pg.Next}, {"paginate.total", pg.Total}, {"paginate.warnings", pg.Warnings},
 		} {
