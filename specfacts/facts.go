@@ -2,10 +2,13 @@ package specfacts
 
 import (
 	"bytes"
+	"cmp"
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -52,6 +55,9 @@ type Operation struct {
 	Response Fields `json:"response,omitempty"`
 	// Fixes name the NOTES.md §8 corrections applied to this operation.
 	Fixes []string `json:"fixes,omitempty"`
+	// Docs are the Autodesk doc pages a reviewed operation was built from;
+	// every reviewed operation has one, generated ones have none.
+	Docs []string `json:"docs,omitempty"`
 }
 
 // Parameter is one path, query or header parameter of an operation.
@@ -81,19 +87,31 @@ type Media struct {
 	Required []string `json:"required,omitempty"`
 }
 
-// Load returns the facts embedded from facts.json.
+// Load returns the facts embedded from facts.json together with the
+// reviewed facts embedded from reviewed/*.json.
 func Load() (*Facts, error) {
-	return parse(factsJSON)
+	return load(factsJSON, reviewedFS, ReviewedDir)
 }
 
-// parse reads facts in the facts.json format.
-func parse(data []byte) (*Facts, error) {
+// load reads facts in the facts.json format and adds the reviewed facts
+// files found in dir of reviewed.
+func load(data []byte, reviewed fs.FS, dir string) (*Facts, error) {
 	var f Facts
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&f); err != nil {
 		return nil, fmt.Errorf("specfacts: reading facts: %w", err)
 	}
+	ops, err := readReviewed(reviewed, dir)
+	if err != nil {
+		return nil, err
+	}
+	if err := f.addReviewed(ops); err != nil {
+		return nil, err
+	}
+	slices.SortStableFunc(f.Operations, func(a, b Operation) int {
+		return cmp.Or(cmp.Compare(a.Path, b.Path), cmp.Compare(a.Method, b.Method), cmp.Compare(a.File, b.File))
+	})
 	f.index()
 	return &f, nil
 }
