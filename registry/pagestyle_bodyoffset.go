@@ -17,16 +17,7 @@ type bodyOffset struct{}
 func init() { registerPageStyle("body-offset", bodyOffset{}) }
 
 func (bodyOffset) check(pg *Paginate) []fieldMessage {
-	var out []fieldMessage
-	if pg.Total == "" {
-		out = append(out, fieldMessage{"total", "missing: the gjson path to the total number of items"})
-	} else if err := checkGJSONPath(pg.Total); err != nil {
-		out = append(out, fieldMessage{"total", fmt.Sprintf("invalid gjson path %q: %v", pg.Total, err)})
-	}
-	if pg.OffsetParam == "" {
-		out = append(out, fieldMessage{"offset_param", "missing: the body field that carries the offset"})
-	}
-	return out
+	return checkOffsetPaging(pg, "the body field that carries the offset")
 }
 
 func (bodyOffset) first(pg *Paginate, at pagePos) pagePos {
