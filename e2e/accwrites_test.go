@@ -1,6 +1,8 @@
 package e2e_test
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -10,11 +12,18 @@ import (
 	"github.com/aps-mcp/aps-mcp/internal/apsemu"
 )
 
-// editorClient serves the issues-editor profile (3lo, with writes) and
-// signs the demo user in.
-func editorClient(t *testing.T, base string) *client.Client {
+// editorClient serves the issues-editor profile (3lo, with writes), with
+// extra appended to it when not empty, and signs the demo user in.
+func editorClient(t *testing.T, base, extra string) *client.Client {
 	t.Helper()
-	c := httpClient(t, startServer(t, base, serverOptions{profile: "issues-editor"}))
+	o := serverOptions{profile: "issues-editor"}
+	if extra != "" {
+		body, err := os.ReadFile(filepath.Join(repoRoot, "profiles", "issues-editor.yaml"))
+		must(t, err)
+		o.profilesDir = t.TempDir()
+		must(t, os.WriteFile(filepath.Join(o.profilesDir, "issues-editor.yaml"), append(body, "\n"+extra...), 0o600))
+	}
+	c := httpClient(t, startServer(t, base, o))
 	browse(t, loginURL(t, callTool(t, c, "whoami", nil)))
 	return c
 }
@@ -24,7 +33,7 @@ func editorClient(t *testing.T, base string) *client.Client {
 // read that shows it. project is a Data Management project id ("b.").
 func walkACCWrites(t *testing.T, w *walker, base, project string) {
 	t.Helper()
-	c := editorClient(t, base)
+	c := editorClient(t, base, "")
 	subtype := firstSubtype(t, c, project)
 
 	created := w.call(c, "create_issue", map[string]any{"project_id": project, "title": "Loose handrail – stair B",
@@ -95,7 +104,7 @@ func firstSubtype(t *testing.T, c *client.Client, project string) string {
 // tool does not declare never reaches APS.
 func TestCreatesAreNotRetried(t *testing.T) {
 	emu, base := emulator(t, apsemu.Options{})
-	c := editorClient(t, base)
+	c := editorClient(t, base, "retry: {max_attempts: 3, base_delay: 1ms, max_delay: 2ms, max_wait: 3s}\n")
 	project := apsemuTowerIssues(emu)
 	subtype := firstSubtype(t, c, project)
 	sent := func(method, suffix string) int {
@@ -131,8 +140,8 @@ func TestCreatesAreNotRetried(t *testing.T) {
 	if r := callTool(t, c, "get_issue", map[string]any{"project_id": project, "issue_id": before[0].ID}); !r.isError {
 		t.Errorf("get_issue under 503s: %s", r.text)
 	}
-	if n := sent("GET", "/issues/"+before[0].ID); n < 2 {
-		t.Errorf("get_issue sent %d requests under 503s, want retries", n)
+	if n := sent("GET", "/issues/"+before[0].ID); n != 3 {
+		t.Errorf("get_issue sent %d requests under 503s, want 3 (retried up to max_attempts)", n)
 	}
 	emu.SetFaults(apsemu.Faults{})
 	if after := emu.Issues(project); len(after) != len(before) {
