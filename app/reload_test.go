@@ -197,7 +197,7 @@ func TestReloadAppliesServerSettings(t *testing.T) {
 		t.Errorf("token requests retry with %+v, want the reloaded policy", a.providerSettings(a.Current().Profile).RetryNow())
 	}
 	res := a.MCP.HandleMessage(context.Background(), json.RawMessage(`{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"list_buckets"}}`))
-	if out, _ := json.Marshal(res); !strings.Contains(string(out), `\"count\":5`) {
+	if out, _ := json.Marshal(res); !strings.Contains(string(out), `"structuredContent":{"items":`) || !strings.Contains(string(out), `"count":5`) {
 		t.Errorf("limits.max_items 5: %.300s", out)
 	}
 }

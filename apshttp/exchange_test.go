@@ -152,3 +152,30 @@ func TestExchangeSendsTheRequest(t *testing.T) {
 		t.Errorf("APS got %s %s?%s headers %v body %s", got.Method, got.URL.EscapedPath(), got.URL.RawQuery, got.Header, gotBody)
 	}
 }
+
+// TestLostConnectionRetriedOnlyWhenIdempotent: a connection that drops
+// without an answer is retried for an idempotent request; a request that
+// creates something is sent once, since APS may have acted on it.
+func TestLostConnectionRetriedOnlyWhenIdempotent(t *testing.T) {
+	for _, tc := range []struct {
+		idempotent bool
+		want       int32
+	}{{true, int32(fastPolicy.MaxAttempts)}, {false, 1}} {
+		var n atomic.Int32
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			n.Add(1)
+			conn, _, err := w.(http.Hijacker).Hijack()
+			if err == nil {
+				conn.Close() // the request arrived; no answer comes back
+			}
+		}))
+		e := &Exchanger{BaseURL: srv.URL, HTTP: NewClient(ClientOptions{}), Auth: &tokens{}, Retry: fastPolicy}
+		var tally Tally
+		_, err := e.Exchange(context.Background(), &Request{Method: "POST", Path: "/issues", Body: []byte(`{}`), Idempotent: tc.idempotent}, new(bytes.Buffer), &tally)
+		srv.Close()
+		var tr *TransportError
+		if !errors.As(err, &tr) || n.Load() != tc.want || tally.Requests != int(tc.want) {
+			t.Errorf("idempotent %v: %v after %d requests (tally %d), want a TransportError after %d", tc.idempotent, err, n.Load(), tally.Requests, tc.want)
+		}
+	}
+}

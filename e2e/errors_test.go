@@ -54,7 +54,7 @@ func TestUnknownToolSaysWhereItIsServed(t *testing.T) {
 		want []string
 	}{
 		{"whoami", []string{`tool "whoami" not found: profile 2lo`, "it needs auth 3lo, the profile uses 2lo", "toolset identity",
-			"profiles 3lo, issues-triage and team serve it"}},
+			"profiles 3lo, issues-editor, issues-triage and team serve it"}},
 		{"create_bucket", []string{"the profile's scopes lack bucket:create", "toolset oss", "profiles models-admin and oss-admin serve it"}},
 		{"no_such_tool", []string{`tool "no_such_tool" not found`, "does not declare it"}},
 	}

@@ -156,6 +156,9 @@ func TestWalkThroughAndEveryTool(t *testing.T) {
 		t.Errorf("the creator %v of issue %v among the project's users: %v", issue.structured["created_by"], issue.structured["number"], creator)
 	}
 
+	// ACC writes, RFIs and submittals, under the profile that opts into them.
+	walkACCWrites(t, w, base, str(project["id"]))
+
 	// OSS, writes included, under the profile that opts into them.
 	admin := httpClient(t, startServer(t, base, serverOptions{profile: "oss-admin"}))
 	w.call(admin, "list_buckets", nil)

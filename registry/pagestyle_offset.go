@@ -14,6 +14,12 @@ type offset struct{}
 func init() { registerPageStyle("offset", offset{}) }
 
 func (offset) check(pg *Paginate) []fieldMessage {
+	return checkOffsetPaging(pg, "the query parameter that carries the offset")
+}
+
+// checkOffsetPaging checks what the offset styles need: the gjson path to
+// the total and the offset parameter (what carries it: offsetWhat).
+func checkOffsetPaging(pg *Paginate, offsetWhat string) []fieldMessage {
 	var out []fieldMessage
 	if pg.Total == "" {
 		out = append(out, fieldMessage{"total", "missing: the gjson path to the total number of items"})
@@ -21,7 +27,7 @@ func (offset) check(pg *Paginate) []fieldMessage {
 		out = append(out, fieldMessage{"total", fmt.Sprintf("invalid gjson path %q: %v", pg.Total, err)})
 	}
 	if pg.OffsetParam == "" {
-		out = append(out, fieldMessage{"offset_param", "missing: the query parameter that carries the offset"})
+		out = append(out, fieldMessage{"offset_param", "missing: " + offsetWhat})
 	}
 	return out
 }

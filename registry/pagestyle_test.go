@@ -6,52 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
-
-	"github.com/tidwall/gjson"
 )
-
-// bodyOffset pages through the request body, as APS's POST search
-// endpoints do: it exists to show that such a style is one registration
-// (this file) and nothing else.
-type bodyOffset struct{}
-
-func init() { registerPageStyle("test-body-offset", bodyOffset{}) }
-
-func (bodyOffset) check(pg *Paginate) []fieldMessage {
-	if pg.OffsetParam == "" || pg.Total == "" {
-		return []fieldMessage{{"offset_param", "missing: the body field that carries the offset, and total"}}
-	}
-	return nil
-}
-
-func (bodyOffset) first(pg *Paginate, at pagePos) pagePos {
-	at.body = withBodyField(at.body, pg.PageSizeParam, int64(pg.PageSize))
-	return at
-}
-
-func (bodyOffset) next(pg *Paginate, at pagePos, page []byte, inPage int) (pagePos, bool, error) {
-	n := gjson.GetBytes(at.body, pg.OffsetParam).Int() + int64(inPage)
-	if inPage == 0 || n >= gjson.GetBytes(page, pg.Total).Int() {
-		return pagePos{}, false, nil
-	}
-	return pagePos{query: at.query, body: withBodyField(at.body, pg.OffsetParam, n)}, true, nil
-}
-
-// withBodyField is body with the field at a dotted path set to v.
-func withBodyField(body []byte, path string, v int64) []byte {
-	obj := map[string]any{}
-	if len(body) > 0 {
-		if err := json.Unmarshal(body, &obj); err != nil {
-			panic(err)
-		}
-	}
-	setPath(obj, path, v)
-	out, err := json.Marshal(obj)
-	if err != nil {
-		panic(err)
-	}
-	return out
-}
 
 const bodyPagedCatalog = `version: 1
 toolsets:
@@ -66,13 +21,13 @@ tools:
     path: /search
     params:
       prefix: {in: body, name: filter.prefix, type: string, required: true, description: Prefix.}
-    paginate: {style: test-body-offset, items: results, total: pagination.totalResults, offset_param: pagination.offset, page_size_param: pagination.limit, page_size: 4}
+    paginate: {style: body-offset, items: results, total: pagination.totalResults, offset_param: pagination.offset, page_size_param: pagination.limit, page_size: 4}
     result: '{k:key}'
 `
 
-// TestBodyPagingStyle: a listing whose style pages through the body keeps
-// the arguments' body fields on every page, and its cursors, which carry
-// the body, walk every item exactly once.
+// TestBodyPagingStyle: a listing whose style (body-offset) pages through
+// the body keeps the arguments' body fields on every page, and its
+// cursors, which carry the body, walk every item exactly once.
 func TestBodyPagingStyle(t *testing.T) {
 	const n = 13
 	var badBodies int

@@ -84,6 +84,9 @@ func offsetOf(pg *Paginate, at pagePos) int {
 	if pg.OffsetParam == "" {
 		return 0
 	}
+	if !at.query.Has(pg.OffsetParam) && at.body != nil {
+		return int(gjson.GetBytes(at.body, pg.OffsetParam).Int()) // a style that pages through the body
+	}
 	n, _ := strconv.Atoi(at.query.Get(pg.OffsetParam))
 	return n
 }

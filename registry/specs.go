@@ -68,7 +68,15 @@ func specTool(t *Tool) (specfacts.Tool, map[string]string) {
 	}
 	var item []string // where the result projection starts: the answer, or each listed item
 	if pg := t.Paginate; pg != nil {
-		if t.gql == nil { // a GraphQL tool's paginator sets variables, not query parameters
+		if b, ok := pageStyles[pg.Style].(interface{ inBody() bool }); ok && b.inBody() {
+			// The paginator's fields are body properties the spec must have.
+			for _, name := range []string{pg.PageSizeParam, pg.OffsetParam} {
+				if name != "" {
+					st.Params = append(st.Params, specfacts.Param{Name: name, In: specfacts.InBody})
+				}
+			}
+			fields["params."+pg.PageSizeParam], fields["params."+pg.OffsetParam] = "paginate.page_size_param", "paginate.offset_param"
+		} else if t.gql == nil { // a GraphQL tool's paginator sets variables, not query parameters
 			st.PageSizeParam, st.OffsetParam = pg.PageSizeParam, pg.OffsetParam
 		}
 		for _, r := range []struct{ field, path string }{

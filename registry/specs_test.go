@@ -85,3 +85,47 @@ func linesOf(s string) []string {
 	}
 	return strings.Split(s, "\n")
 }
+
+// bodyPagedTool pages search:rfis through its body.
+const bodyPagedTool = `version: 1
+toolsets:
+  s: {description: S}
+tools:
+  list_rfis:
+    title: List RFIs
+    description: Lists RFIs.
+    toolset: s
+    auth: [ssa]
+    scopes: [data:read]
+    method: POST
+    path: /construction/rfis/v3/projects/{project_id}/search:rfis
+    annotations: {read_only: true}
+    params:
+      project_id: {in: path, type: string, required: true, description: Project.}
+    paginate: {style: body-offset, items: results, total: pagination.totalResults, offset_param: offset, page_size_param: limit, page_size: 200}
+    result: '{id,title}'
+`
+
+// TestCheckSpecsBodyPaging: a body-offset paginator's fields are checked
+// as body properties of the operation, at the paginator's line.
+func TestCheckSpecsBodyPaging(t *testing.T) {
+	facts, err := specfacts.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ from, to, problem string }{
+		{"", "", ""},
+		{"offset_param: offset", "offset_param: start", `:16: tool list_rfis: field paginate.offset_param: body parameter "start": the request body of rfis-rfi-search-POST`},
+	} {
+		file := writeCatalog(t, strings.Replace(bodyPagedTool, tc.from, tc.to, 1))
+		c, err := Load(file, testLoadOptions)
+		if err != nil {
+			t.Fatal(err)
+		}
+		problems, warnings := c.CheckSpecs(facts)
+		got := linesOf(problems.Error())
+		if len(warnings) > 0 || (tc.problem == "" && len(got) > 0) || (tc.problem != "" && (len(got) != 1 || !strings.HasPrefix(got[0], file+tc.problem))) {
+			t.Errorf("%s: problems %q, warnings %q; want %q", tc.to, got, warnings.Error(), tc.problem)
+		}
+	}
+}

@@ -89,24 +89,31 @@ func (e *Emulator) listProjectUsers(w http.ResponseWriter, c *call) {
 		}
 	}
 	slices.SortStableFunc(matched, order)
-	page := []projectUserJSON{}
-	if offset < len(matched) {
-		page = matched[offset:min(offset+limit, len(matched))]
+	writeLinkedPage(w, c, limit, offset, matched)
+}
+
+// writeLinkedPage sends items[offset:offset+limit] with a pagination
+// member that links to the next and previous pages, as Account Admin and
+// Submittals lists do; results is [] (never null) past the end.
+func writeLinkedPage[T any](w http.ResponseWriter, c *call, limit, offset int, items []T) {
+	page := []T{}
+	if offset < len(items) {
+		page = items[offset:min(offset+limit, len(items))]
 	}
-	pg := adminPagination{Limit: limit, Offset: offset, TotalResults: len(matched)}
+	pg := adminPagination{Limit: limit, Offset: offset, TotalResults: len(items)}
 	link := func(at int) string {
 		q := c.query()
 		q.Set(paramOffset, strconv.Itoa(at))
 		q.Set(paramLimit, strconv.Itoa(limit))
 		return c.base() + c.r.URL.EscapedPath() + "?" + q.Encode()
 	}
-	if offset+limit < len(matched) {
+	if offset+limit < len(items) {
 		pg.NextURL = link(offset + limit)
 	}
 	if offset > 0 {
 		pg.PreviousURL = link(max(offset-limit, 0))
 	}
-	writeJSON(w, http.StatusOK, contentTypeJSON, adminPage[projectUserJSON]{Pagination: pg, Results: page})
+	writeJSON(w, http.StatusOK, contentTypeJSON, adminPage[T]{Pagination: pg, Results: page})
 }
 
 // projectUserFilters reads the filters the emulator implements: text

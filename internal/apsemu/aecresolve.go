@@ -77,7 +77,7 @@ func resolveProperties(_ *aecExec, el any, args map[string]any) (any, error) {
 	}
 	var names []string
 	if filter != nil {
-		if names, err = stringList(filter["names"], "names"); err != nil {
+		if names, err = gqlStringList(filter["names"], "names"); err != nil {
 			return nil, err
 		}
 	}
@@ -140,11 +140,11 @@ func (x *aecExec) groupsPage(p Project, args map[string]any) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	names, err := stringList(filter["name"], "name")
+	names, err := gqlStringList(filter["name"], "name")
 	if err != nil {
 		return nil, err
 	}
-	urns, err := stringList(filter["fileUrn"], "fileUrn")
+	urns, err := gqlStringList(filter["fileUrn"], "fileUrn")
 	if err != nil {
 		return nil, err
 	}
@@ -165,7 +165,7 @@ func (x *aecExec) elementsPage(g *aecGroup, args map[string]any) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	names, err := stringList(filter["name"], "name")
+	names, err := gqlStringList(filter["name"], "name")
 	if err != nil {
 		return nil, err
 	}
@@ -268,9 +268,9 @@ func inputObject(v any, typ string, supported, unsupported []string) (map[string
 	return m, nil
 }
 
-// stringList reads a [String!] input: a list, or one string, which
+// gqlStringList reads a [String!] input: a list, or one string, which
 // GraphQL coerces to a list of one; nil when absent.
-func stringList(v any, name string) ([]string, error) {
+func gqlStringList(v any, name string) ([]string, error) {
 	switch v := v.(type) {
 	case nil:
 		return nil, nil

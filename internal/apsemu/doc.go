@@ -44,7 +44,7 @@
 //	     .../metadata/{modelGuid}                           object tree, data:read
 //	     .../metadata/{modelGuid}/properties                properties, data:read
 //	POST .../metadata/{modelGuid}/properties:query          selected properties, data:read
-//	GET  /construction/issues/v1/projects/{projectId}/...   ACC Issues, all data:read, user context:
+//	GET  /construction/issues/v1/projects/{projectId}/...   ACC Issues reads, data:read, user context (writes, RFIs, submittals: below):
 //	     .../issues                                         the project's issues, offset-paginated
 //	     .../issues/{issueId}                               one issue
 //	     .../issues/{issueId}/comments                      its comments, offset-paginated

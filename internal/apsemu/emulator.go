@@ -108,6 +108,7 @@ type Emulator struct {
 	projects        map[string]map[string]Project // hub ID → project ID → project
 	issues          map[string][]issueJSON        // ACC project ID (no "b.") → issues in displayId order
 	comments        map[string][]commentJSON      // issue ID → comments, oldest first
+	rfis            map[string][]rfiDetailJSON    // ACC project ID → RFIs in creation order
 	signedDownloads map[string]signedDownload     // signed S3 URL token → what it grants
 	metadataSeen    map[string]bool               // metadataKey → a metadata request for it was answered
 	metadataReady   bool                          // metadata answers 200 at once, without the 202 phase
@@ -123,8 +124,9 @@ type Emulator struct {
 
 	// Written while New seeds the demo data and never changed afterwards,
 	// so they are read without holding mu.
-	content   map[string]*dmContent // DM project ID → its seeded folders, items and versions
-	dmStorage map[string]string     // object key in the DM storage bucket → DM project ID
+	content    map[string]*dmContent          // DM project ID → its seeded folders, items and versions
+	dmStorage  map[string]string              // object key in the DM storage bucket → DM project ID
+	submittals map[string][]submittalItemJSON // ACC project ID → submittal items by number
 }
 
 // New returns an Emulator seeded with demo data owned by the first client in
@@ -156,6 +158,7 @@ func New(opts Options) *Emulator {
 		projects:        make(map[string]map[string]Project),
 		issues:          make(map[string][]issueJSON),
 		comments:        make(map[string][]commentJSON),
+		rfis:            make(map[string][]rfiDetailJSON),
 		signedDownloads: make(map[string]signedDownload),
 		metadataSeen:    make(map[string]bool),
 		content:         make(map[string]*dmContent),

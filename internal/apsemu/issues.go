@@ -43,7 +43,7 @@ const (
 	issuesDetailWrongRegion = "The project could not be found in the region the x-ads-region header names."
 	issuesDetailNoIssue     = "The issue could not be found."
 	issuesDetailBadPath     = "The request path is not validly percent-encoded."
-	issuesDetailMethod      = "Only GET is supported on this resource."
+	issuesDetailMethod      = "The method is not allowed on this resource; the Allow header lists the methods that are."
 )
 
 // issuesError is the body of the emulator's Issues 4xx answers. The spec

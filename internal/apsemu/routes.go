@@ -13,10 +13,12 @@ const (
 
 // Path prefixes of the APIs the gateway routes to.
 const (
-	ossPathPrefix     = "/oss/"
-	projectPathPrefix = "/project/"
-	dataPathPrefix    = "/data/"
-	authPathPrefix    = "/authentication/"
+	ossPathPrefix        = "/oss/"
+	projectPathPrefix    = "/project/"
+	dataPathPrefix       = "/data/"
+	authPathPrefix       = "/authentication/"
+	rfisPathPrefix       = "/construction/rfis/"
+	submittalsPathPrefix = "/construction/submittals/"
 )
 
 // apis is every service the emulator plays, each with its routes: the
@@ -49,6 +51,8 @@ func apis() []api {
 		dmAPI(),
 		mdAPI(),
 		issuesAPI(),
+		rfisAPI(),
+		submittalsAPI(),
 		adminAPI(),
 		webhooksAPI(),
 		aecAPI(),
@@ -146,17 +150,45 @@ func mdAPI() api {
 	return api{paths: []string{mdServicePrefix}, bearer: true, errs: mdErrors(), routes: routes}
 }
 
-// issuesAPI is ACC Issues v1: GET with data:read and a user, as the docs
-// say and the spec does not (NOTES §8). Every handler first resolves the
+// issuesAPI is ACC Issues v1: GET with data:read, POST and PATCH with
+// data:write, and a user, as the docs say and the spec does not (NOTES §8). Every handler first resolves the
 // project (withIssuesProject).
 func issuesAPI() api {
 	const project = "/construction/issues/v1/projects/{projectId}"
-	read := []string{scopeDataRead}
+	read, write := []string{scopeDataRead}, []string{scopeDataWrite}
 	return api{paths: []string{issuesPathPrefix}, bearer: true, errs: issuesErrors(), routes: []route{
 		{http.MethodGet, project + "/issues", read, withIssuesProject((*Emulator).listIssues)},
+		{http.MethodPost, project + "/issues", write, withIssuesProject((*Emulator).createIssue)},
 		{http.MethodGet, project + "/issues/{issueId}", read, withIssuesProject((*Emulator).getIssue)},
+		{http.MethodPatch, project + "/issues/{issueId}", write, withIssuesProject((*Emulator).patchIssue)},
+		{http.MethodPost, project + "/issues/{issueId}/comments", write, withIssuesProject((*Emulator).createComment)},
 		{http.MethodGet, project + "/issues/{issueId}/comments", read, withIssuesProject((*Emulator).listComments)},
 		{http.MethodGet, project + "/issue-types", read, withIssuesProject((*Emulator).listIssueTypes)},
 		{http.MethodGet, project + "/issue-root-cause-categories", read, withIssuesProject((*Emulator).listRootCauseCategories)},
+	}}
+}
+
+// rfisAPI is ACC RFIs v3: reads (search:rfis is a POST that only reads)
+// with data:read, writes with data:write or data:create, and a user; the
+// project resolves as for Issues.
+func rfisAPI() api {
+	const project = "/construction/rfis/v3/projects/{projectId}"
+	read, write := []string{scopeDataRead}, []string{scopeDataWrite, scopeDataCreate}
+	return api{paths: []string{rfisPathPrefix}, bearer: true, errs: issuesErrors(), routes: []route{
+		{http.MethodPost, project + "/search:rfis", read, withIssuesProject((*Emulator).searchRFIs)},
+		{http.MethodPost, project + "/rfis", write, withIssuesProject((*Emulator).createRFI)},
+		{http.MethodGet, project + "/rfis/{rfiId}", read, withIssuesProject((*Emulator).getRFI)},
+		{http.MethodPost, project + "/rfis/{rfiId}/responses", write, withIssuesProject((*Emulator).createRFIResponse)},
+	}}
+}
+
+// submittalsAPI is ACC Submittals v2, the two item reads: data:read and a
+// user; the project resolves as for Issues.
+func submittalsAPI() api {
+	const project = "/construction/submittals/v2/projects/{projectId}"
+	read := []string{scopeDataRead}
+	return api{paths: []string{submittalsPathPrefix}, bearer: true, errs: issuesErrors(), routes: []route{
+		{http.MethodGet, project + "/items", read, withIssuesProject((*Emulator).listSubmittalItems)},
+		{http.MethodGet, project + "/items/{itemId}", read, withIssuesProject((*Emulator).getSubmittalItem)},
 	}}
 }

@@ -73,6 +73,8 @@ func seedDemoData(e *Emulator) {
 	seedDemoUsers(e)
 	seedDemoContent(e)
 	seedDemoIssues(e)
+	seedDemoRFIs(e)
+	seedDemoSubmittals(e)
 }
 
 // demoBigHubID is the US ACC account holding more than a page of projects.
@@ -294,7 +296,7 @@ func demoIssue(projectID string, n int, types []issueTypeJSON, causes []rootCaus
 		Links:               []any{},
 		OwnerID:             creator,
 		PermittedStatuses:   permittedStatuses(status),
-		PermittedAttributes: []string{"title", "description", "status", "assignedTo", "assignedToType", "dueDate", "startDate", "locationDetails", "rootCauseId"},
+		PermittedAttributes: demoPermittedAttributes(),
 		Published:           status != issueStatusDraft,
 		PermittedActions:    map[string]any{},
 		CreatedBy:           creator,
@@ -331,6 +333,11 @@ func demoIssue(projectID string, n int, types []issueTypeJSON, causes []rootCaus
 		is.Watchers = []string{users[(n+1)%len(users)]}
 	}
 	return is
+}
+
+// demoPermittedAttributes are the issue fields the demo users may change.
+func demoPermittedAttributes() []string {
+	return []string{"title", "description", "status", "assignedTo", "assignedToType", "dueDate", "startDate", "locationDetails", "rootCauseId"}
 }
 
 // permittedStatuses is what the demo user may move an issue in status to.
