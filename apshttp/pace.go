@@ -54,13 +54,18 @@ type Pacing struct {
 type BudgetError struct {
 	Family    string
 	PerMinute int
+	PerUser   bool
 	Wait      time.Duration // how far away the next free slot was
 	Bound     time.Duration // the longest the call could wait
 }
 
 func (e *BudgetError) Error() string {
-	return fmt.Sprintf("not sent: APS allows %d requests a minute to %s for this application, and its next free slot was %v away, longer than the %v this call could still wait; try again in %v",
-		e.PerMinute, e.Family, e.Wait.Round(100*time.Millisecond), e.Bound.Round(100*time.Millisecond), e.Wait.Round(time.Second)+time.Second)
+	whom := "this application"
+	if e.PerUser {
+		whom = "each user"
+	}
+	return fmt.Sprintf("not sent: APS allows %d requests a minute to %s for %s, and its next free slot was %v away, longer than the %v this call could still wait; try again in %v",
+		e.PerMinute, e.Family, whom, e.Wait.Round(100*time.Millisecond), e.Bound.Round(100*time.Millisecond), e.Wait.Round(time.Second)+time.Second)
 }
 
 // maxHeadroom caps what of a call's remaining time is kept for the request
@@ -89,7 +94,7 @@ func (p *Pacing) wait(ctx context.Context, b *Budget) (time.Duration, error) {
 	case err != nil:
 		return 0, fmt.Errorf("booking a slot for %s: %w", b.Family, err)
 	case !ok:
-		return 0, &BudgetError{Family: b.Family, PerMinute: b.PerMinute, Wait: wait, Bound: bound}
+		return 0, &BudgetError{Family: b.Family, PerMinute: b.PerMinute, PerUser: b.PerUser, Wait: wait, Bound: bound}
 	case wait <= 0:
 		return 0, nil
 	}

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"sort"
 
+	"github.com/aps-mcp/aps-mcp/apshttp"
 	"github.com/aps-mcp/aps-mcp/internal/strictyaml"
 )
 
@@ -12,6 +13,9 @@ type Catalog struct {
 	Version  int                 `yaml:"version"`
 	Toolsets map[string]*Toolset `yaml:"toolsets"`
 	Tools    map[string]*Tool    `yaml:"tools"`
+	// Budgets are APS's published per-minute limits, per endpoint
+	// ("GET /project/v1/hubs"), that the tools calling it keep within.
+	Budgets map[string]*Budget `yaml:"budgets"`
 
 	// File names the file the catalogue was read from, as problems do.
 	File string `yaml:"-"`
@@ -53,6 +57,9 @@ type Tool struct {
 	argNames   []string   // parameter names, sorted
 	schema     []byte     // JSON Schema of the arguments
 	output     []byte     // JSON Schema of the successful results
+
+	// budget is its endpoint's pace, from the catalogue's budgets; nil: none.
+	budget *apshttp.Budget
 }
 
 // Pending is an answer that means "not ready yet".

@@ -59,15 +59,17 @@ func (c *toolCall) list(ctx context.Context, req apiRequest) ([]byte, error) {
 }
 
 // worthResuming reports a failed page a later call may well get: APS
-// busy or failing after the page's retries, its answer lost or cut short.
+// busy or failing after the page's retries, its answer lost or cut short,
+// or the page not sent as its budget had no slot within the call's time.
 func worthResuming(err error) bool {
 	var se *apshttp.StatusError
 	var tr *apshttp.TransportError
 	var bad *apshttp.AnswerError
+	var over *apshttp.BudgetError
 	switch {
 	case errors.As(err, &se):
 		return apshttp.TransientStatus(se.Status)
-	case errors.As(err, &tr), errors.As(err, &bad):
+	case errors.As(err, &tr), errors.As(err, &bad), errors.As(err, &over):
 		return true
 	}
 	return false
@@ -289,6 +291,9 @@ func (l *lister) finish() ([]byte, error) {
 		}
 		if l.failed != nil {
 			note = fmt.Sprintf("Listing stopped early: page %d failed, so the items from there on are missing: %s", l.failedPage, sentence(l.failed.Error()))
+			if over := (*apshttp.BudgetError)(nil); errors.As(l.failed, &over) {
+				note = fmt.Sprintf("Listing stopped early before page %d, to stay within APS's rate limit: %s", l.failedPage, sentence(over.Error()))
+			}
 			out = append(out, `,"error":`...)
 			out = appendJSONString(out, l.failed.Error())
 		}
