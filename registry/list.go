@@ -20,17 +20,24 @@ const maxPages = 10000
 
 // list follows the tool's pagination from the first page (or from the
 // call's cursor), projecting each item as it arrives, until the last page
-// or a cap. Each page has the whole retry policy to itself. At a cap, or
+// or a cap. When the first page says where the others start (offsets up
+// to a total), they are fetched at once and read in order (pagesahead.go).
+// Each page has the whole retry policy to itself. At a cap, or
 // when a page after the first fails in a way a later call may not (its
 // retries ran out on 429 or 5xx, its answer was lost or cut short), the
 // document carries the items so far and a cursor that continues exactly
 // there.
 func (c *toolCall) list(ctx context.Context, req apiRequest) ([]byte, error) {
 	l := c.newLister(req)
-	page := c.rt.bodies.Get() // every page is read into it in turn
+	page := c.rt.bodies.Get() // every page not fetched ahead is read into it in turn
 	defer c.rt.bodies.Put(page)
+	var ahead *pagesAhead // the pages after the first, when the style tells where they start
+	defer func() { ahead.stop() }()
 	for n := 1; ; n++ {
-		body, err := c.aps.Exchange(ctx, &l.req.Request, page, &c.tally)
+		body, fetched, err := ahead.take(n, l.at)
+		if !fetched {
+			body, err = c.aps.Exchange(ctx, &l.req.Request, page, &c.tally)
+		}
 		if err != nil {
 			if n == 1 || ctx.Err() != nil || !worthResuming(err) {
 				return nil, err
@@ -51,6 +58,9 @@ func (c *toolCall) list(ctx context.Context, req apiRequest) ([]byte, error) {
 		}
 		if !more {
 			break
+		}
+		if n == 1 {
+			ahead = c.startPagesAhead(ctx, &l, n, body, inPage)
 		}
 	}
 	doc, err := l.finish()
