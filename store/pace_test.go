@@ -9,31 +9,9 @@ import (
 	"github.com/aps-mcp/aps-mcp/store"
 )
 
-// paceContract is what Pacer promises on every backend; a and b share state.
-var paceContract = []struct {
-	name string
-	run  func(t *testing.T, a, b store.Pacer)
-}{
-	{"BooksInOrder", testPaceBooksInOrder},
-	{"RefusalBooksNothing", testPaceRefusalBooksNothing},
-	{"SharedUnderLoad", testPaceSharedUnderLoad},
-	{"KeysApart", testPaceKeysApart},
-	{"BadArguments", testPaceBadArguments},
-}
-
-func TestPaceContract(t *testing.T) {
-	for _, be := range backends {
-		t.Run(be.name, func(t *testing.T) {
-			openPair := be.setup(t)
-			for _, c := range paceContract {
-				t.Run(c.name, func(t *testing.T) {
-					t.Parallel()
-					a, b := openPair(t)
-					c.run(t, a.(store.Pacer), b.(store.Pacer))
-				})
-			}
-		})
-	}
+// paced runs a Pacer case of the contract: both backends are Pacers.
+func paced(run func(t *testing.T, a, b store.Pacer)) func(t *testing.T, a, b store.Store) {
+	return func(t *testing.T, a, b store.Store) { run(t, a.(store.Pacer), b.(store.Pacer)) }
 }
 
 // reserve books a slot and fails the test on an error.
