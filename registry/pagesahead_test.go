@@ -15,6 +15,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/aps-mcp/aps-mcp/apshttp"
+	"github.com/aps-mcp/aps-mcp/store"
 )
 
 // inFlight wraps h, counting the requests it serves at once and the most it
@@ -234,5 +235,30 @@ func TestPagesAheadEndWithTheCall(t *testing.T) {
 	}
 	if s, e := started.Load(), ended.Load(); s != pagesAheadAtOnce || e != s {
 		t.Errorf("%d page requests started (want %d), %d ended with the call", s, pagesAheadAtOnce, e)
+	}
+}
+
+// TestPagesAheadWithinTheirBudget: pages fetched at once still keep their
+// endpoint's budget; the first page whose slot is beyond the call's time
+// ends the listing there, in order, with a cursor and the reason.
+func TestPagesAheadWithinTheirBudget(t *testing.T) {
+	const n = 100
+	f := &inFlight{h: pagedAPS(t, n).Config.Handler}
+	srv := httptest.NewServer(f)
+	defer srv.Close()
+	c, err := Load(writeCatalog(t, pagedCatalog+"budgets:\n  GET /offset: {per_minute: 3}\n"), testLoadOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rt, _ := pagedRuntimeB(t, srv.URL)
+	rt.Pacing = &apshttp.Pacing{Slots: store.NewMemory(), App: "app"}
+	rt.Limits.CallTimeout = 2 * time.Second
+	l, res := callList(t, rt, c.Tools["list_offset"], nil)
+	if res.IsError || !l.Truncated || l.Cursor == "" || !strings.Contains(l.Note, "before page 4, to stay within APS's rate limit") {
+		t.Fatalf("want three pages, truncated, with the budget's reason; got %+v %s", l, resultText(res))
+	}
+	wantKeys(t, l, 0, 27)
+	if got := f.requests.Load(); got != 3 {
+		t.Errorf("APS got %d requests; the budget allows 3", got)
 	}
 }
