@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"sync"
+	"time"
 
 	"github.com/aps-mcp/aps-mcp/apshttp"
 )
@@ -36,6 +37,7 @@ type pagesAhead struct {
 	pages  []*aheadPage    // the pages after the first, in order
 	first  int             // the listing's page number of pages[0]
 	next   int             // index in pages of the next to start
+	booked <-chan struct{} // closed once the last page started has booked its first slot
 	read   *aheadPage      // the page the lister is reading, released at the next
 	wg     sync.WaitGroup
 }
@@ -88,13 +90,48 @@ func (a *pagesAhead) startNext() {
 	p.tally.CallID = a.c.tally.CallID
 	req := a.base
 	req.Query, req.Body = p.at.query, p.at.body
+	aps, turn := a.c.aps, &inTurn{after: a.booked, booked: make(chan struct{})}
+	a.booked = turn.booked
+	if aps.Pacing != nil {
+		pacing := *aps.Pacing
+		turn.slots, pacing.Slots = pacing.Slots, turn
+		aps.Pacing = &pacing
+	}
 	a.wg.Add(1)
 	go func() {
 		defer a.wg.Done()
 		defer close(p.done)
-		p.body, p.err = a.c.aps.Exchange(a.ctx, &req, p.into, &p.tally)
+		defer turn.done()
+		p.body, p.err = aps.Exchange(a.ctx, &req, p.into, &p.tally)
 	}()
 }
+
+// inTurn books a page's first slot only after the page before it booked
+// its own, so that the budget's slots go to the pages in listing order:
+// a page whose slot is too far away then has none after it that got one,
+// and the listing keeps the longest prefix the budget allows.
+type inTurn struct {
+	slots  apshttp.SlotBooker
+	after  <-chan struct{} // closed once the page before has booked; nil for the first page ahead
+	booked chan struct{}   // closed once this page has booked, or its exchange ended without
+	once   sync.Once
+}
+
+// Reserve implements apshttp.SlotBooker: in turn, then as slots would.
+func (t *inTurn) Reserve(ctx context.Context, key string, limit int, window, maxWait time.Duration) (time.Duration, bool, error) {
+	if t.after != nil {
+		select {
+		case <-t.after:
+		case <-ctx.Done():
+			return 0, false, ctx.Err()
+		}
+	}
+	defer t.done()
+	return t.slots.Reserve(ctx, key, limit, window, maxWait)
+}
+
+// done lets the next page book.
+func (t *inTurn) done() { t.once.Do(func() { close(t.booked) }) }
 
 // take returns page n of the listing when it was fetched ahead and starts
 // where want says; ok is false otherwise, and the lister fetches it itself.

@@ -15,7 +15,6 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/aps-mcp/aps-mcp/apshttp"
-	"github.com/aps-mcp/aps-mcp/store"
 )
 
 // inFlight wraps h, counting the requests it serves at once and the most it
@@ -251,7 +250,7 @@ func TestPagesAheadWithinTheirBudget(t *testing.T) {
 		t.Fatal(err)
 	}
 	rt, _ := pagedRuntimeB(t, srv.URL)
-	rt.Pacing = &apshttp.Pacing{Slots: store.NewMemory(), App: "app"}
+	rt.Pacing = &apshttp.Pacing{Slots: memorySlots(t), App: "app"}
 	rt.Limits.CallTimeout = 2 * time.Second
 	l, res := callList(t, rt, c.Tools["list_offset"], nil)
 	if res.IsError || !l.Truncated || l.Cursor == "" || !strings.Contains(l.Note, "before page 4, to stay within APS's rate limit") {
