@@ -271,7 +271,9 @@ func (a *App) install(loaded *Loaded) error {
 		Logger:    a.logger,
 		Metrics:   a.Metrics,
 		Redactor:  a.redactor,
-		Pacing:    a.pacing,
+	}
+	if prof.Limits.Pace {
+		rt.Pacing = a.pacing
 	}
 	tools := make([]server.ServerTool, len(loaded.Tools))
 	for i, t := range loaded.Tools {
