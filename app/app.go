@@ -27,6 +27,7 @@ import (
 	"github.com/aps-mcp/aps-mcp/metrics"
 	"github.com/aps-mcp/aps-mcp/registry"
 	"github.com/aps-mcp/aps-mcp/sessions"
+	"github.com/aps-mcp/aps-mcp/store"
 )
 
 // ServerName is the name the server gives MCP clients.
@@ -90,6 +91,7 @@ type App struct {
 	lastErr  string          // the last reload failure, logged once
 	guard    httpguard.Guard // what every path is behind, from the served profile
 	sessions *sessions.Table // the MCP endpoint's sessions, once it serves
+	pacing   *apshttp.Pacing // keeps tools.yaml's budgets; set once, before the first install
 }
 
 // New loads the configuration, checks credentials and builds the server.
@@ -105,7 +107,8 @@ type member struct {
 	baseURL string     // the APS host (the deployment's emulator, with --emulator)
 	env     config.Env // with the emulator's credentials
 	metrics *metrics.Metrics
-	team    *team // the deployment's sign-in; nil for none
+	team    *team       // the deployment's sign-in; nil for none
+	slots   store.Pacer // where the deployment's apps book their budgets without a team store
 	// teamOf, for the first member of a deployment with a sign-in, are
 	// every member's profiles: it builds the sign-in for them all.
 	teamOf []*config.Profile
@@ -134,6 +137,11 @@ func newApp(ctx context.Context, opts Options, m *member) (*App, error) {
 		a.Close()
 		return nil, err
 	}
+	var slots store.Pacer
+	if m != nil {
+		slots = m.slots
+	}
+	a.startPacing(slots)
 	if err := a.install(loaded); err != nil {
 		a.Close()
 		return nil, err
@@ -263,6 +271,9 @@ func (a *App) install(loaded *Loaded) error {
 		Logger:    a.logger,
 		Metrics:   a.Metrics,
 		Redactor:  a.redactor,
+	}
+	if prof.Limits.Pace {
+		rt.Pacing = a.pacing
 	}
 	tools := make([]server.ServerTool, len(loaded.Tools))
 	for i, t := range loaded.Tools {

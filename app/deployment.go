@@ -12,6 +12,7 @@ import (
 	"github.com/aps-mcp/aps-mcp/authproviders"
 	"github.com/aps-mcp/aps-mcp/config"
 	"github.com/aps-mcp/aps-mcp/metrics"
+	"github.com/aps-mcp/aps-mcp/store"
 )
 
 // ProfilePath is where profile name's MCP endpoint answers when one
@@ -37,8 +38,9 @@ func NewDeployment(ctx context.Context, opts Options, names []string) (*Deployme
 	if err != nil {
 		return nil, err
 	}
-	d := &Deployment{}
-	base := member{baseURL: profs[0].APS.BaseURL, env: opts.Env, metrics: metrics.New()}
+	slots := store.NewMemory() // the apps' budgets, unless a team store keeps them
+	d := &Deployment{closers: []func(){func() { _ = slots.Close() }}}
+	base := member{baseURL: profs[0].APS.BaseURL, env: opts.Env, metrics: metrics.New(), slots: slots}
 	if opts.Emulator {
 		var kinds []authproviders.Kind
 		for _, p := range profs {

@@ -35,7 +35,7 @@ var (
 		"server.allowed_hosts", "server.max_body_bytes", "server.write_timeout", "server.session_idle_timeout", "server.max_sessions",
 		"server.metrics", "server.drain",
 		"tools.include", "tools.exclude", "tools.read_only",
-		"limits.max_items", "limits.max_bytes", "limits.call_timeout",
+		"limits.max_items", "limits.max_bytes", "limits.call_timeout", "limits.pace",
 		"retry.max_attempts", "retry.base_delay", "retry.max_delay", "retry.max_wait",
 	}
 )

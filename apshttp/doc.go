@@ -1,6 +1,7 @@
 // Package apshttp is the exchange with APS: the one pooled HTTP client
 // (client.go: no redirect followed, answers capped), the retry policy
-// (retry.go), the exchange itself (exchange.go: token, request, retry,
+// (retry.go), the pacing of requests within their endpoint's budget
+// (pace.go), the exchange itself (exchange.go: token, request, retry,
 // read, classify, through Exchanger.Exchange), what makes an answer
 // usable (answers.go: within the cap, complete JSON, not a redirect),
 // what an exchange can end in (outcomes.go and StatusError), the reading
@@ -24,6 +25,8 @@
 //     pending, classified here by Exchange.
 //   - Retries, which answers are worth another try and when APS did
 //     nothing (429): retry.go.
+//   - Rate limits, APS's published requests a minute per endpoint:
+//     declared in tools.yaml (budgets), kept by pace.go.
 //   - Error bodies, the shapes APS's error JSON comes in: errors.go.
 //   - Error hints, what an APS error code or message means for the
 //     caller: hints.go.

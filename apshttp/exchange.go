@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"time"
 
 	"github.com/go-resty/resty/v2"
 )
@@ -52,6 +53,9 @@ type Request struct {
 	// into Kept.
 	KeepHeaders []string
 	Kept        http.Header
+	// Budget, when set, is the endpoint family's pace: each attempt waits
+	// for a slot in it (Exchanger.Pacing) before it is sent.
+	Budget *Budget
 }
 
 // Exchanger is the way tool calls reach APS. Its zero Observer records
@@ -64,6 +68,9 @@ type Exchanger struct {
 	Retry    RetryPolicy
 	Observer Observer
 	Logger   *slog.Logger
+	// Pacing, when set, holds requests with a Budget within it; nil sends
+	// them at once.
+	Pacing *Pacing
 }
 
 // Tally counts the exchanges of one tool call and names the call in their
@@ -72,6 +79,8 @@ type Tally struct {
 	CallID   string // correlates the call's log lines
 	Requests int    // HTTP attempts, retries included
 	Retries  int
+	// Paced is how long the attempts waited for their budgets' slots.
+	Paced time.Duration
 }
 
 // Exchange is the one entry point to APS: it gets a token, sends req,
@@ -80,7 +89,8 @@ type Tally struct {
 // answer that passes req.Check comes back as into's bytes: the caller owns
 // into, so a listing reads all its pages into one buffer. Anything else is
 // an error: *TokenError, *TransportError, *PendingError, *AnswerError,
-// *TooLargeError, *RedirectError or *StatusError. When APS rejects the
+// *TooLargeError, *RedirectError, *StatusError or, when the request's
+// budget could not fit it in the time the call has, *BudgetError. When APS rejects the
 // token (401) the source drops it and req is sent once more with a fresh
 // one.
 func (e *Exchanger) Exchange(ctx context.Context, req *Request, into *bytes.Buffer, tally *Tally) ([]byte, error) {
@@ -138,6 +148,9 @@ func keep(h http.Header, names []string) http.Header {
 
 // send is one attempt: the request with token, its answer read into into.
 func (e *Exchanger) send(ctx context.Context, req *Request, token string, into *bytes.Buffer, tally *Tally) (*resty.Response, error) {
+	if err := e.pace(ctx, req, tally); err != nil {
+		return nil, err
+	}
 	tally.Requests++
 	r := e.HTTP.R().
 		SetContext(ctx).
@@ -177,7 +190,10 @@ func (e *Exchanger) send(ctx context.Context, req *Request, token string, into *
 func classifyFailure(err error, rs RetryStats) error {
 	var bad *AnswerError
 	var big *TooLargeError
+	var over *BudgetError
 	switch {
+	case errors.As(err, &over):
+		return over
 	case errors.As(err, &bad):
 		bad.Retries = rs.Retries
 		return bad

@@ -56,11 +56,13 @@ func TransientStatus(status int) bool {
 
 // RetryTransient retries 429, transient 5xx, failures to get any answer
 // and answers refused by the request's check; an answer over the cap is
-// final, as another try brings the same.
+// final, as another try brings the same, and so is a request its budget
+// kept from being sent (it was never sent, and waiting is what it could not do).
 func RetryTransient(resp *resty.Response, err error) bool {
 	if err != nil {
 		var big *TooLargeError
-		return IsConnectionError(err) && !errors.As(err, &big) && !errors.Is(err, resty.ErrResponseBodyTooLarge)
+		var over *BudgetError
+		return IsConnectionError(err) && !errors.As(err, &big) && !errors.As(err, &over) && !errors.Is(err, resty.ErrResponseBodyTooLarge)
 	}
 	return TransientStatus(resp.StatusCode())
 }

@@ -36,6 +36,7 @@ var envKeys = map[string]string{
 	"APS_MCP_ADDR":       "server.addr",
 	"APS_MCP_PUBLIC_URL": "server.public_url",
 	"APS_MCP_STORE":      "server.store",
+	"APS_MCP_PACE":       "limits.pace",
 }
 
 // EnvOverrides lists the environment variables a profile setting can come

@@ -121,6 +121,7 @@ type LimitsConfig struct {
 	MaxBytes       int           `yaml:"max_bytes"`       // bytes of projected JSON in one result: a listing's items, or a single answer
 	CallTimeout    time.Duration `yaml:"call_timeout"`    // one tool call, retries included
 	RequestTimeout time.Duration `yaml:"request_timeout"` // one HTTP request to APS
+	Pace           bool          `yaml:"pace"`            // keep tools.yaml's budgets
 }
 
 // RetryConfig says how APS calls are retried on 429, transient 5xx and

@@ -39,6 +39,7 @@ const (
 	MaxBytes         = int(MaxResultTokens * BytesPerToken) // of projected JSON
 	CallTimeout      = 2 * time.Minute
 	RequestTimeout   = 30 * time.Second
+	Pace             = true
 	RetryMaxAttempts = 5
 	RetryBaseDelay   = 500 * time.Millisecond
 	RetryMaxDelay    = 20 * time.Second
@@ -73,6 +74,7 @@ var table = [...]Setting{
 	{"limits.max_bytes", MaxBytes, "bytes of projected JSON in one result, a listing's items or a single answer: about 25k tokens of a model's context"},
 	{"limits.call_timeout", CallTimeout, "one tool call, retries and all pages included"},
 	{"limits.request_timeout", RequestTimeout, "one HTTP request to APS, connection to last byte"},
+	{"limits.pace", Pace, "keep requests within tools.yaml's budgets, APS's published requests a minute, waiting for a slot rather than drawing 429s (false: an app whose limits Autodesk raised)"},
 	{"retry.max_attempts", RetryMaxAttempts, "attempts of one APS request, the first included"},
 	{"retry.base_delay", RetryBaseDelay, "first backoff, doubled per retry, with jitter"},
 	{"retry.max_delay", RetryMaxDelay, "cap on one backoff"},

@@ -251,6 +251,7 @@ func TestTeamReplicasRefreshOnce(t *testing.T) {
 	emu, base := emulator(t, apsemu.Options{})
 	lb := newBalancer(t)
 	env := teamDeployment(t, base, lb.URL)
+	env["APS_MCP_PACE"] = unpaced // more list_hubs a minute than APS allows: the refreshes are the point
 	replicas := []*replica{startTeamReplica(t, env), startTeamReplica(t, env)}
 	for _, r := range replicas {
 		lb.add(r.URL)

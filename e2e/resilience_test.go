@@ -38,6 +38,11 @@ func editedProfiles(t *testing.T, edit func([]byte) []byte) string {
 	return dir
 }
 
+// unpaced is APS_MCP_PACE for tests that send more requests a minute than
+// APS's published limits allow (tools.yaml budgets), against an emulator
+// that does not enforce them, to test something else.
+const unpaced = "false"
+
 const fastRetries = `retry: {max_attempts: 25, base_delay: 1ms, max_delay: 5ms, max_wait: 10s}
 `
 
@@ -46,7 +51,9 @@ const fastRetries = `retry: {max_attempts: 25, base_delay: 1ms, max_delay: 5ms, 
 // and no call runs past its budget.
 func TestListingsSurviveFaults(t *testing.T) {
 	emu, base := emulator(t, apsemu.Options{})
-	profiles := testProfiles(t, fastRetries+"limits: {call_timeout: 20s}\n")
+	// Unpaced: the faults' retries send more list_projects a minute than
+	// APS's budget allows; surviving the faults is the point.
+	profiles := testProfiles(t, fastRetries+"limits: {call_timeout: 20s, pace: false}\n")
 	objects := httpClient(t, startServer(t, base, serverOptions{profilesDir: profiles}))
 	projects := httpClient(t, startServer(t, base, serverOptions{profilesDir: profiles, profile: "ssa", emu: emu}))
 	hub := bigHub(t, emu)

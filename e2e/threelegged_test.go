@@ -116,7 +116,8 @@ func TestThreeLeggedDeniedConsent(t *testing.T) {
 // one refresh (refresh tokens are single use).
 func TestThreeLeggedRefreshAfterExpiry(t *testing.T) {
 	emu, base := emulator(t, apsemu.Options{})
-	url := startServer(t, base, serverOptions{profile: "3lo"})
+	// Over 50 list_hubs, APS's limit a minute; the refresh is the point.
+	url := startServer(t, base, serverOptions{profile: "3lo", env: map[string]string{"APS_MCP_PACE": unpaced}})
 	c := httpClient(t, url)
 	browse(t, loginURL(t, callTool(t, c, "list_hubs", nil)))
 	items(t, callTool(t, c, "list_hubs", nil))

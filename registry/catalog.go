@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"sort"
 
+	"github.com/aps-mcp/aps-mcp/apshttp"
 	"github.com/aps-mcp/aps-mcp/internal/gqldoc"
 	"github.com/aps-mcp/aps-mcp/internal/strictyaml"
 )
@@ -13,6 +14,9 @@ type Catalog struct {
 	Version  int                 `yaml:"version"`
 	Toolsets map[string]*Toolset `yaml:"toolsets"`
 	Tools    map[string]*Tool    `yaml:"tools"`
+	// Budgets are APS's published per-minute limits, per endpoint
+	// ("GET /project/v1/hubs"), that the tools calling it keep within.
+	Budgets map[string]*Budget `yaml:"budgets"`
 
 	// File names the file the catalogue was read from, as problems do.
 	File string `yaml:"-"`
@@ -63,6 +67,9 @@ type Tool struct {
 	schema     []byte           // JSON Schema of the arguments
 	output     []byte           // JSON Schema of the successful results
 	gql        *gqldoc.Document // GraphQL, parsed
+
+	// budget is its endpoint's pace, from the catalogue's budgets; nil: none.
+	budget *apshttp.Budget
 }
 
 // Pending is an answer that means "not ready yet".

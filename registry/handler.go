@@ -47,6 +47,10 @@ type Runtime struct {
 	// out of the logs: APS error bodies may echo the request's
 	// credentials. Nil redacts credential shapes alone.
 	Redactor *logging.Redactor
+	// Pacing keeps requests within their endpoints' budgets (tools.yaml
+	// budgets); nil sends every request at once. It outlives a Runtime, so
+	// reloads keep the windows.
+	Pacing *apshttp.Pacing
 
 	bodies apshttp.BufferPool // what APS answers are read into
 }
@@ -89,6 +93,9 @@ func (rt *Runtime) Handler(t *Tool) server.ToolHandlerFunc {
 		rt.Metrics.ToolCall(t.Name, outcome, elapsed)
 		attrs := []any{"call_id", c.tally.CallID, "tool", t.Name, "outcome", outcome, "duration_ms", elapsed.Milliseconds(),
 			"aps_requests", c.tally.Requests, "retries", c.tally.Retries, "items", c.items, "bytes", c.bytes}
+		if c.tally.Paced > 0 {
+			attrs = append(attrs, "paced_ms", c.tally.Paced.Milliseconds()) // waits for budgets' slots
+		}
 		if u, ok := identity.From(ctx); ok {
 			attrs = append(attrs, "user", u.Email) // a team server's caller
 		}
@@ -99,7 +106,7 @@ func (rt *Runtime) Handler(t *Tool) server.ToolHandlerFunc {
 
 // exchanger is the way to APS that rt's fields describe.
 func (rt *Runtime) exchanger() apshttp.Exchanger {
-	e := apshttp.Exchanger{BaseURL: rt.BaseURL, HTTP: rt.HTTP, Auth: rt.Auth, Retry: rt.Retry, Logger: rt.Logger}
+	e := apshttp.Exchanger{BaseURL: rt.BaseURL, HTTP: rt.HTTP, Auth: rt.Auth, Retry: rt.Retry, Logger: rt.Logger, Pacing: rt.Pacing}
 	if rt.Metrics != nil { // a nil *Metrics in the interface would not be a nil Observer
 		e.Observer = rt.Metrics
 	}

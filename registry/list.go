@@ -20,17 +20,24 @@ const maxPages = 10000
 
 // list follows the tool's pagination from the first page (or from the
 // call's cursor), projecting each item as it arrives, until the last page
-// or a cap. Each page has the whole retry policy to itself. At a cap, or
+// or a cap. When the first page says where the others start (offsets up
+// to a total), they are fetched at once and read in order (pagesahead.go).
+// Each page has the whole retry policy to itself. At a cap, or
 // when a page after the first fails in a way a later call may not (its
 // retries ran out on 429 or 5xx, its answer was lost or cut short), the
 // document carries the items so far and a cursor that continues exactly
 // there.
 func (c *toolCall) list(ctx context.Context, req apiRequest) ([]byte, error) {
 	l := c.newLister(req)
-	page := c.rt.bodies.Get() // every page is read into it in turn
+	page := c.rt.bodies.Get() // every page not fetched ahead is read into it in turn
 	defer c.rt.bodies.Put(page)
+	var ahead *pagesAhead // the pages after the first, when the style tells where they start
+	defer func() { ahead.stop() }()
 	for n := 1; ; n++ {
-		body, err := c.aps.Exchange(ctx, &l.req.Request, page, &c.tally)
+		body, fetched, err := ahead.take(n, l.at)
+		if !fetched {
+			body, err = c.aps.Exchange(ctx, &l.req.Request, page, &c.tally)
+		}
 		if err != nil {
 			if n == 1 || ctx.Err() != nil || !worthResuming(err) {
 				return nil, err
@@ -55,6 +62,9 @@ func (c *toolCall) list(ctx context.Context, req apiRequest) ([]byte, error) {
 		if !more {
 			break
 		}
+		if n == 1 {
+			ahead = c.startPagesAhead(ctx, &l, n, body, inPage)
+		}
 	}
 	doc, err := l.finish()
 	c.items, c.bytes = l.count, l.itemBytes
@@ -62,15 +72,17 @@ func (c *toolCall) list(ctx context.Context, req apiRequest) ([]byte, error) {
 }
 
 // worthResuming reports a failed page a later call may well get: APS
-// busy or failing after the page's retries, its answer lost or cut short.
+// busy or failing after the page's retries, its answer lost or cut short,
+// or the page not sent as its budget had no slot within the call's time.
 func worthResuming(err error) bool {
 	var se *apshttp.StatusError
 	var tr *apshttp.TransportError
 	var bad *apshttp.AnswerError
+	var over *apshttp.BudgetError
 	switch {
 	case errors.As(err, &se):
 		return apshttp.TransientStatus(se.Status)
-	case errors.As(err, &tr), errors.As(err, &bad):
+	case errors.As(err, &tr), errors.As(err, &bad), errors.As(err, &over):
 		return true
 	}
 	return false
@@ -306,6 +318,9 @@ func (l *lister) finish() ([]byte, error) {
 		}
 		if l.failed != nil {
 			note = fmt.Sprintf("Listing stopped early: page %d failed, so the items from there on are missing: %s", l.failedPage, sentence(l.failed.Error()))
+			if over := (*apshttp.BudgetError)(nil); errors.As(l.failed, &over) {
+				note = fmt.Sprintf("Listing stopped early before page %d, to stay within APS's rate limit: %s", l.failedPage, sentence(over.Error()))
+			}
 			out = append(out, `,"error":`...)
 			out = appendJSONString(out, l.failed.Error())
 		}

@@ -37,6 +37,7 @@ func Load(file string, opts LoadOptions) (*Catalog, error) {
 	c.nameTools()
 	v := validator{doc: doc, opts: opts, patterns: patternCache{}}
 	v.catalog(&c)
+	v.budgets(&c)
 	ps = append(ps, v.problems...)
 	if len(ps) > 0 {
 		ps.Sort()
@@ -46,6 +47,7 @@ func Load(file string, opts LoadOptions) (*Catalog, error) {
 		t.compile(v.patterns)
 	}
 	c.linkSources()
+	c.linkBudgets()
 	return &c, nil
 }
 
@@ -61,6 +63,10 @@ func (c *Catalog) nameTools() {
 // toolSubject maps a key path to the tool it belongs to, so problems read
 // "tool list_objects: field params.x" rather than "field tools.list_objects.params.x".
 func toolSubject(path string) (string, string) {
+	if rest, ok := strings.CutPrefix(path, "budgets."); ok {
+		key, field, _ := strings.Cut(rest, ".")
+		return "budget " + key, field
+	}
 	rest, ok := strings.CutPrefix(path, "tools.")
 	if !ok {
 		return "", ""

@@ -50,3 +50,18 @@ func (offset) next(pg *Paginate, at pagePos, page []byte, inPage int) (pagePos, 
 	next.Set(pg.OffsetParam, strconv.Itoa(n))
 	return pagePos{query: next, body: at.body}, true, nil
 }
+
+// pagesAfter lists the offsets from next on, each the first page's item
+// count apart, below the total the first page reported: the pages a
+// listing of full pages goes on to read, so they can be fetched at once.
+func (offset) pagesAfter(pg *Paginate, next pagePos, first []byte, inPage, limit int) []pagePos {
+	total := gjson.GetBytes(first, pg.Total).Int()
+	n, _ := strconv.Atoi(next.query.Get(pg.OffsetParam))
+	var out []pagePos
+	for at := int64(n); at < total && len(out) < limit; at += int64(inPage) {
+		q := cloneQuery(next.query)
+		q.Set(pg.OffsetParam, strconv.FormatInt(at, 10))
+		out = append(out, pagePos{query: q, body: next.body})
+	}
+	return out
+}

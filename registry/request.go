@@ -33,7 +33,7 @@ func (t *Tool) buildRequest(args map[string]any) (apiRequest, error) {
 			return apiRequest{}, &ArgError{Arg: name, Message: "unknown argument; " + t.takes()}
 		}
 	}
-	req := apiRequest{Request: apshttp.Request{Method: t.Method, Query: url.Values{}, Header: http.Header{}, Idempotent: t.Idempotent()}}
+	req := apiRequest{Request: apshttp.Request{Method: t.Method, Query: url.Values{}, Header: http.Header{}, Idempotent: t.Idempotent(), Budget: t.budget}}
 	if t.Pending != nil {
 		req.PendingStatus = t.Pending.Status
 	}

@@ -78,6 +78,11 @@ var contract = []struct {
 	{"LockDeadHolderExpires", testLockDeadHolderExpires},
 	{"StaleUnlockKeepsNewHolder", testStaleUnlock},
 	{"LockWaitEndsWithContext", testLockWaitEndsWithContext},
+	{"PaceBooksInOrder", paced(testPaceBooksInOrder)},
+	{"PaceRefusalBooksNothing", paced(testPaceRefusalBooksNothing)},
+	{"PaceSharedUnderLoad", paced(testPaceSharedUnderLoad)},
+	{"PaceKeysApart", paced(testPaceKeysApart)},
+	{"PaceBadArguments", paced(testPaceBadArguments)},
 	{"Ping", func(t *testing.T, a, b store.Store) {
 		for _, s := range []store.Store{a, b} {
 			if err := s.Ping(context.Background()); err != nil {

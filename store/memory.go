@@ -17,6 +17,7 @@ type Memory struct {
 	mu      sync.Mutex
 	entries map[string]*entry
 	locks   map[string]*lease
+	paces   map[string][]time.Time // Pacer's booked times per key, oldest first
 	closed  bool
 	stop    chan struct{}
 	swept   chan struct{} // closed when the sweeper has exited

@@ -3,8 +3,9 @@
 // process, and Redis (through go-redis/v9) for several replicas.
 //
 // Callers build typed records on top of it; the store only knows keys, opaque
-// values, small string sets and named locks, each with a TTL. Values that must stay
-// secret at rest are sealed first with a Sealer.
+// values, small string sets and named locks, each with a TTL, and (Pacer, pace.go)
+// request slots booked in sliding windows. Values that must stay secret at rest are
+// sealed first with a Sealer.
 package store
 
 import (
