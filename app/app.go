@@ -263,6 +263,8 @@ func (a *App) install(loaded *Loaded) error {
 		Logger:    a.logger,
 		Metrics:   a.Metrics,
 		Redactor:  a.redactor,
+
+		AllowUnconfirmedDestructive: prof.Tools.AllowUnconfirmedDestructive,
 	}
 	tools := make([]server.ServerTool, len(loaded.Tools))
 	for i, t := range loaded.Tools {

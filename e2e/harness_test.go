@@ -403,8 +403,14 @@ func callConcurrently(t *testing.T, clients []*client.Client, n int, tool string
 // .env is read), and returns an initialized client.
 func stdioClient(t *testing.T, env map[string]string, args ...string) *client.Client {
 	t.Helper()
+	return stdioClientWith(t, env, nil, args...)
+}
+
+// stdioClientWith is stdioClient for a client made with opts.
+func stdioClientWith(t *testing.T, env map[string]string, opts []client.ClientOption, args ...string) *client.Client {
+	t.Helper()
 	args = append([]string{"--transport", "stdio", "--tools", repoRoot + "/tools.yaml", "--profiles", repoRoot + "/profiles"}, args...)
-	return stdioServer(t, t.TempDir(), binPath, args, env)
+	return stdioServer(t, t.TempDir(), binPath, args, env, opts...)
 }
 
 // emulatorEnv is what the binary needs to use the emulator at base.

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/mark3labs/mcp-go/client"
+	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/aps-mcp/aps-mcp/app"
 	"github.com/aps-mcp/aps-mcp/internal/apsemu"
@@ -147,7 +148,8 @@ func TestWalkThroughAndEveryTool(t *testing.T) {
 	}
 
 	// OSS, writes included, under the profile that opts into them.
-	admin := httpClient(t, startServer(t, base, serverOptions{profile: "oss-admin"}))
+	// delete_object asks the person to confirm; this one does.
+	admin := elicitingClient(t, startServer(t, base, serverOptions{profile: "oss-admin"}), &asker{action: mcp.ElicitationResponseActionAccept}, mcp.LATEST_PROTOCOL_VERSION)
 	w.call(admin, "list_buckets", nil)
 	w.call(admin, "get_bucket_details", map[string]any{"bucket_key": demoBucket})
 	objects := items(t, w.call(admin, "list_objects", map[string]any{"bucket_key": demoBucket, "begins_with": "site/"}))

@@ -39,6 +39,9 @@ func (c *toolCall) run(ctx context.Context, mreq mcp.CallToolRequest) (*mcp.Call
 	if bad != nil {
 		return bad, nil
 	}
+	if stop := c.confirm(ctx, mreq, req); stop != nil {
+		return stop, nil
+	}
 	budget := c.rt.limits(t).CallTimeout
 	callCtx, cancel := context.WithTimeout(ctx, budget)
 	defer cancel()

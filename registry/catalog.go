@@ -147,6 +147,20 @@ func (t *Tool) ReadOnly() bool {
 	return t.Method == "GET" || t.Method == "HEAD"
 }
 
+// Destructive reports whether the tool may destroy data in APS: a DELETE
+// unless the tool says otherwise, and never a read-only tool (the MCP spec
+// gives destructiveHint meaning only when readOnlyHint is false). It is the
+// tool's destructiveHint, and what asks the person to confirm a call.
+func (t *Tool) Destructive() bool {
+	if t.ReadOnly() {
+		return false
+	}
+	if t.Annotations != nil && t.Annotations.Destructive != nil {
+		return *t.Annotations.Destructive
+	}
+	return t.Method == "DELETE"
+}
+
 // Idempotent reports whether sending the tool's request twice does no more
 // than sending it once, which is when a failed attempt may be retried.
 func (t *Tool) Idempotent() bool {

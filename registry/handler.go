@@ -47,6 +47,10 @@ type Runtime struct {
 	// out of the logs: APS error bodies may echo the request's
 	// credentials. Nil redacts credential shapes alone.
 	Redactor *logging.Redactor
+	// AllowUnconfirmedDestructive lets a destructive tool run for a client
+	// that cannot ask the person to confirm (no elicitation); otherwise
+	// such a call is refused.
+	AllowUnconfirmedDestructive bool
 
 	bodies apshttp.BufferPool // what APS answers are read into
 }
@@ -84,6 +88,8 @@ func (rt *Runtime) Handler(t *Tool) server.ToolHandlerFunc {
 			outcome = "cancelled"
 		case res.IsError:
 			outcome = "tool_error"
+		case res.NeedsInput():
+			outcome = "input_required" // the call goes on once the client answers
 		}
 		elapsed := time.Since(start)
 		rt.Metrics.ToolCall(t.Name, outcome, elapsed)
