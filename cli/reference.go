@@ -60,8 +60,8 @@ func writeTool(b *bytes.Buffer, t *registry.Tool, profiles []string) {
 	behaviour := "read-only"
 	if !t.ReadOnly() {
 		behaviour = "writes"
-		if t.Method == "DELETE" {
-			behaviour = "destructive"
+		if t.Destructive() {
+			behaviour = "destructive (asks the person to confirm)"
 		}
 	}
 	scopes := strings.Join(t.Scopes, " ")
@@ -72,7 +72,12 @@ func writeTool(b *bytes.Buffer, t *registry.Tool, profiles []string) {
 	if len(profiles) > 0 {
 		exposed = strings.Join(profiles, ", ")
 	}
-	fmt.Fprintf(b, "- APS operation: `%s %s`\n- Auth: %s; scopes: %s\n- Behaviour: %s", t.Method, t.Path, strings.Join(t.Auth, ", "), scopes, behaviour)
+	ops := t.Operations()
+	label := "APS operation"
+	if len(ops) > 1 {
+		label = "APS operations, in order"
+	}
+	fmt.Fprintf(b, "- %s: `%s`\n- Auth: %s; scopes: %s\n- Behaviour: %s", label, strings.Join(ops, "` → `"), strings.Join(t.Auth, ", "), scopes, behaviour)
 	if t.Paginate != nil {
 		fmt.Fprintf(b, "; follows %s pagination to the end (capped; a `cursor` continues)", t.Paginate.Style)
 	}

@@ -72,7 +72,9 @@ func (h callRecorder) WithAttrs(attrs []slog.Attr) slog.Handler {
 	return callRecorder{h.inner.WithAttrs(attrs)}
 }
 
-func (h callRecorder) WithGroup(name string) slog.Handler { return callRecorder{h.inner.WithGroup(name)} }
+func (h callRecorder) WithGroup(name string) slog.Handler {
+	return callRecorder{h.inner.WithGroup(name)}
+}
 
 // wholePackageRan reports whether no -run or -skip filter narrowed the run
 // (and -list did not replace it), so every test of the package had its

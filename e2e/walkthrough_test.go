@@ -172,6 +172,10 @@ func TestWalkThroughAndEveryTool(t *testing.T) {
 	if r := callTool(t, admin, "create_bucket", map[string]any{"bucket_key": "aps-mcp-e2e-new", "policy_key": "transient"}); !r.isError || !strings.Contains(r.text, "409") {
 		t.Errorf("creating it again: %s", r.text)
 	}
+	uploaded := w.call(admin, "upload_object", map[string]any{"bucket_key": demoBucket, "object_key": "walk/notes.txt", "content": "walked"})
+	if d := w.call(admin, "get_object_details", map[string]any{"bucket_key": demoBucket, "object_key": "walk/notes.txt"}); d.structured["size"] != float64(6) || uploaded.structured["size"] != float64(6) {
+		t.Errorf("upload_object %s, then get_object_details %s", uploaded.text, d.text)
+	}
 	w.call(admin, "delete_object", map[string]any{"bucket_key": demoBucket, "object_key": key})
 	if r := callTool(t, admin, "get_object_details", map[string]any{"bucket_key": demoBucket, "object_key": key}); !r.isError || !strings.Contains(r.text, "404") {
 		t.Errorf("the deleted object is still there: %s", r.text)

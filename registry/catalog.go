@@ -3,6 +3,7 @@ package registry
 import (
 	"regexp"
 	"sort"
+	"strings"
 
 	"github.com/aps-mcp/aps-mcp/internal/strictyaml"
 )
@@ -41,6 +42,9 @@ type Tool struct {
 	Annotations *Annotations      `yaml:"annotations"`
 	// Headers are sent with every request of the tool, as they are.
 	Headers map[string]string `yaml:"headers"`
+	// Steps, instead of Method and Path, are the requests of a tool that
+	// needs several (see steps.go).
+	Steps []Step `yaml:"steps"`
 	// Pending turns an APS status that means "not ready yet" (Model
 	// Derivative's 202) into a result telling the model to try again.
 	Pending *Pending `yaml:"pending"`
@@ -119,6 +123,9 @@ const (
 	InQuery  = "query"
 	InHeader = "header"
 	InBody   = "body"
+	// InSteps is an argument of a tool with steps that only the steps'
+	// references read.
+	InSteps = "steps"
 )
 
 // WireName is the name APS knows the parameter by.
@@ -144,7 +151,21 @@ func (t *Tool) ReadOnly() bool {
 	if t.Annotations != nil && t.Annotations.ReadOnly != nil {
 		return *t.Annotations.ReadOnly
 	}
-	return t.Method == "GET" || t.Method == "HEAD"
+	return t.everyMethod(func(m string) bool { return m == "GET" || m == "HEAD" })
+}
+
+// everyMethod reports whether ok holds for the tool's method, or for the
+// method of each of its steps.
+func (t *Tool) everyMethod(ok func(string) bool) bool {
+	if len(t.Steps) == 0 {
+		return ok(t.Method)
+	}
+	for _, s := range t.Steps {
+		if !ok(strings.ToUpper(s.Method)) {
+			return false
+		}
+	}
+	return true
 }
 
 // Destructive reports whether the tool may destroy data in APS: a DELETE
@@ -158,7 +179,7 @@ func (t *Tool) Destructive() bool {
 	if t.Annotations != nil && t.Annotations.Destructive != nil {
 		return *t.Annotations.Destructive
 	}
-	return t.Method == "DELETE"
+	return !t.everyMethod(func(m string) bool { return m != "DELETE" })
 }
 
 // Idempotent reports whether sending the tool's request twice does no more
@@ -167,11 +188,7 @@ func (t *Tool) Idempotent() bool {
 	if t.Annotations != nil && t.Annotations.Idempotent != nil {
 		return *t.Annotations.Idempotent
 	}
-	switch t.Method {
-	case "GET", "HEAD", "PUT", "DELETE":
-		return true
-	}
-	return false
+	return t.everyMethod(idempotentMethod)
 }
 
 // ServedBy reports whether auth kind can serve the tool.

@@ -16,6 +16,7 @@ func (t *Tool) compile(patterns patternCache) {
 		*p = p.compiled(patterns)
 	}
 	t.pathParts = splitPath(t.Path)
+	t.compileSteps()
 	t.argNames = sortedKeys(t.Params)
 	t.schema = buildInputSchema(t)
 	t.output = buildOutputSchema(t)

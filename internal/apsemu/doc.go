@@ -24,7 +24,10 @@
 //	DEL  /oss/v2/buckets/{bucketKey}/objects/{key}          data:write
 //	GET  /oss/v2/buckets/{bucketKey}/objects/{key}/details  data:read
 //	GET  .../objects/{key}/signeds3download                 data:read
+//	GET  .../objects/{key}/signeds3upload                   data:write or data:create: a signed upload URL (parts=1)
+//	POST .../objects/{key}/signeds3upload                   data:write or data:create: complete the upload
 //	GET  /emulated-s3/{token}                               a signed download URL: no token, no gateway
+//	PUT  /emulated-s3/{token}                               a signed upload URL: no token (one is refused, 400), no gateway
 //	GET  /project/v1/hubs                                   data:read, user context (so all of DM)
 //	GET  /project/v1/hubs/{hub_id}                          data:read
 //	GET  /project/v1/hubs/{hub_id}/projects                 data:read

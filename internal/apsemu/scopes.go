@@ -12,6 +12,7 @@ const (
 	scopeViewablesRead = "viewables:read"
 	scopeDataRead      = "data:read"
 	scopeDataWrite     = "data:write"
+	scopeDataCreate    = "data:create"
 	scopeDataSearch    = "data:search"
 )
 
