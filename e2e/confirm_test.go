@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/client/transport"
@@ -120,36 +121,46 @@ func TestDestructiveToolAsksForConfirmation(t *testing.T) {
 }
 
 // TestDestructiveToolWithoutElicitation: a client that cannot ask is
-// refused, with why and how to allow it, and nothing is deleted; a profile
-// with tools.allow_unconfirmed_destructive lets the call through.
+// refused, with why and how to allow it, and nothing is deleted; setting
+// tools.allow_unconfirmed_destructive in the running server's profile lets
+// the call through once the reload applies it, and validate says so.
 func TestDestructiveToolWithoutElicitation(t *testing.T) {
 	emu, base := emulator(t, apsemu.Options{})
-	c := httpClient(t, startServer(t, base, serverOptions{profile: "oss-admin"}))
+	dir := t.TempDir()
+	admin, err := os.ReadFile(filepath.Join(repoRoot, "profiles", "oss-admin.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	profile := filepath.Join(dir, "oss-admin.yaml")
+	if err := os.WriteFile(profile, admin, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c := httpClient(t, startServer(t, base, serverOptions{profile: "oss-admin", profilesDir: dir}))
 	r := callTool(t, c, "delete_object", doomed(emu, "kept.txt"))
 	if !r.isError || !strings.Contains(r.text, "elicitation") || !strings.Contains(r.text, "tools.allow_unconfirmed_destructive: true") ||
-		!strings.Contains(r.text, "oss-admin.yaml") {
+		!strings.Contains(r.text, "oss-admin.yaml") || !strings.Contains(r.text, "not run") {
 		t.Errorf("refusal = %s", r.text)
 	}
 	if !hasObject(emu, "kept.txt") {
 		t.Error("a refused delete_object deleted the object")
 	}
 
-	dir := t.TempDir()
-	admin, err := os.ReadFile(filepath.Join(repoRoot, "profiles", "oss-admin.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	allowing := strings.Replace(string(admin), "  read_only: false\n", "  read_only: false\n  allow_unconfirmed_destructive: true\n", 1)
-	if err := os.WriteFile(filepath.Join(dir, "oss-admin.yaml"), []byte(allowing), 0o600); err != nil {
+	if err := os.WriteFile(profile, []byte(allowing), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	out, _, code := runBinary(t, dir, nil, "validate", "--tools", repoRoot+"/tools.yaml", "--profiles", dir, "--profile", "oss-admin")
 	if code != 0 || !strings.Contains(out, "destructive: delete_object (") || !strings.Contains(out, "run unconfirmed for clients without it") {
 		t.Errorf("validate does not say delete_object runs unconfirmed (exit %d): %s", code, out)
 	}
-	c = httpClient(t, startServer(t, base, serverOptions{profile: "oss-admin", profilesDir: dir}))
-	if r := callTool(t, c, "delete_object", doomed(emu, "gone.txt")); r.isError || hasObject(emu, "gone.txt") {
-		t.Errorf("allowed unconfirmed delete_object: %s", r.text)
+	deadline := time.Now().Add(15 * time.Second)
+	for hasObject(emu, "kept.txt") && time.Now().Before(deadline) {
+		if r = callTool(t, c, "delete_object", map[string]any{"bucket_key": demoBucket, "object_key": "kept.txt"}); r.isError {
+			time.Sleep(100 * time.Millisecond) // the reload has not happened yet
+		}
+	}
+	if r.isError || hasObject(emu, "kept.txt") {
+		t.Errorf("after the reload allowed unconfirmed calls, delete_object: %s", r.text)
 	}
 }
 
