@@ -115,6 +115,15 @@ func writeTool(b *bytes.Buffer, t *registry.Tool, profiles []string) {
 		if p.Required {
 			required = "yes"
 		}
-		fmt.Fprintf(b, "| `%s` | %s `%s` | %s | %s | %s |\n", a, p.In, p.WireName(a), typ, required, strings.ReplaceAll(desc, "|", "\\|"))
+		fmt.Fprintf(b, "| `%s` | %s | %s | %s | %s |\n", a, where(p, a), typ, required, strings.ReplaceAll(desc, "|", "\\|"))
 	}
+}
+
+// where says where an argument goes: its location and wire name, or for
+// one the steps read, that they do.
+func where(p *registry.Param, arg string) string {
+	if p.In == registry.InSteps {
+		return "read by the steps"
+	}
+	return fmt.Sprintf("%s `%s`", p.In, p.WireName(arg))
 }
