@@ -1,10 +1,21 @@
 package registry
 
 import (
+	"context"
 	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 
+	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/aps-mcp/aps-mcp/apshttp"
 	"github.com/aps-mcp/aps-mcp/internal/strictyaml"
 )
 
@@ -81,5 +92,83 @@ func TestStepsAreValidatedAtLoad(t *testing.T) {
 			}
 			t.Errorf("no problem at line %d, field %s, saying %q; got:\n%v", tc.line, tc.field, tc.says, err)
 		})
+	}
+}
+
+// TestStepsRun: the steps go in order, each built from the arguments and
+// the answers before it; the url step carries no APS token, the others do;
+// and when the url step fails, neither the error nor the result quotes the
+// signed URL, which grants access by itself.
+func TestStepsRun(t *testing.T) {
+	var s3Status atomic.Int64
+	s3Status.Store(http.StatusOK)
+	var seen []string
+	var mu sync.Mutex
+	var s3Base atomic.Value // where the signed URL points
+	mux := http.NewServeMux()
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	s3Base.Store(srv.URL)
+	note := func(r *http.Request, body string) {
+		mu.Lock()
+		defer mu.Unlock()
+		seen = append(seen, r.Method+" "+r.URL.Path+" auth="+r.Header.Get("Authorization")+" kind="+r.Header.Get("x-kind")+" "+body)
+	}
+	mux.HandleFunc("GET /things/{id}/slot", func(w http.ResponseWriter, r *http.Request) {
+		note(r, "")
+		_, _ = fmt.Fprintf(w, `{"url":%q,"key":"k-1"}`, s3Base.Load().(string)+"/s3/secret-token?X-Amz-Signature=SECRETSIG")
+	})
+	mux.HandleFunc("PUT /s3/{token}", func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		note(r, string(b))
+		w.WriteHeader(int(s3Status.Load()))
+	})
+	mux.HandleFunc("POST /things/{id}/done", func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		note(r, string(b))
+		_, _ = w.Write([]byte(`{"done":true}`))
+	})
+	c, err := Load(writeCatalog(t, steppedTool), testLoadOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rt := &Runtime{BaseURL: srv.URL, HTTP: apshttp.NewClient(apshttp.ClientOptions{}), Auth: staticToken{},
+		Retry: apshttp.RetryPolicy{MaxAttempts: 1}, CursorKey: CursorKey("test"), Logger: discardLogger()}
+	call := func(args map[string]any) *mcp.CallToolResult {
+		req := mcp.CallToolRequest{}
+		req.Params.Name, req.Params.Arguments = "put_thing", args
+		res, err := rt.Handler(c.Tools["put_thing"])(context.Background(), req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+
+	if res := call(map[string]any{"id": "a/b", "text": "hello", "kind": "note"}); res.IsError || !strings.Contains(string(res.RawStructuredContent), `"done":true`) {
+		t.Fatalf("put_thing: %+v", res)
+	}
+	want := []string{
+		"GET /things/a/b/slot auth=Bearer t kind= ",
+		"PUT /s3/secret-token auth= kind= hello",
+		`POST /things/a/b/done auth=Bearer t kind=note {"slot":{"key":"k-1"}}`,
+	}
+	if !slices.Equal(seen, want) {
+		t.Errorf("requests:\n%s\nwant:\n%s", strings.Join(seen, "\n"), strings.Join(want, "\n"))
+	}
+
+	if res := call(map[string]any{"id": "a", "text": "more than ten bytes"}); !res.IsError || len(seen) != 3 {
+		t.Errorf("content over max_content_bytes: error %v, %d requests", res.IsError, len(seen))
+	}
+	s3Status.Store(http.StatusForbidden)
+	res := call(map[string]any{"id": "a", "text": "x"})
+	text := fmt.Sprint(res.Content)
+	if !res.IsError || !strings.Contains(text, "403") || strings.Contains(text, "SECRETSIG") || strings.Contains(text, "secret-token") || len(seen) != 5 {
+		t.Errorf("a refused PUT (%d requests): %s", len(seen), text)
+	}
+	s3Base.Store("http://127.0.0.1:1") // nobody listens there
+	res = call(map[string]any{"id": "a", "text": "x"})
+	if text := fmt.Sprint(res.Content); !res.IsError || !strings.Contains(text, "could not reach the signed URL") ||
+		strings.Contains(text, "SECRETSIG") || strings.Contains(text, "secret-token") {
+		t.Errorf("an unreachable signed URL: %s", text)
 	}
 }
