@@ -271,6 +271,8 @@ func (a *App) install(loaded *Loaded) error {
 		Logger:    a.logger,
 		Metrics:   a.Metrics,
 		Redactor:  a.redactor,
+
+		AllowUnconfirmedDestructive: prof.Tools.AllowUnconfirmedDestructive,
 	}
 	if prof.Limits.Pace {
 		rt.Pacing = a.pacing

@@ -26,7 +26,7 @@ func TestNarrowedToolsetIsReported(t *testing.T) {
 	wantMD := filepath.Join(dir, "narrow.yaml") + ":6: profile narrow: field tools.include.0: toolset model-derivative comes without " +
 		"start_translation: the profile's scopes lack data:write data:create"
 	want := filepath.Join(dir, "narrow.yaml") + ":6: profile narrow: field tools.include.1: toolset oss comes without " +
-		"create_bucket: the profile's scopes lack bucket:create; delete_object: the profile's scopes lack data:write"
+		"create_bucket: the profile's scopes lack bucket:create; delete_object, upload_object: the profile's scopes lack data:write"
 	opts := Options{ToolsFile: filepath.Join("..", "tools.yaml"), ProfilesDir: dir, Profile: "narrow", NoReload: true,
 		Env: config.EnvFromMap(map[string]string{"APS_CLIENT_ID": apsemu.DemoClientID, "APS_CLIENT_SECRET": apsemu.DemoClientSecret})}
 	loaded, err := Load(opts)

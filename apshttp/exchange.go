@@ -2,8 +2,10 @@ package apshttp
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -38,6 +40,16 @@ type Request struct {
 	Query  url.Values
 	Header http.Header
 	Body   []byte // JSON; sent as application/json when not nil
+	// URL, when set, is an absolute URL outside APS that an APS answer
+	// handed out (a signed S3 URL): the request goes there instead of to
+	// BaseURL+Path, and without the APS token, which S3 would refuse and
+	// must never see. The URL itself grants access, so it appears in no
+	// log line, metric or error.
+	URL string
+	// Content, when not nil, is sent as the raw body instead of Body, as
+	// ContentType (application/octet-stream when empty).
+	Content     []byte
+	ContentType string
 	// Idempotent requests are retried after transient 5xx and lost
 	// connections; the others only after a 429, on which APS did nothing.
 	Idempotent bool
@@ -99,23 +111,26 @@ func (e *Exchanger) Exchange(ctx context.Context, req *Request, into *bytes.Buff
 		retryable = RetryRateLimited
 	}
 	for attempt := 0; ; attempt++ {
-		token, err := e.Auth.Token(ctx)
-		if err != nil {
-			return nil, &TokenError{Err: err}
+		token := ""
+		if req.URL == "" {
+			var err error
+			if token, err = e.Auth.Token(ctx); err != nil {
+				return nil, &TokenError{Err: err}
+			}
 		}
 		resp, rs, err := e.Retry.Do(ctx, func() (*resty.Response, error) {
 			return e.send(ctx, req, token, into, tally)
 		}, retryable)
 		tally.Retries += rs.Retries
 		if e.Observer != nil {
-			e.Observer.Retry(req.Path, rs.Retries)
+			e.Observer.Retry(req.label(), rs.Retries)
 		}
 		if err != nil {
 			return nil, classifyFailure(err, rs)
 		}
 		status := resp.StatusCode()
 		switch {
-		case status == http.StatusUnauthorized && attempt == 0:
+		case status == http.StatusUnauthorized && attempt == 0 && token != "":
 			e.Auth.Invalidate(token)
 			continue
 		case req.PendingStatus != 0 && status == req.PendingStatus:
@@ -154,15 +169,28 @@ func (e *Exchanger) send(ctx context.Context, req *Request, token string, into *
 	tally.Requests++
 	r := e.HTTP.R().
 		SetContext(ctx).
-		SetAuthToken(token).
 		SetHeader("Accept", "application/json").
 		SetHeaderMultiValues(req.Header).
 		SetQueryParamsFromValues(req.Query).
 		SetDoNotParseResponse(true) // read below, into the caller's buffer
-	if req.Body != nil {
+	if token != "" {
+		r.SetAuthToken(token)
+	}
+	switch {
+	case req.Content != nil:
+		r.SetHeader("Content-Type", cmp.Or(req.ContentType, "application/octet-stream")).SetBody(req.Content)
+	case req.Body != nil:
 		r.SetHeader("Content-Type", "application/json").SetBody(req.Body)
 	}
-	resp, err := r.Execute(req.Method, e.BaseURL+req.Path)
+	target := e.BaseURL + req.Path
+	if req.URL != "" {
+		target = req.URL
+	}
+	resp, err := r.Execute(req.Method, target)
+	var ue *url.Error
+	if req.URL != "" && errors.As(err, &ue) {
+		err = fmt.Errorf("%s %s: %w", req.Method, req.label(), ue.Err) // net/http's error quotes the URL, which grants access
+	}
 	if err == nil {
 		err = readBody(resp, into, e.answerLimit())
 	}
@@ -176,12 +204,21 @@ func (e *Exchanger) send(ctx context.Context, req *Request, token string, into *
 		status = resp.StatusCode()
 	}
 	if e.Observer != nil {
-		e.Observer.APSRequest(req.Path, status)
+		e.Observer.APSRequest(req.label(), status)
 	}
 	if (status == 0 || TransientStatus(status)) && e.Logger != nil {
-		e.Logger.Debug("APS request failed", "call_id", tally.CallID, "path", req.Path, "status", status, "error", err)
+		e.Logger.Debug("APS request failed", "call_id", tally.CallID, "path", req.label(), "status", status, "error", err)
 	}
 	return resp, err
+}
+
+// label names the request in logs and metrics: its APS path, or for a
+// request to a URL an answer handed out, only that it is one.
+func (req *Request) label() string {
+	if req.URL != "" {
+		return "signed URL"
+	}
+	return req.Path
 }
 
 // classifyFailure is the error of an exchange that ended without an

@@ -60,8 +60,8 @@ func writeTool(b *bytes.Buffer, t *registry.Tool, profiles []string) {
 	behaviour := "read-only"
 	if !t.ReadOnly() {
 		behaviour = "writes"
-		if t.Method == "DELETE" {
-			behaviour = "destructive"
+		if t.Destructive() {
+			behaviour = "destructive (asks the person to confirm)"
 		}
 	}
 	scopes := strings.Join(t.Scopes, " ")
@@ -72,7 +72,12 @@ func writeTool(b *bytes.Buffer, t *registry.Tool, profiles []string) {
 	if len(profiles) > 0 {
 		exposed = strings.Join(profiles, ", ")
 	}
-	fmt.Fprintf(b, "- APS operation: `%s %s`\n- Auth: %s; scopes: %s\n- Behaviour: %s", t.Method, t.Path, strings.Join(t.Auth, ", "), scopes, behaviour)
+	ops := t.Operations()
+	label := "APS operation"
+	if len(ops) > 1 {
+		label = "APS operations, in order"
+	}
+	fmt.Fprintf(b, "- %s: `%s`\n- Auth: %s; scopes: %s\n- Behaviour: %s", label, strings.Join(ops, "` → `"), strings.Join(t.Auth, ", "), scopes, behaviour)
 	if t.Paginate != nil {
 		fmt.Fprintf(b, "; follows %s pagination to the end (capped; a `cursor` continues)", t.Paginate.Style)
 	}
@@ -110,6 +115,15 @@ func writeTool(b *bytes.Buffer, t *registry.Tool, profiles []string) {
 		if p.Required {
 			required = "yes"
 		}
-		fmt.Fprintf(b, "| `%s` | %s `%s` | %s | %s | %s |\n", a, p.In, p.WireName(a), typ, required, strings.ReplaceAll(desc, "|", "\\|"))
+		fmt.Fprintf(b, "| `%s` | %s | %s | %s | %s |\n", a, where(p, a), typ, required, strings.ReplaceAll(desc, "|", "\\|"))
 	}
+}
+
+// where says where an argument goes: its location and wire name, or for
+// one the steps read, that they do.
+func where(p *registry.Param, arg string) string {
+	if p.In == registry.InSteps {
+		return "read by the steps"
+	}
+	return fmt.Sprintf("%s `%s`", p.In, p.WireName(arg))
 }

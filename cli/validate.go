@@ -30,11 +30,15 @@ func validateFiles(opts app.Options) report {
 		}
 		r.Warnings = append(r.Warnings, strictyaml.Lines(loaded.Warnings)...)
 		toolNames := make([]string, len(loaded.Tools))
+		var destructive []string
 		for i, t := range loaded.Tools {
 			toolNames[i] = t.Name
+			if t.Destructive() {
+				destructive = append(destructive, t.Name)
+			}
 		}
-		profiles = append(profiles, fmt.Sprintf("%s: auth %s, %d tools: %s", loaded.Profile.File,
-			loaded.Profile.Auth.Kind, len(loaded.Tools), strings.Join(toolNames, ", ")))
+		profiles = append(profiles, fmt.Sprintf("%s: auth %s, %d tools: %s%s", loaded.Profile.File,
+			loaded.Profile.Auth.Kind, len(loaded.Tools), strings.Join(toolNames, ", "), confirmation(loaded, destructive)))
 	})
 	if err != nil {
 		r.Problems = append(strictyaml.Lines(err), r.Problems...)
@@ -50,4 +54,17 @@ func validateFiles(opts app.Options) report {
 	r.Warnings = append(strictyaml.Lines(warnings), r.Warnings...)
 	r.Summary = append([]string{fmt.Sprintf("%s: %d tools in %d toolsets", catalog.File, len(catalog.Tools), len(catalog.Toolsets))}, profiles...)
 	return r
+}
+
+// confirmation says how the profile's destructive tools are confirmed, or
+// "" when it serves none.
+func confirmation(loaded *app.Loaded, destructive []string) string {
+	if len(destructive) == 0 {
+		return ""
+	}
+	how := "ask the person to confirm through elicitation; refused for clients without it"
+	if loaded.Profile.Tools.AllowUnconfirmedDestructive {
+		how = "ask the person to confirm through elicitation; run unconfirmed for clients without it (tools.allow_unconfirmed_destructive)"
+	}
+	return fmt.Sprintf("; destructive: %s (%s)", strings.Join(destructive, ", "), how)
 }

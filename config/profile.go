@@ -108,6 +108,10 @@ type ToolsConfig struct {
 	Include  []string `yaml:"include"`
 	Exclude  []string `yaml:"exclude"`
 	ReadOnly bool     `yaml:"read_only"`
+	// AllowUnconfirmedDestructive lets destructive tools (delete_object)
+	// run for clients that cannot ask the person to confirm through
+	// elicitation; without it such calls are refused.
+	AllowUnconfirmedDestructive bool `yaml:"allow_unconfirmed_destructive"`
 }
 
 // APSConfig says where APS is.

@@ -50,6 +50,10 @@ const (
 	MaxAnswerBytes = 32 << 20
 )
 
+// AllowUnconfirmedDestructive is off: a destructive call needs the person's
+// confirmation, and a client that cannot ask for it is refused.
+const AllowUnconfirmedDestructive = false
+
 // Setting is one built-in default.
 type Setting struct {
 	Key     string // the profile key, e.g. "limits.request_timeout"
@@ -69,6 +73,7 @@ var table = [...]Setting{
 	{"server.store", Store, "a team server's shared state: memory (one process) or redis://host:port/db"},
 	{"server.drain", Drain, "how long a stopping server goes on serving with /readyz answering 503 (behind a balancer)"},
 	{"tools.read_only", ReadOnly, "expose only tools that change nothing in APS"},
+	{"tools.allow_unconfirmed_destructive", AllowUnconfirmedDestructive, "let destructive tools run for clients that cannot ask the person to confirm (no elicitation); otherwise they are refused"},
 	{"aps.base_url", BaseURL, "the APS host for token and API calls alike"},
 	{"limits.max_items", MaxItems, "items in one listing result (a call's limit argument asks for fewer)"},
 	{"limits.max_bytes", MaxBytes, "bytes of projected JSON in one result, a listing's items or a single answer: about 25k tokens of a model's context"},

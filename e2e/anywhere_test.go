@@ -33,8 +33,9 @@ func runBinary(t *testing.T, dir string, env map[string]string, args ...string) 
 }
 
 // stdioServer starts command with args and env as a stdio MCP server in
-// dir, the way a desktop client does, and returns an initialized client.
-func stdioServer(t *testing.T, dir, command string, args []string, env map[string]string) *client.Client {
+// dir, the way a desktop client does, and returns an initialized client
+// made with opts.
+func stdioServer(t *testing.T, dir, command string, args []string, env map[string]string, opts ...client.ClientOption) *client.Client {
 	t.Helper()
 	stdio := transport.NewStdioWithOptions(command, binaryEnv(env), args,
 		transport.WithCommandFunc(func(ctx context.Context, command string, env []string, args []string) (*exec.Cmd, error) {
@@ -43,7 +44,7 @@ func stdioServer(t *testing.T, dir, command string, args []string, env map[strin
 			return cmd, nil
 		}),
 	)
-	c := client.NewClient(stdio)
+	c := client.NewClient(stdio, opts...)
 	initialize(t, c)
 	return c
 }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -78,7 +77,7 @@ func TestNoAnswerToACancelledRequestOverStdio(t *testing.T) {
 	emu.SetFaults(apsemu.Faults{Latency: pageLatency})
 	a, err := app.New(context.Background(), app.Options{
 		ToolsFile: filepath.Join(repoRoot, "tools.yaml"), ProfilesDir: filepath.Join(repoRoot, "profiles"), Profile: "2lo",
-		Env: config.EnvFromMap(emulatorEnv(base)), Logger: slog.New(slog.DiscardHandler), NoReload: true,
+		Env: config.EnvFromMap(emulatorEnv(base)), Logger: recordingLogger(nil), NoReload: true,
 	})
 	if err != nil {
 		t.Fatal(err)

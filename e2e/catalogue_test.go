@@ -224,7 +224,7 @@ func TestValidateWarnsOfWhatMayNotBeMeant(t *testing.T) {
 	for _, w := range []string{
 		fmt.Sprintf("warning: tools.yaml:%d: tool list_buckets: field result: reads items.#.createdDat, which the response schema of get_buckets", lineOf(t, tools, "createdDat}")),
 		fmt.Sprintf("warning: profiles/oss-admin.yaml:%d: profile oss-admin: field tools.include.0: toolset oss comes without create_bucket: the profile's scopes lack bucket:create; "+
-			"delete_object: the profile's scopes lack data:write", lineOf(t, narrowed, "include:")),
+			"delete_object, upload_object: the profile's scopes lack data:write", lineOf(t, narrowed, "include:")),
 	} {
 		if !strings.Contains(stderr.String(), w) {
 			t.Errorf("stderr lacks %q:\n%s", w, stderr.String())

@@ -58,6 +58,12 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	code := m.Run()
+	if code == 0 && wholePackageRan() {
+		if msg := neverExercised(); msg != "" {
+			fmt.Fprintln(os.Stderr, "FAIL: "+msg)
+			code = 1
+		}
+	}
 	os.RemoveAll(dir)
 	os.Exit(code)
 }
@@ -141,9 +147,9 @@ func startStoppableServer(t *testing.T, baseURL string, o serverOptions) (string
 	for k, v := range o.env {
 		env[k] = v
 	}
-	logger := slog.New(slog.DiscardHandler)
+	logger := recordingLogger(nil)
 	if o.logs != nil {
-		logger = slog.New(slog.NewTextHandler(o.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		logger = recordingLogger(slog.New(slog.NewTextHandler(o.logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	a, err := app.New(ctx, app.Options{
@@ -232,7 +238,11 @@ func callToolErr(c *client.Client, name string, args map[string]any) (toolResult
 	if err := checkConforms(c, name, res); err != nil {
 		return toolResult{}, err
 	}
-	return decodeResult(res)
+	r, err := decodeResult(res)
+	if err == nil && !r.isError {
+		recordSuccess(name) // the servers of stdioClient and serveBinary log where this package cannot read
+	}
+	return r, err
 }
 
 func decodeResult(res *mcp.CallToolResult) (toolResult, error) {
@@ -413,8 +423,14 @@ func callConcurrently(t *testing.T, clients []*client.Client, n int, tool string
 // .env is read), and returns an initialized client.
 func stdioClient(t *testing.T, env map[string]string, args ...string) *client.Client {
 	t.Helper()
+	return stdioClientWith(t, env, nil, args...)
+}
+
+// stdioClientWith is stdioClient for a client made with opts.
+func stdioClientWith(t *testing.T, env map[string]string, opts []client.ClientOption, args ...string) *client.Client {
+	t.Helper()
 	args = append([]string{"--transport", "stdio", "--tools", repoRoot + "/tools.yaml", "--profiles", repoRoot + "/profiles"}, args...)
-	return stdioServer(t, t.TempDir(), binPath, args, env)
+	return stdioServer(t, t.TempDir(), binPath, args, env, opts...)
 }
 
 // emulatorEnv is what the binary needs to use the emulator at base.

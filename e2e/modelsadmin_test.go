@@ -22,7 +22,7 @@ func translateAndSubscribe(t *testing.T, w *walker, emu *apsemu.Emulator, base s
 	t.Helper()
 	emu.AddBucket(apsemu.Bucket{Key: e2eModelsBucket})
 	emu.AddObject(apsemu.Object{BucketKey: e2eModelsBucket, Key: "tower east.rvt", Size: 4096})
-	models := httpClient(t, startServer(t, base, serverOptions{profile: "models-admin"}))
+	models := elicitingClient(t, startServer(t, base, serverOptions{profile: "models-admin"}), &asker{action: mcp.ElicitationResponseActionAccept}, mcp.LATEST_PROTOCOL_VERSION) // delete_webhook asks the person to confirm; this one does
 	objects := items(t, w.call(models, "list_objects", map[string]any{"bucket_key": e2eModelsBucket}))
 	urn := objects[0]["object_id"]
 	if r := callTool(t, models, "get_manifest", map[string]any{"urn": urn}); !r.isError || !strings.Contains(r.text, "404") {
@@ -94,7 +94,7 @@ func followJob(t *testing.T, w *walker, c *client.Client, urn any) {
 // webhook calls reach the model as tool errors naming the status.
 func TestModelsAdminRefusalsAndHints(t *testing.T) {
 	_, base := emulator(t, apsemu.Options{})
-	models := httpClient(t, startServer(t, base, serverOptions{profile: "models-admin"}))
+	models := elicitingClient(t, startServer(t, base, serverOptions{profile: "models-admin"}), &asker{action: mcp.ElicitationResponseActionAccept}, mcp.LATEST_PROTOCOL_VERSION) // delete_webhook asks the person to confirm; this one does
 	tools, err := models.ListTools(t.Context(), mcp.ListToolsRequest{})
 	if err != nil {
 		t.Fatal(err)

@@ -310,7 +310,7 @@ func startDeployment(t *testing.T, emu *apsemu.Emulator, baseURL string, names [
 	ctx, cancel := context.WithCancel(context.Background())
 	d, err := app.NewDeployment(ctx, app.Options{
 		ToolsFile: filepath.Join(repoRoot, "tools.yaml"), ProfilesDir: filepath.Join(repoRoot, "profiles"),
-		Env: config.EnvFromMap(env), NoReload: true,
+		Env: config.EnvFromMap(env), NoReload: true, Logger: recordingLogger(nil),
 	}, names)
 	if err != nil {
 		cancel()

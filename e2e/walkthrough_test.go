@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/mark3labs/mcp-go/client"
+	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/aps-mcp/aps-mcp/app"
 	"github.com/aps-mcp/aps-mcp/internal/apsemu"
@@ -160,7 +161,8 @@ func TestWalkThroughAndEveryTool(t *testing.T) {
 	walkACCWrites(t, w, base, str(project["id"]))
 
 	// OSS, writes included, under the profile that opts into them.
-	admin := httpClient(t, startServer(t, base, serverOptions{profile: "oss-admin"}))
+	// delete_object asks the person to confirm; this one does.
+	admin := elicitingClient(t, startServer(t, base, serverOptions{profile: "oss-admin"}), &asker{action: mcp.ElicitationResponseActionAccept}, mcp.LATEST_PROTOCOL_VERSION)
 	w.call(admin, "list_buckets", nil)
 	w.call(admin, "get_bucket_details", map[string]any{"bucket_key": demoBucket})
 	objects := items(t, w.call(admin, "list_objects", map[string]any{"bucket_key": demoBucket, "begins_with": "site/"}))
@@ -182,6 +184,10 @@ func TestWalkThroughAndEveryTool(t *testing.T) {
 	}
 	if r := callTool(t, admin, "create_bucket", map[string]any{"bucket_key": "aps-mcp-e2e-new", "policy_key": "transient"}); !r.isError || !strings.Contains(r.text, "409") {
 		t.Errorf("creating it again: %s", r.text)
+	}
+	uploaded := w.call(admin, "upload_object", map[string]any{"bucket_key": demoBucket, "object_key": "walk/notes.txt", "content": "walked"})
+	if d := w.call(admin, "get_object_details", map[string]any{"bucket_key": demoBucket, "object_key": "walk/notes.txt"}); d.structured["size"] != float64(6) || uploaded.structured["size"] != float64(6) {
+		t.Errorf("upload_object %s, then get_object_details %s", uploaded.text, d.text)
 	}
 	w.call(admin, "delete_object", map[string]any{"bucket_key": demoBucket, "object_key": key})
 	if r := callTool(t, admin, "get_object_details", map[string]any{"bucket_key": demoBucket, "object_key": key}); !r.isError || !strings.Contains(r.text, "404") {

@@ -26,6 +26,7 @@ type toolCall struct {
 	resume   *cursor        // where a listing continues; nil from its start
 	limit    int            // items the call asked for at most; 0: the cap
 	progress *progress
+	checked  checkedArgs   // the arguments checked, for a tool with steps
 	tally    apshttp.Tally // what the exchanges did, for the log line
 	items    int           // items in the result, for the log line
 	bytes    int           // bytes of its projected items
@@ -44,12 +45,15 @@ func (c *toolCall) run(ctx context.Context, mreq mcp.CallToolRequest) (*mcp.Call
 	if bad != nil {
 		return bad, nil
 	}
+	if stop := c.confirm(ctx, mreq, req); stop != nil {
+		return stop, nil
+	}
 	budget := c.rt.limits(t).CallTimeout
 	callCtx, cancel := context.WithTimeout(ctx, budget)
 	defer cancel()
 	c.progress = newProgress(ctx, mreq)
 
-	doc, err := c.gather(callCtx, req)
+	doc, err := c.gather(callCtx, &req)
 	var login *authproviders.LoginRequiredError
 	if errors.As(err, &login) {
 		if !c.rt.signIn(ctx, t, login) {
@@ -59,7 +63,7 @@ func (c *toolCall) run(ctx context.Context, mreq mcp.CallToolRequest) (*mcp.Call
 		cancel()
 		callCtx, cancel = context.WithTimeout(ctx, budget)
 		defer cancel()
-		doc, err = c.gather(callCtx, req)
+		doc, err = c.gather(callCtx, &req)
 	}
 	var pending *apshttp.PendingError
 	switch {
@@ -96,7 +100,15 @@ func (c *toolCall) request(mreq mcp.CallToolRequest) (apiRequest, *mcp.CallToolR
 		}
 	}
 	c.args = args
-	req, err := t.buildRequest(args)
+	var req apiRequest
+	var err error
+	if len(t.Steps) > 0 {
+		if c.checked, err = t.argValues(args); err == nil {
+			req, err = t.checkSteps(c.checked)
+		}
+	} else {
+		req, err = t.buildRequest(args)
+	}
 	if err != nil {
 		return apiRequest{}, errorResult("Invalid arguments for %s: %v", t.Name, err)
 	}
@@ -104,16 +116,23 @@ func (c *toolCall) request(mreq mcp.CallToolRequest) (apiRequest, *mcp.CallToolR
 }
 
 // gather exchanges the tool's request with APS, following the listing's
-// pages when it has them, and returns the projected document.
-func (c *toolCall) gather(ctx context.Context, req apiRequest) ([]byte, error) {
+// pages or the tool's steps when it has them, and returns the projected
+// document. For a tool with steps req ends as the step that failed.
+func (c *toolCall) gather(ctx context.Context, req *apiRequest) ([]byte, error) {
 	if c.tool.Paginate != nil {
-		return c.list(ctx, req)
+		return c.list(ctx, *req)
 	}
 	into := c.rt.bodies.Get()
 	defer c.rt.bodies.Put(into) // projectAnswer's result is a copy
-	req.Check = apshttp.CompleteJSON
-	req.KeepHeaders = slices.Sorted(maps.Values(c.tool.AnswerHeaders))
-	body, err := c.aps.Exchange(ctx, &req.Request, into, &c.tally)
+	var body []byte
+	var err error
+	if len(c.tool.Steps) > 0 {
+		body, err = c.runSteps(ctx, req, into)
+	} else {
+		req.Check = apshttp.CompleteJSON
+		req.KeepHeaders = slices.Sorted(maps.Values(c.tool.AnswerHeaders))
+		body, err = c.aps.Exchange(ctx, &req.Request, into, &c.tally)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package registry
 import (
 	"regexp"
 	"sort"
+	"strings"
 
 	"github.com/aps-mcp/aps-mcp/apshttp"
 	"github.com/aps-mcp/aps-mcp/internal/gqldoc"
@@ -50,6 +51,9 @@ type Tool struct {
 	// key → header name (create_webhook's hook_url: Location, as APS
 	// answers it with no body).
 	AnswerHeaders map[string]string `yaml:"answer_headers"`
+	// Steps, instead of Method and Path, are the requests of a tool that
+	// needs several (see steps.go).
+	Steps []Step `yaml:"steps"`
 	// Pending turns an APS status that means "not ready yet" (Model
 	// Derivative's 202) into a result telling the model to try again.
 	Pending *Pending `yaml:"pending"`
@@ -144,6 +148,9 @@ const (
 	InBody   = "body"
 	// InVariable is a GraphQL variable of the tool's query document.
 	InVariable = "variable"
+	// InSteps is an argument of a tool with steps that only the steps'
+	// references read.
+	InSteps = "steps"
 )
 
 // WireName is the name APS knows the parameter by.
@@ -170,7 +177,35 @@ func (t *Tool) ReadOnly() bool {
 	if t.Annotations != nil && t.Annotations.ReadOnly != nil {
 		return *t.Annotations.ReadOnly
 	}
-	return t.Method == "GET" || t.Method == "HEAD" || t.GraphQL != ""
+	return t.GraphQL != "" || t.everyMethod(func(m string) bool { return m == "GET" || m == "HEAD" })
+}
+
+// everyMethod reports whether ok holds for the tool's method, or for the
+// method of each of its steps.
+func (t *Tool) everyMethod(ok func(string) bool) bool {
+	if len(t.Steps) == 0 {
+		return ok(t.Method)
+	}
+	for _, s := range t.Steps {
+		if !ok(strings.ToUpper(s.Method)) {
+			return false
+		}
+	}
+	return true
+}
+
+// Destructive reports whether the tool may destroy data in APS: a DELETE
+// unless the tool says otherwise, and never a read-only tool (the MCP spec
+// gives destructiveHint meaning only when readOnlyHint is false). It is the
+// tool's destructiveHint, and what asks the person to confirm a call.
+func (t *Tool) Destructive() bool {
+	if t.ReadOnly() {
+		return false
+	}
+	if t.Annotations != nil && t.Annotations.Destructive != nil {
+		return *t.Annotations.Destructive
+	}
+	return !t.everyMethod(func(m string) bool { return m != "DELETE" })
 }
 
 // Idempotent reports whether sending the tool's request twice does no more
@@ -179,11 +214,10 @@ func (t *Tool) Idempotent() bool {
 	if t.Annotations != nil && t.Annotations.Idempotent != nil {
 		return *t.Annotations.Idempotent
 	}
-	switch t.Method {
-	case "GET", "HEAD", "PUT", "DELETE":
-		return true
+	if t.GraphQL != "" {
+		return true // a query, asked twice, is answered twice
 	}
-	return t.GraphQL != "" // a query, asked twice, is answered twice
+	return t.everyMethod(idempotentMethod)
 }
 
 // ServedBy reports whether auth kind can serve the tool.

@@ -21,6 +21,7 @@ func (t *Tool) compile(patterns patternCache) {
 	if t.GraphQL != "" {
 		t.gql, _ = gqldoc.Parse(t.GraphQL) // validated
 	}
+	t.compileSteps()
 	t.argNames = sortedKeys(t.Params)
 	t.schema = buildInputSchema(t)
 	t.output = buildOutputSchema(t)

@@ -22,6 +22,7 @@ var exampleOf = map[string]string{
 	"get_bucket_details":      "oss.get_bucket_details.200.synthesized.json",
 	"get_object_details":      "oss.get_object_details.200.synthesized.json",
 	"get_object_download_url": "oss.signed_s3_download.200.synthesized.json",
+	"upload_object":           "oss.complete_signed_s3_upload.200.synthesized.json",
 	"list_hubs":               "dm.getHubs.200.json",
 	"get_hub":                 "dm.getHub.200.json",
 	"list_projects":           "dm.getHubProjects.200.json",

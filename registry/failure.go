@@ -36,6 +36,8 @@ func (rt *Runtime) failure(t *Tool, req apiRequest, err error) *mcp.CallToolResu
 		return errorResult("%s", withHint(sentence(fmt.Sprintf("%s failed: %v", t.Name, se)), hint))
 	case te != nil:
 		return errorResult("%s failed: could not get an APS access token: %v", t.Name, te.Err)
+	case errors.As(err, &tr) && req.URL != "":
+		return errorResult("%s failed: could not reach the signed URL APS handed out%s: %v", t.Name, retried(tr.Retries), tr.Err)
 	case errors.As(err, &tr):
 		return errorResult("%s failed: could not reach APS at %s%s: %v", t.Name, rt.BaseURL, retried(tr.Retries), tr.Err)
 	case errors.As(err, &bad):

@@ -51,6 +51,10 @@ type Runtime struct {
 	// budgets); nil sends every request at once. It outlives a Runtime, so
 	// reloads keep the windows.
 	Pacing *apshttp.Pacing
+	// AllowUnconfirmedDestructive lets a destructive tool run for a client
+	// that cannot ask the person to confirm (no elicitation); otherwise
+	// such a call is refused.
+	AllowUnconfirmedDestructive bool
 
 	bodies apshttp.BufferPool // what APS answers are read into
 }
@@ -88,6 +92,8 @@ func (rt *Runtime) Handler(t *Tool) server.ToolHandlerFunc {
 			outcome = "cancelled"
 		case res.IsError:
 			outcome = "tool_error"
+		case res.NeedsInput():
+			outcome = "input_required" // the call goes on once the client answers
 		}
 		elapsed := time.Since(start)
 		rt.Metrics.ToolCall(t.Name, outcome, elapsed)

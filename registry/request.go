@@ -28,10 +28,9 @@ type apiRequest struct {
 // each one: path arguments as exactly one escaped segment, query arguments
 // encoded, headers free of control characters. The host is never touched.
 func (t *Tool) buildRequest(args map[string]any) (apiRequest, error) {
-	for name := range args {
-		if _, ok := t.Params[name]; !ok {
-			return apiRequest{}, &ArgError{Arg: name, Message: "unknown argument; " + t.takes()}
-		}
+	a, err := t.argValues(args)
+	if err != nil {
+		return apiRequest{}, err
 	}
 	req := apiRequest{Request: apshttp.Request{Method: t.Method, Query: url.Values{}, Header: http.Header{}, Idempotent: t.Idempotent(), Budget: t.budget}}
 	if t.Pending != nil {
@@ -40,15 +39,63 @@ func (t *Tool) buildRequest(args map[string]any) (apiRequest, error) {
 	for k, v := range t.Headers {
 		req.Header.Set(k, v)
 	}
-	values := make(map[string]string, len(t.Params))
-	given := make(map[string]string, len(t.pathParts)) // before transforms, for hints
 	var body map[string]any
 	for _, name := range t.argNames {
+		p, v := t.Params[name], a.sent[name]
+		if v == nil {
+			continue
+		}
+		switch p.In {
+		case InBody, InVariable:
+			if body == nil {
+				body = map[string]any{}
+			}
+			setPath(body, p.WireName(name), v)
+		case InQuery:
+			req.Query.Set(p.WireName(name), formatValue(v))
+		case InHeader:
+			req.Header.Set(p.WireName(name), formatValue(v))
+		}
+	}
+	req.Path, req.PathValues = expandPath(t.pathParts, a.path), a.given
+	if t.gql != nil {
+		if req.Body, err = t.graphqlBody(body); err != nil {
+			return apiRequest{}, &ArgError{Message: "arguments do not form GraphQL variables: " + err.Error()}
+		}
+	} else if body != nil {
+		if req.Body, err = json.Marshal(body); err != nil {
+			return apiRequest{}, &ArgError{Message: "arguments do not form a JSON body: " + err.Error()}
+		}
+	}
+	return req, nil
+}
+
+// checkedArgs are a call's arguments checked against their parameters, ready to
+// place.
+type checkedArgs struct {
+	sent  map[string]any    // each given (or defaulted) argument, transformed
+	path  map[string]string // path arguments as they go in the path
+	given map[string]string // path arguments as given, for error hints
+}
+
+// argValues checks args against the declared parameters: no unknown
+// argument, every required one, each value of its type and within its
+// constraints; defaults fill what is missing, transforms rewrite the rest.
+// Path values must stay one segment, header values free of control
+// characters.
+func (t *Tool) argValues(in map[string]any) (checkedArgs, error) {
+	for name := range in {
+		if _, ok := t.Params[name]; !ok {
+			return checkedArgs{}, &ArgError{Arg: name, Message: "unknown argument; " + t.takes()}
+		}
+	}
+	a := checkedArgs{sent: make(map[string]any, len(t.Params)), path: map[string]string{}, given: map[string]string{}}
+	for _, name := range t.argNames {
 		p := t.Params[name]
-		raw, present := args[name]
+		raw, present := in[name]
 		if !present || raw == nil {
 			if p.Required {
-				return apiRequest{}, &ArgError{Arg: name, Message: "required but missing"}
+				return checkedArgs{}, &ArgError{Arg: name, Message: "required but missing"}
 			}
 			if p.Default == nil {
 				continue
@@ -57,51 +104,33 @@ func (t *Tool) buildRequest(args map[string]any) (apiRequest, error) {
 		}
 		v, err := checkValue(p, raw)
 		if err != nil {
-			return apiRequest{}, &ArgError{Arg: name, Message: err.Error()}
+			return checkedArgs{}, &ArgError{Arg: name, Message: err.Error()}
 		}
-		if p.In == InBody || p.In == InVariable {
-			if body == nil {
-				body = map[string]any{}
-			}
-			setPath(body, p.WireName(name), p.transformed(v))
-			continue
+		sent, err := p.transformed(v)
+		if err != nil {
+			return checkedArgs{}, &ArgError{Arg: name, Message: err.Error()}
 		}
-		s := formatValue(p.transformed(v))
-		switch p.In {
+		switch s := formatValue(sent); p.In {
 		case InPath:
 			if err := checkPathValue(s); err != nil {
-				return apiRequest{}, &ArgError{Arg: name, Message: err.Error()}
+				return checkedArgs{}, &ArgError{Arg: name, Message: err.Error()}
 			}
-			values[name], given[name] = s, formatValue(v)
-		case InQuery:
-			req.Query.Set(p.WireName(name), s)
+			a.path[name], a.given[name] = s, formatValue(v)
 		case InHeader:
 			if strings.ContainsFunc(s, isControl) {
-				return apiRequest{}, &ArgError{Arg: name, Message: "must not contain control characters such as CR or LF"}
+				return checkedArgs{}, &ArgError{Arg: name, Message: "must not contain control characters such as CR or LF"}
 			}
-			req.Header.Set(p.WireName(name), s)
 		}
+		a.sent[name] = sent
 	}
-	req.Path, req.PathValues = t.expandPath(values), given
-	if t.gql != nil {
-		var err error
-		if req.Body, err = t.graphqlBody(body); err != nil {
-			return apiRequest{}, &ArgError{Message: "arguments do not form GraphQL variables: " + err.Error()}
-		}
-	} else if body != nil {
-		var err error
-		if req.Body, err = json.Marshal(body); err != nil {
-			return apiRequest{}, &ArgError{Message: "arguments do not form a JSON body: " + err.Error()}
-		}
-	}
-	return req, nil
+	return a, nil
 }
 
-// expandPath fills the path template with the path arguments, each
-// escaped as one segment.
-func (t *Tool) expandPath(values map[string]string) string {
+// expandPath fills a path template with the path arguments, each escaped
+// as one segment.
+func expandPath(parts []pathPart, values map[string]string) string {
 	var b strings.Builder
-	for _, part := range t.pathParts {
+	for _, part := range parts {
 		if part.param == "" {
 			b.WriteString(part.literal)
 			continue
@@ -112,10 +141,10 @@ func (t *Tool) expandPath(values map[string]string) string {
 }
 
 // transformed is v after the parameter's transform (strings only).
-func (p *Param) transformed(v any) any {
+func (p *Param) transformed(v any) (any, error) {
 	s, ok := v.(string)
 	if !ok || p.transform == nil {
-		return v
+		return v, nil
 	}
 	return p.transform.apply(s, p.transformArg)
 }

@@ -60,15 +60,11 @@ func buildInputSchema(t *Tool) []byte {
 // MCPTool is the tool as MCP clients see it in tools/list.
 func (t *Tool) MCPTool() mcp.Tool {
 	readOnly := t.ReadOnly()
-	destructive := t.Method == "DELETE"
+	destructive := t.Destructive()
 	idempotent := t.Idempotent()
 	openWorld := true // every tool reaches APS
 	if a := t.Annotations; a != nil {
-		destructive = pick(a.Destructive, destructive)
 		openWorld = pick(a.OpenWorld, openWorld)
-	}
-	if readOnly {
-		destructive = false // the MCP spec gives destructiveHint meaning only when not read-only
 	}
 	tool := mcp.NewTool(t.Name,
 		mcp.WithDescription(t.Description),

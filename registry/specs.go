@@ -16,27 +16,47 @@ import (
 // tool, the field of its declaration and its line.
 func (c *Catalog) CheckSpecs(f *specfacts.Facts) (problems, warnings strictyaml.Problems) {
 	for _, name := range c.Names() {
-		t := c.Tools[name]
-		st, fields := specTool(t)
-		place := func(p specfacts.Problem) strictyaml.Problem {
-			field, ok := fields[p.Field]
-			if !ok {
-				field = p.Field
-				if strings.HasPrefix(field, "params.") {
-					field = "params" // a parameter the spec requires, which the tool lacks
+		for _, op := range specOperations(c.Tools[name]) {
+			place := func(p specfacts.Problem) strictyaml.Problem {
+				field, ok := op.fields[p.Field]
+				if !ok {
+					field = op.prefix + p.Field
+					if strings.HasPrefix(p.Field, "params.") {
+						field = "params" // a parameter the spec requires, which the tool lacks
+					}
 				}
+				return strictyaml.Problem{File: c.File, Line: c.lines.Line("tools." + name + "." + field), Subject: "tool " + name,
+					Field: field, Message: p.Message}
 			}
-			return strictyaml.Problem{File: c.File, Line: c.lines.Line("tools." + name + "." + field), Subject: "tool " + name,
-				Field: field, Message: p.Message}
-		}
-		for _, p := range f.Check(st) {
-			problems = append(problems, place(p))
-		}
-		for _, p := range f.CheckReads(st) {
-			warnings = append(warnings, place(p))
+			for _, p := range f.Check(op.tool) {
+				problems = append(problems, place(p))
+			}
+			for _, p := range f.CheckReads(op.tool) {
+				warnings = append(warnings, place(p))
+			}
 		}
 	}
 	return problems, warnings
+}
+
+// specOperation is one APS operation of a tool as the spec checker reads
+// it, with the field of the tool's declaration each of the checker's
+// fields stands for, and the prefix of the fields it does not map (a
+// step's "steps.N.").
+type specOperation struct {
+	tool   specfacts.Tool
+	fields map[string]string
+	prefix string
+}
+
+// specOperations are the APS operations of t: its one request, or each
+// step that goes to APS (not those sent to a URL an answer handed out).
+func specOperations(t *Tool) []specOperation {
+	if len(t.Steps) == 0 {
+		st, fields := specTool(t)
+		return []specOperation{{tool: st, fields: fields}}
+	}
+	return stepOperations(t)
 }
 
 // specTool describes t the way the spec checker reads it, with the field

@@ -14,7 +14,7 @@ var (
 	paramNameRE = regexp.MustCompile(`^[a-z][a-z0-9_]{0,63}$`)
 	placeholder = regexp.MustCompile(`\{([^{}]*)\}`)
 	methods     = []string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"}
-	locations   = []string{InPath, InQuery, InHeader, InBody, InVariable}
+	locations   = []string{InPath, InQuery, InHeader, InBody, InVariable, InSteps}
 	types       = []string{"string", "integer", "number", "boolean", "array", "object"}
 	scalarTypes = []string{"string", "integer", "number", "boolean"}
 	headerName  = regexp.MustCompile(`^[A-Za-z0-9!#$%&'*+.^_|~-]+$`)
@@ -124,11 +124,19 @@ func (v *validator) tool(c *Catalog, t *Tool) {
 		}
 	}
 	method := strings.ToUpper(t.Method) // as compile will write it
-	if !slices.Contains(methods, method) {
-		v.add(n, "method", "must be one of %s, got %q", strings.Join(methods, ", "), method)
+	if len(t.Steps) > 0 {
+		method = "POST" // a step's body is checked with the step
+		v.steps(t)
+	} else {
+		if !slices.Contains(methods, method) {
+			v.add(n, "method", "must be one of %s, got %q", strings.Join(methods, ", "), method)
+		}
+		v.path(t)
 	}
-	v.path(t)
 	for _, pn := range sortedKeys(t.Params) {
+		if p := t.Params[pn]; p != nil && p.In == InSteps && len(t.Steps) == 0 {
+			v.add(n, "params."+pn+".in", "in: steps is for tools with steps; this tool has none")
+		}
 		v.param(t, method, pn, t.Params[pn])
 	}
 	if t.Paginate != nil {
@@ -151,40 +159,52 @@ func (v *validator) tool(c *Catalog, t *Tool) {
 // path checks the template and that its placeholders and the path
 // parameters match one to one.
 func (v *validator) path(t *Tool) {
-	n := t.Name
-	if !strings.HasPrefix(t.Path, "/") {
-		v.add(n, "path", "must start with /, got %q", t.Path)
+	seen := map[string]bool{}
+	if !v.template(t, "path", t.Path, seen) {
 		return
 	}
-	if strings.ContainsAny(t.Path, "?#") {
-		v.add(n, "path", "must not contain a query or fragment; declare query parameters under params")
-	}
-	seen := map[string]bool{}
-	for _, m := range placeholder.FindAllStringSubmatch(t.Path, -1) {
-		ph := m[1]
-		if seen[ph] {
-			v.add(n, "path", "placeholder {%s} appears twice", ph)
+	for pn, p := range t.Params {
+		if p != nil && p.In == InPath && !seen[pn] {
+			v.add(t.Name, "params."+pn, "path parameter %s has no {%s} placeholder in path %q", pn, pn, t.Path)
 		}
-		seen[ph] = true
+	}
+}
+
+// template checks the path template at field (the tool's path, or a
+// step's): each placeholder once, each filled by a path parameter, each
+// well formed. It adds the placeholders to seen and reports false when
+// the path does not even start with /.
+func (v *validator) template(t *Tool, field, path string, seen map[string]bool) bool {
+	n := t.Name
+	if !strings.HasPrefix(path, "/") {
+		v.add(n, field, "must start with /, got %q", path)
+		return false
+	}
+	if strings.ContainsAny(path, "?#") {
+		v.add(n, field, "must not contain a query or fragment; declare query parameters under params")
+	}
+	here := map[string]bool{}
+	for _, m := range placeholder.FindAllStringSubmatch(path, -1) {
+		ph := m[1]
+		if here[ph] {
+			v.add(n, field, "placeholder {%s} appears twice", ph)
+		}
+		here[ph], seen[ph] = true, true
 		p, ok := t.Params[ph]
 		switch {
 		case v.doc.Failed("tools." + n + ".params." + ph): // reported; nothing to match it with
 		case !ok || p == nil:
-			v.add(n, "path", "placeholder {%s} has no matching parameter (add params.%s with in: path)", ph, ph)
+			v.add(n, field, "placeholder {%s} has no matching parameter (add params.%s with in: path)", ph, ph)
 		case p.In != InPath:
 			v.add(n, "params."+ph+".in", "parameter %s fills placeholder {%s} so it must be in: path, got %q", ph, ph, p.In)
 		}
 	}
-	for _, seg := range strings.Split(t.Path, "/") {
+	for _, seg := range strings.Split(path, "/") {
 		if strings.Contains(seg, "{") && !placeholder.MatchString(seg) || strings.Count(seg, "{") != strings.Count(seg, "}") {
-			v.add(n, "path", "malformed placeholder in segment %q", seg)
+			v.add(n, field, "malformed placeholder in segment %q", seg)
 		}
 	}
-	for pn, p := range t.Params {
-		if p != nil && p.In == InPath && !seen[pn] {
-			v.add(n, "params."+pn, "path parameter %s has no {%s} placeholder in path %q", pn, pn, t.Path)
-		}
-	}
+	return true
 }
 
 func (v *validator) paginate(t *Tool) {

@@ -43,7 +43,7 @@ func (v *validator) paramPlacement(n, f, method, name string, p *Param) {
 	if p.In == InPath && (p.Type == "array" || p.Type == "object") {
 		v.add(n, f+".type", "a path parameter must be a scalar, got %s", p.Type)
 	}
-	if p.Type == "object" && p.In != InBody && p.In != InVariable {
+	if p.Type == "object" && p.In != InBody && p.In != InVariable && p.In != InSteps {
 		v.add(n, f+".type", "object parameters can only go in the body or a GraphQL variable")
 	}
 	if p.Items != "" && p.Type != "array" {

@@ -24,7 +24,8 @@
 //	DEL  /oss/v2/buckets/{bucketKey}/objects/{key}          data:write
 //	GET  /oss/v2/buckets/{bucketKey}/objects/{key}/details  data:read
 //	GET  .../objects/{key}/signeds3download                 data:read
-//	GET  /emulated-s3/{token}                               a signed download URL: no token, no gateway
+//	GET, POST .../objects/{key}/signeds3upload              data:write or data:create: a signed upload URL (parts=1), completion
+//	GET, PUT /emulated-s3/{token}                           signed download and upload URLs: no token (a PUT with one: 400), no gateway
 //	GET  /project/v1/hubs                                   data:read, user context (so all of DM)
 //	GET  /project/v1/hubs/{hub_id}                          data:read
 //	GET  /project/v1/hubs/{hub_id}/projects                 data:read
@@ -78,14 +79,13 @@
 // answered, its status.
 //
 // Faults cover every request except those under /authentication/, the
-// emulated S3 of signed download URLs and the sign-in pages under
-// /apsemu/ (none of them behind the gateway); with IncludeAuth they also
-// cover POST /authentication/v2/token and /revoke, never authorize or
-// keys. An injected 429 carries the documented body
-// {"developerMessage":"Quota limit exceeded."} exactly, Content-Type
-// application/json and Retry-After; an injected 503 carries Retry-After
-// and a gateway body whose text and errorCode ERR-003 are the emulator's
-// own and unverified.
+// emulated S3 of signed URLs and the sign-in pages under /apsemu/ (none
+// of them behind the gateway); with IncludeAuth they also cover POST
+// /authentication/v2/token and /revoke, never authorize or keys. An
+// injected 429 carries the documented body {"developerMessage":"Quota
+// limit exceeded."} exactly, Content-Type application/json and
+// Retry-After; an injected 503 carries Retry-After and a gateway body
+// whose text and errorCode ERR-003 are the emulator's own and unverified.
 //
 // The faults also play what APS never sends but a broken or hostile
 // upstream (or something in the way) does, each on the requests the

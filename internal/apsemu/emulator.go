@@ -110,6 +110,9 @@ type Emulator struct {
 	comments        map[string][]commentJSON      // issue ID → comments, oldest first
 	rfis            map[string][]rfiDetailJSON    // ACC project ID → RFIs in creation order
 	signedDownloads map[string]signedDownload     // signed S3 URL token → what it grants
+	uploads         map[string]*s3Upload          // uploadKey → signed S3 upload session
+	uploadURLs      map[string]string             // signed S3 upload URL token → its uploadKey
+	uploadedContent map[string]map[string][]byte  // bucket key → object key → bytes a completed upload stored
 	metadataSeen    map[string]bool               // metadataKey → a metadata request for it was answered
 	metadataReady   bool                          // metadata answers 200 at once, without the 202 phase
 	translations    map[string]*translation       // source URN → its Model Derivative translation (jobs add and replace them)
@@ -160,6 +163,9 @@ func New(opts Options) *Emulator {
 		comments:        make(map[string][]commentJSON),
 		rfis:            make(map[string][]rfiDetailJSON),
 		signedDownloads: make(map[string]signedDownload),
+		uploads:         make(map[string]*s3Upload),
+		uploadURLs:      make(map[string]string),
+		uploadedContent: make(map[string]map[string][]byte),
 		metadataSeen:    make(map[string]bool),
 		content:         make(map[string]*dmContent),
 		dmStorage:       make(map[string]string),

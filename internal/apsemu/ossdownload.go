@@ -84,14 +84,9 @@ func (e *Emulator) signedS3Download(w http.ResponseWriter, c *call) {
 		return
 	}
 	q := c.query()
-	minutes := defaultSignedMinutes
-	if raw := q.Get("minutesExpiration"); raw != "" {
-		n, err := strconv.Atoi(raw)
-		if err != nil || n < 1 || n > maxSignedMinutes {
-			writeOSSError(w, http.StatusBadRequest, reasonInvalidMinutes)
-			return
-		}
-		minutes = n
+	minutes, ok := signedMinutes(w, q)
+	if !ok {
+		return
 	}
 	for _, name := range []string{"public-resource-fallback", "useCdn"} {
 		if raw := q.Get(name); raw != "" {
@@ -138,6 +133,22 @@ func (e *Emulator) signedS3Download(w http.ResponseWriter, c *call) {
 	})
 }
 
+// signedMinutes is how long a signed URL lives: the query's
+// minutesExpiration, 1 to 60, or the default of 2; a bad value is answered
+// with 400 here.
+func signedMinutes(w http.ResponseWriter, q url.Values) (int, bool) {
+	raw := q.Get("minutesExpiration")
+	if raw == "" {
+		return defaultSignedMinutes, true
+	}
+	n, err := strconv.Atoi(raw)
+	if err != nil || n < 1 || n > maxSignedMinutes {
+		writeOSSError(w, http.StatusBadRequest, reasonInvalidMinutes)
+		return 0, false
+	}
+	return n, true
+}
+
 // newSignedToken returns the random, unguessable path segment of a signed URL.
 func newSignedToken() string {
 	var b [24]byte
@@ -146,7 +157,7 @@ func newSignedToken() string {
 }
 
 // s3Errors are S3's answers for requests no handler serves: 405 for a
-// method other than GET and HEAD, and for anything else the 403 of an
+// method other than GET, HEAD and PUT, and for anything else the 403 of an
 // unknown URL. S3 is not APS: it takes no bearer token.
 func s3Errors() apiErrors {
 	return apiErrors{badPath: writeS3AccessDenied, notFound: writeS3AccessDenied, method: func(w http.ResponseWriter) {
@@ -176,7 +187,8 @@ func writeS3AccessDenied(w http.ResponseWriter) {
 // was signed answers 404 NoSuchKey. Range requests work (the body is
 // served with http.ServeContent).
 //
-// The emulator stores no object bytes: the body is the line
+// An object a signed upload stored is served with the bytes uploaded.
+// Seeded objects have no bytes: the body is the line
 // "apsemu object <bucketKey>/<objectKey>\n" repeated and cut to exactly
 // the object's size, so it is deterministic and as long as OSS says, but
 // it does not hash to the object's sha1.
@@ -204,6 +216,10 @@ func (e *Emulator) serveS3(w http.ResponseWriter, c *call) {
 		h.Set("Cache-Control", d.params.CacheControl)
 	}
 	h.Set("ETag", `"`+o.SHA1+`"`)
+	if uploaded := e.uploadedReader(o); uploaded != nil {
+		http.ServeContent(w, c.r, "", time.Time{}, uploaded)
+		return
+	}
 	http.ServeContent(w, c.r, "", time.Time{}, newObjectContent(o))
 }
 

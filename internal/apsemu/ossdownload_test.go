@@ -158,7 +158,7 @@ func TestSignedS3Download(t *testing.T) {
 		if r.status != http.StatusNotFound || !strings.Contains(string(r.body), "<Code>NoSuchKey</Code>") {
 			t.Errorf("deleted: %d %s", r.status, r.body)
 		}
-		if r := send(t, http.MethodPost, m["url"].(string), "", "x"); r.status != http.StatusMethodNotAllowed || r.header.Get("Allow") != "GET, HEAD" {
+		if r := send(t, http.MethodPost, m["url"].(string), "", "x"); r.status != http.StatusMethodNotAllowed || r.header.Get("Allow") != "GET, HEAD, PUT" {
 			t.Errorf("POST: %d Allow %q", r.status, r.header.Get("Allow"))
 		}
 	})

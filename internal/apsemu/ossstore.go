@@ -86,6 +86,7 @@ func (e *Emulator) AddObject(o Object) {
 	defer e.mu.Unlock()
 	putNested(e.objects, o.BucketKey, o.Key, o)
 	delete(e.sortedObjects, o.BucketKey)
+	delete(e.uploadedContent[o.BucketKey], o.Key) // its bytes are synthetic again, until an upload stores others
 }
 
 // putNested stores v at m[outer][inner], making the inner map if needed.
@@ -158,6 +159,7 @@ func (e *Emulator) removeObject(bucketKey, objectKey string) bool {
 	}
 	delete(e.objects[bucketKey], objectKey)
 	delete(e.sortedObjects, bucketKey)
+	delete(e.uploadedContent[bucketKey], objectKey)
 	return true
 }
 

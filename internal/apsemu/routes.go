@@ -47,6 +47,7 @@ func apis() []api {
 		{paths: []string{s3PathPrefix}, faults: faultsNever, rawPath: true, emptyParams: true, errs: s3Errors(), routes: []route{
 			{http.MethodGet, s3PathPrefix + "{token...}", nil, (*Emulator).serveS3},
 			{http.MethodHead, s3PathPrefix + "{token...}", nil, (*Emulator).serveS3},
+			{http.MethodPut, s3PathPrefix + "{token...}", nil, (*Emulator).serveS3Upload},
 		}},
 		dmAPI(),
 		mdAPI(),
@@ -98,6 +99,8 @@ func ossAPI() api {
 		{http.MethodDelete, object, []string{scopeDataWrite}, (*Emulator).deleteObject},
 		{http.MethodGet, object + "/details", []string{scopeDataRead}, (*Emulator).objectDetails},
 		{http.MethodGet, object + "/signeds3download", []string{scopeDataRead}, (*Emulator).signedS3Download},
+		{http.MethodGet, object + "/signeds3upload", []string{scopeDataWrite, scopeDataCreate}, (*Emulator).signedS3Upload},
+		{http.MethodPost, object + "/signeds3upload", []string{scopeDataWrite, scopeDataCreate}, (*Emulator).completeS3Upload},
 	}}
 }
 
