@@ -47,6 +47,9 @@ type Request struct {
 	// (cut short, not JSON, not the shape asked for), or nil. An answer it
 	// refuses is retried as a lost one is, and ends in an *AnswerError.
 	Check func(body []byte) error
+	// Sharing, when set, lets the Exchanger's Sharer share the answer
+	// (share.go).
+	Sharing *Sharing
 }
 
 // Exchanger is the way tool calls reach APS. Its zero Observer records
@@ -59,6 +62,8 @@ type Exchanger struct {
 	Retry    RetryPolicy
 	Observer Observer
 	Logger   *slog.Logger
+	// Sharer, when set, answers the requests that carry a Sharing.
+	Sharer Sharer
 }
 
 // Tally counts the exchanges of one tool call and names the call in their
@@ -67,6 +72,7 @@ type Tally struct {
 	CallID   string // correlates the call's log lines
 	Requests int    // HTTP attempts, retries included
 	Retries  int
+	Shared   int // answers another call's request or the read cache gave
 }
 
 // Exchange is the one entry point to APS: it gets a token, sends req,
@@ -79,6 +85,9 @@ type Tally struct {
 // token (401) the source drops it and req is sent once more with a fresh
 // one.
 func (e *Exchanger) Exchange(ctx context.Context, req *Request, into *bytes.Buffer, tally *Tally) ([]byte, error) {
+	if e.shared(req) {
+		return e.Sharer.Share(ctx, e, req, into, tally)
+	}
 	retryable := RetryTransient
 	if !req.Idempotent {
 		retryable = RetryRateLimited
