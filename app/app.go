@@ -27,6 +27,7 @@ import (
 	"github.com/aps-mcp/aps-mcp/metrics"
 	"github.com/aps-mcp/aps-mcp/registry"
 	"github.com/aps-mcp/aps-mcp/sessions"
+	"github.com/aps-mcp/aps-mcp/sharedreads"
 )
 
 // ServerName is the name the server gives MCP clients.
@@ -90,6 +91,7 @@ type App struct {
 	lastErr  string          // the last reload failure, logged once
 	guard    httpguard.Guard // what every path is behind, from the served profile
 	sessions *sessions.Table // the MCP endpoint's sessions, once it serves
+	reads    *sharedreads.Reads
 }
 
 // New loads the configuration, checks credentials and builds the server.
@@ -134,6 +136,7 @@ func newApp(ctx context.Context, opts Options, m *member) (*App, error) {
 		a.Close()
 		return nil, err
 	}
+	a.reads = a.newReads(loaded.Profile)
 	if err := a.install(loaded); err != nil {
 		a.Close()
 		return nil, err
@@ -263,6 +266,7 @@ func (a *App) install(loaded *Loaded) error {
 		Logger:    a.logger,
 		Metrics:   a.Metrics,
 		Redactor:  a.redactor,
+		Sharer:    a.reads,
 	}
 	tools := make([]server.ServerTool, len(loaded.Tools))
 	for i, t := range loaded.Tools {

@@ -3,6 +3,7 @@ package registry
 import (
 	"regexp"
 	"sort"
+	"time"
 
 	"github.com/aps-mcp/aps-mcp/internal/strictyaml"
 )
@@ -44,6 +45,17 @@ type Tool struct {
 	// Pending turns an APS status that means "not ready yet" (Model
 	// Derivative's 202) into a result telling the model to try again.
 	Pending *Pending `yaml:"pending"`
+	// Cache keeps a read's answers this long for the same identity and
+	// request (sharedreads); 0 keeps none.
+	Cache time.Duration `yaml:"cache"`
+	// CacheWhen, when set, keeps only answers in which each gjson path
+	// holds its value (a finished manifest: status success).
+	CacheWhen map[string]string `yaml:"cache_when"`
+	// Family names what the tool touches, with {param} placeholders
+	// filled from its path arguments: a cached read belongs to it, and a
+	// write's success invalidates it. A cached read without one is a
+	// family of its own.
+	Family string `yaml:"family"`
 
 	// Name is the tool's key in tools.yaml.
 	Name string `yaml:"-"`
@@ -53,6 +65,7 @@ type Tool struct {
 	argNames   []string   // parameter names, sorted
 	schema     []byte     // JSON Schema of the arguments
 	output     []byte     // JSON Schema of the successful results
+	sharing    sharing    // how its answers are shared, compiled
 }
 
 // Pending is an answer that means "not ready yet".

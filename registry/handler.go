@@ -47,6 +47,9 @@ type Runtime struct {
 	// out of the logs: APS error bodies may echo the request's
 	// credentials. Nil redacts credential shapes alone.
 	Redactor *logging.Redactor
+	// Sharer shares the answers of reads between calls (coalescing and
+	// the read cache, package sharedreads); nil shares nothing.
+	Sharer apshttp.Sharer
 
 	bodies apshttp.BufferPool // what APS answers are read into
 }
@@ -88,7 +91,7 @@ func (rt *Runtime) Handler(t *Tool) server.ToolHandlerFunc {
 		elapsed := time.Since(start)
 		rt.Metrics.ToolCall(t.Name, outcome, elapsed)
 		attrs := []any{"call_id", c.tally.CallID, "tool", t.Name, "outcome", outcome, "duration_ms", elapsed.Milliseconds(),
-			"aps_requests", c.tally.Requests, "retries", c.tally.Retries, "items", c.items, "bytes", c.bytes}
+			"aps_requests", c.tally.Requests, "retries", c.tally.Retries, "shared", c.tally.Shared, "items", c.items, "bytes", c.bytes}
 		if u, ok := identity.From(ctx); ok {
 			attrs = append(attrs, "user", u.Email) // a team server's caller
 		}
@@ -99,7 +102,7 @@ func (rt *Runtime) Handler(t *Tool) server.ToolHandlerFunc {
 
 // exchanger is the way to APS that rt's fields describe.
 func (rt *Runtime) exchanger() apshttp.Exchanger {
-	e := apshttp.Exchanger{BaseURL: rt.BaseURL, HTTP: rt.HTTP, Auth: rt.Auth, Retry: rt.Retry, Logger: rt.Logger}
+	e := apshttp.Exchanger{BaseURL: rt.BaseURL, HTTP: rt.HTTP, Auth: rt.Auth, Retry: rt.Retry, Logger: rt.Logger, Sharer: rt.Sharer}
 	if rt.Metrics != nil { // a nil *Metrics in the interface would not be a nil Observer
 		e.Observer = rt.Metrics
 	}

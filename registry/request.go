@@ -82,6 +82,7 @@ func (t *Tool) buildRequest(args map[string]any) (apiRequest, error) {
 		}
 	}
 	req.Path, req.PathValues = t.expandPath(values), given
+	req.Sharing = t.sharingFor(values)
 	if body != nil {
 		var err error
 		if req.Body, err = json.Marshal(body); err != nil {

@@ -37,10 +37,10 @@ type fakeAPS struct {
 	count atomic.Int64
 	// abandoned counts requests whose client went away unanswered.
 	abandoned atomic.Int64
-	mu    sync.Mutex
-	body  string
-	gate  chan struct{}
-	seen  []string // paths, in arrival order
+	mu        sync.Mutex
+	body      string
+	gate      chan struct{}
+	seen      []string // paths, in arrival order
 }
 
 func newFakeAPS(t *testing.T, body string) *fakeAPS {
