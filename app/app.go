@@ -27,7 +27,6 @@ import (
 	"github.com/aps-mcp/aps-mcp/metrics"
 	"github.com/aps-mcp/aps-mcp/registry"
 	"github.com/aps-mcp/aps-mcp/sessions"
-	"github.com/aps-mcp/aps-mcp/sharedreads"
 )
 
 // ServerName is the name the server gives MCP clients.
@@ -91,7 +90,7 @@ type App struct {
 	lastErr  string          // the last reload failure, logged once
 	guard    httpguard.Guard // what every path is behind, from the served profile
 	sessions *sessions.Table // the MCP endpoint's sessions, once it serves
-	reads    *sharedreads.Reads
+	reads    apshttp.Sharer  // nil shares nothing
 }
 
 // New loads the configuration, checks credentials and builds the server.
