@@ -117,7 +117,9 @@ func TestWritesAreNeverCoalesced(t *testing.T) {
 	var wg sync.WaitGroup
 	for range callers {
 		c := httpClient(t, url)
-		wg.Go(func() { _, _ = callToolErr(c, "delete_object", map[string]any{"bucket_key": demoBucket, "object_key": "no-such-object"}) })
+		wg.Go(func() {
+			_, _ = callToolErr(c, "delete_object", map[string]any{"bucket_key": demoBucket, "object_key": "no-such-object"})
+		})
 	}
 	time.Sleep(2 * time.Second)
 	release()
