@@ -83,7 +83,8 @@ type Tally struct {
 // an error: *TokenError, *TransportError, *PendingError, *AnswerError,
 // *TooLargeError, *RedirectError or *StatusError. When APS rejects the
 // token (401) the source drops it and req is sent once more with a fresh
-// one.
+// one. A request with a Sharing goes to the Exchanger's Sharer, when it
+// has one, which answers it as Exchange would (share.go).
 func (e *Exchanger) Exchange(ctx context.Context, req *Request, into *bytes.Buffer, tally *Tally) ([]byte, error) {
 	if e.shared(req) {
 		return e.Sharer.Share(ctx, e, req, into, tally)
