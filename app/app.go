@@ -92,6 +92,7 @@ type App struct {
 	guard    httpguard.Guard // what every path is behind, from the served profile
 	sessions *sessions.Table // the MCP endpoint's sessions, once it serves
 	pacing   *apshttp.Pacing // keeps tools.yaml's budgets; set once, before the first install
+	reads    apshttp.Sharer  // nil shares nothing
 }
 
 // New loads the configuration, checks credentials and builds the server.
@@ -142,6 +143,7 @@ func newApp(ctx context.Context, opts Options, m *member) (*App, error) {
 		slots = m.slots
 	}
 	a.startPacing(slots)
+	a.reads = a.newReads(loaded.Profile)
 	if err := a.install(loaded); err != nil {
 		a.Close()
 		return nil, err
@@ -271,6 +273,7 @@ func (a *App) install(loaded *Loaded) error {
 		Logger:    a.logger,
 		Metrics:   a.Metrics,
 		Redactor:  a.redactor,
+		Sharer:    a.reads,
 
 		AllowUnconfirmedDestructive: prof.Tools.AllowUnconfirmedDestructive,
 	}

@@ -107,6 +107,8 @@ func TestReloadRefusesWhatNeedsARestart(t *testing.T) {
 		"server.allow_unprotected":       true,
 		"server.public_url":              "https://mcp.example.com",
 		"server.store":                   "redis://127.0.0.1:1/0",
+		"server.cache_bytes":             1 << 20,
+		"server.share_reads":             false,
 		"server.sign_in.allowed_emails":  []string{"someone@example.com"},
 		"server.sign_in.allowed_domains": []string{"example.com"},
 		"aps.base_url":                   "https://aps.example.com",

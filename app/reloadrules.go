@@ -25,7 +25,7 @@ var (
 	restartOnly = []string{
 		"description", "auth.kind",
 		"server.transport", "server.addr", "server.allow_non_loopback", "server.auth_token_env", "server.allow_unprotected",
-		"server.public_url", "server.store", "server.sign_in.allowed_emails", "server.sign_in.allowed_domains",
+		"server.public_url", "server.store", "server.share_reads", "server.cache_bytes", "server.sign_in.allowed_emails", "server.sign_in.allowed_domains",
 		"aps.base_url", "limits.request_timeout",
 	}
 	// appliedOnReload settings are read again on every request or call,

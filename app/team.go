@@ -27,6 +27,7 @@ const identityScope = "user-profile:read"
 type team struct {
 	oauth   *oauthserver.Server
 	store   store.Store
+	sealer  *store.Sealer                     // what seals values in store
 	perUser map[string]*authproviders.PerUser // by endpoint path
 }
 
@@ -55,6 +56,7 @@ func (a *App) buildTeam(t *team, profs []*config.Profile, paths []string) error 
 	if err != nil {
 		return err
 	}
+	t.sealer = sealer
 	callback, err := teamCallback(first)
 	if err != nil {
 		return err

@@ -68,6 +68,9 @@ type Request struct {
 	// Budget, when set, is the endpoint family's pace: each attempt waits
 	// for a slot in it (Exchanger.Pacing) before it is sent.
 	Budget *Budget
+	// Sharing, when set, lets the Exchanger's Sharer share the answer
+	// (share.go).
+	Sharing *Sharing
 }
 
 // Exchanger is the way tool calls reach APS. Its zero Observer records
@@ -83,6 +86,8 @@ type Exchanger struct {
 	// Pacing, when set, holds requests with a Budget within it; nil sends
 	// them at once.
 	Pacing *Pacing
+	// Sharer, when set, answers the requests that carry a Sharing.
+	Sharer Sharer
 }
 
 // Tally counts the exchanges of one tool call and names the call in their
@@ -92,7 +97,8 @@ type Tally struct {
 	Requests int    // HTTP attempts, retries included
 	Retries  int
 	// Paced is how long the attempts waited for their budgets' slots.
-	Paced time.Duration
+	Paced  time.Duration
+	Shared int // answers another call's request or the read cache gave
 }
 
 // Exchange is the one entry point to APS: it gets a token, sends req,
@@ -104,8 +110,12 @@ type Tally struct {
 // *TooLargeError, *RedirectError, *StatusError or, when the request's
 // budget could not fit it in the time the call has, *BudgetError. When APS rejects the
 // token (401) the source drops it and req is sent once more with a fresh
-// one.
+// one. A request with a Sharing goes to the Exchanger's Sharer, when it
+// has one, which answers it as Exchange would (share.go).
 func (e *Exchanger) Exchange(ctx context.Context, req *Request, into *bytes.Buffer, tally *Tally) ([]byte, error) {
+	if e.shared(req) {
+		return e.Sharer.Share(ctx, e, req, into, tally)
+	}
 	retryable := RetryTransient
 	if !req.Idempotent {
 		retryable = RetryRateLimited

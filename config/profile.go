@@ -86,6 +86,12 @@ type ServerConfig struct {
 	// Store is where a team server keeps its shared state: "memory" (one
 	// process) or redis://host:port/db (any number of replicas).
 	Store string `yaml:"store"`
+	// ShareReads sends identical reads in flight once and keeps the
+	// answers tools.yaml caches; false sends every call's own requests.
+	ShareReads bool `yaml:"share_reads"`
+	// CacheBytes bounds the read cache (tools.yaml cache): in process,
+	// or what each replica writes to a Redis store; 0 turns it off.
+	CacheBytes int `yaml:"cache_bytes"`
 	// SignIn limits who may sign in to a team server.
 	SignIn SignInConfig `yaml:"sign_in"`
 	// Drain is how long a stopping server goes on serving with /readyz

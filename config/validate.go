@@ -55,6 +55,9 @@ func (p *Profile) validate(doc *strictyaml.Document, over map[string]any) strict
 			add(field, "must be positive")
 		}
 	}
+	if p.Server.CacheBytes < 0 {
+		add("server.cache_bytes", "must not be negative (0 turns the read cache off)")
+	}
 	for field, v := range map[string]time.Duration{"retry.base_delay": p.Retry.BaseDelay, "retry.max_delay": p.Retry.MaxDelay, "retry.max_wait": p.Retry.MaxWait, "server.drain": p.Server.Drain} {
 		if v < 0 {
 			add(field, "must not be negative")

@@ -28,6 +28,8 @@ const (
 	MaxSessions  = 1000 // mcp-go keeps about 12 KiB per session: 12 MiB at most
 	Metrics      = true
 	Store        = "memory"
+	CacheBytes   = 32 << 20
+	ShareReads   = true
 	Drain        = time.Duration(0)
 	MaxItems     = 500
 	// MaxResultTokens is what one result may take of a model's context.
@@ -71,6 +73,8 @@ var table = [...]Setting{
 	{"server.max_sessions", MaxSessions, "MCP sessions kept at most; past it the longest idle ends"},
 	{"server.metrics", Metrics, "serve Prometheus metrics at /metrics"},
 	{"server.store", Store, "a team server's shared state: memory (one process) or redis://host:port/db"},
+	{"server.share_reads", ShareReads, "identical reads in flight at once go to APS once (the same identity and request), and tools.yaml cache is kept; false sends every call's own requests"},
+	{"server.cache_bytes", CacheBytes, "bytes of APS answers the read cache keeps (tools.yaml cache), least recently used first out; 0 turns it off. With a Redis store the cache is there, and this bounds what each replica writes"},
 	{"server.drain", Drain, "how long a stopping server goes on serving with /readyz answering 503 (behind a balancer)"},
 	{"tools.read_only", ReadOnly, "expose only tools that change nothing in APS"},
 	{"tools.allow_unconfirmed_destructive", AllowUnconfirmedDestructive, "let destructive tools run for clients that cannot ask the person to confirm (no elicitation); otherwise they are refused"},

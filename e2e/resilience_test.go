@@ -1,6 +1,7 @@
 package e2e_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -21,6 +22,16 @@ import (
 func testProfiles(t *testing.T, extra string) string {
 	t.Helper()
 	return editedProfiles(t, func(body []byte) []byte { return append(body, "\n"+extra...) })
+}
+
+// unsharedProfiles is testProfiles whose servers share no reads
+// (server.share_reads: false): every call sends its own requests, so a
+// run's faults meet every call's pages rather than one shared flight.
+func unsharedProfiles(t *testing.T, extra string) string {
+	t.Helper()
+	return editedProfiles(t, func(body []byte) []byte {
+		return append(bytes.Replace(body, []byte("\nserver:\n"), []byte("\nserver:\n  share_reads: false\n"), 1), "\n"+extra...)
+	})
 }
 
 // editedProfiles copies the 2lo, ssa and 3lo profiles, each through edit,
@@ -53,7 +64,7 @@ func TestListingsSurviveFaults(t *testing.T) {
 	emu, base := emulator(t, apsemu.Options{})
 	// Unpaced: the faults' retries send more list_projects a minute than
 	// APS's budget allows; surviving the faults is the point.
-	profiles := testProfiles(t, fastRetries+"limits: {call_timeout: 20s, pace: false}\n")
+	profiles := unsharedProfiles(t, fastRetries+"limits: {call_timeout: 20s, pace: false}\n")
 	objects := httpClient(t, startServer(t, base, serverOptions{profilesDir: profiles}))
 	projects := httpClient(t, startServer(t, base, serverOptions{profilesDir: profiles, profile: "ssa", emu: emu}))
 	hub := bigHub(t, emu)

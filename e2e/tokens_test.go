@@ -42,9 +42,9 @@ func TestColdServerFetchesOneToken(t *testing.T) {
 func TestRejectedTokenIsReplacedOnce(t *testing.T) {
 	emu, base := emulator(t, apsemu.Options{})
 	c := httpClient(t, startServer(t, base, serverOptions{}))
-	items(t, callTool(t, c, "list_buckets", nil))
+	items(t, callTool(t, c, "list_objects", map[string]any{"bucket_key": demoBucket})) // a read no tool caches
 	emu.RevokeTokens()
-	items(t, callTool(t, c, "list_buckets", nil))
+	items(t, callTool(t, c, "list_objects", map[string]any{"bucket_key": demoBucket}))
 	if n := emu.TokenRequests(); n != 2 {
 		t.Errorf("token requests = %d, want 2 (one at start, one after the revocation)", n)
 	}

@@ -152,7 +152,7 @@ func TestListingsLoseNothingUnderFaults(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			emu, base := emulator(t, apsemu.Options{})
-			c := smallPages(t, emu, base, testProfiles(t, tc.retry+"limits: {call_timeout: 20s}\n"))
+			c := smallPages(t, emu, base, unsharedProfiles(t, tc.retry+"limits: {call_timeout: 20s}\n"))
 			emu.SetFaults(apsemu.Faults{Rate429: 0.3, Rate503: 0.1, RateTruncated: 0.1, Seed: 11})
 			run := runListings(t, c, emu, tc.listings)
 			n429, n503 := emu.FaultsInjected()

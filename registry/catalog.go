@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/aps-mcp/aps-mcp/apshttp"
 	"github.com/aps-mcp/aps-mcp/internal/gqldoc"
@@ -61,6 +62,17 @@ type Tool struct {
 	// {"query": GraphQL, "variables": {...}} with the variables taken
 	// from the in: variable parameters (graphql.go).
 	GraphQL string `yaml:"graphql"`
+	// Cache keeps a read's answers this long for the same identity and
+	// request (sharedreads); 0 keeps none.
+	Cache time.Duration `yaml:"cache"`
+	// CacheWhen, when set, keeps only answers in which each gjson path
+	// holds its value (a finished manifest: status success).
+	CacheWhen map[string]string `yaml:"cache_when"`
+	// Family names what the tool touches, with {param} placeholders
+	// filled from its path arguments: a cached read belongs to it, and a
+	// write's success invalidates it. A cached read without one is a
+	// family of its own.
+	Family string `yaml:"family"`
 
 	// Name is the tool's key in tools.yaml.
 	Name string `yaml:"-"`
@@ -73,7 +85,8 @@ type Tool struct {
 	gql        *gqldoc.Document // GraphQL, parsed
 
 	// budget is its endpoint's pace, from the catalogue's budgets; nil: none.
-	budget *apshttp.Budget
+	budget  *apshttp.Budget
+	sharing sharing // how its answers are shared, compiled
 }
 
 // Pending is an answer that means "not ready yet".

@@ -26,6 +26,7 @@ func (t *Tool) compile(patterns patternCache) {
 	t.schema = buildInputSchema(t)
 	t.output = buildOutputSchema(t)
 	t.projection = compileProjection(t.Result)
+	t.sharing = t.compileSharing()
 }
 
 // compiled returns the parameter as calls use it: its type defaulted to

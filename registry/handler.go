@@ -55,6 +55,9 @@ type Runtime struct {
 	// that cannot ask the person to confirm (no elicitation); otherwise
 	// such a call is refused.
 	AllowUnconfirmedDestructive bool
+	// Sharer shares the answers of reads between calls (coalescing and
+	// the read cache, package sharedreads); nil shares nothing.
+	Sharer apshttp.Sharer
 
 	bodies apshttp.BufferPool // what APS answers are read into
 }
@@ -98,7 +101,7 @@ func (rt *Runtime) Handler(t *Tool) server.ToolHandlerFunc {
 		elapsed := time.Since(start)
 		rt.Metrics.ToolCall(t.Name, outcome, elapsed)
 		attrs := []any{"call_id", c.tally.CallID, "tool", t.Name, "outcome", outcome, "duration_ms", elapsed.Milliseconds(),
-			"aps_requests", c.tally.Requests, "retries", c.tally.Retries, "items", c.items, "bytes", c.bytes}
+			"aps_requests", c.tally.Requests, "retries", c.tally.Retries, "shared", c.tally.Shared, "items", c.items, "bytes", c.bytes}
 		if c.tally.Paced > 0 {
 			attrs = append(attrs, "paced_ms", c.tally.Paced.Milliseconds()) // waits for budgets' slots
 		}
@@ -112,7 +115,7 @@ func (rt *Runtime) Handler(t *Tool) server.ToolHandlerFunc {
 
 // exchanger is the way to APS that rt's fields describe.
 func (rt *Runtime) exchanger() apshttp.Exchanger {
-	e := apshttp.Exchanger{BaseURL: rt.BaseURL, HTTP: rt.HTTP, Auth: rt.Auth, Retry: rt.Retry, Logger: rt.Logger, Pacing: rt.Pacing}
+	e := apshttp.Exchanger{BaseURL: rt.BaseURL, HTTP: rt.HTTP, Auth: rt.Auth, Retry: rt.Retry, Logger: rt.Logger, Pacing: rt.Pacing, Sharer: rt.Sharer}
 	if rt.Metrics != nil { // a nil *Metrics in the interface would not be a nil Observer
 		e.Observer = rt.Metrics
 	}

@@ -58,6 +58,7 @@ func (t *Tool) buildRequest(args map[string]any) (apiRequest, error) {
 		}
 	}
 	req.Path, req.PathValues = expandPath(t.pathParts, a.path), a.given
+	req.Sharing = t.sharingFor(a.path)
 	if t.gql != nil {
 		if req.Body, err = t.graphqlBody(body); err != nil {
 			return apiRequest{}, &ArgError{Message: "arguments do not form GraphQL variables: " + err.Error()}

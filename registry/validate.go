@@ -148,6 +148,7 @@ func (v *validator) tool(c *Catalog, t *Tool) {
 			v.add(n, "result", "invalid gjson path %q: %v", t.Result, err)
 		}
 	}
+	v.sharing(t)
 	if t.MaxItems < 0 {
 		v.add(n, "max_items", "must not be negative")
 	}

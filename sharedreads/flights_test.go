@@ -1,0 +1,161 @@
+package sharedreads
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aps-mcp/aps-mcp/apshttp"
+)
+
+func TestIdenticalReadsInFlightSendOneRequest(t *testing.T) {
+	const n = 20
+	aps := newFakeAPS(t, `{"data":[1,2,3]}`)
+	r := New(Options{})
+	e := aps.exchanger(r, jwtFor("app-a", ""))
+	release := aps.hold()
+	var wg sync.WaitGroup
+	bodies, tallies, errs := make([]string, n), make([]apshttp.Tally, n), make([]error, n)
+	for i := range n {
+		wg.Go(func() { bodies[i], tallies[i], errs[i] = call(t, context.Background(), e, read("/hubs", 0, "")) })
+	}
+	waitWaiters(t, r, n)
+	release()
+	wg.Wait()
+	if got := aps.count.Load(); got != 1 {
+		t.Errorf("APS got %d requests for %d identical reads, want 1", got, n)
+	}
+	sent, shared := 0, 0
+	for i := range n {
+		if errs[i] != nil || bodies[i] != `{"data":[1,2,3]}` {
+			t.Fatalf("caller %d: %q, %v", i, bodies[i], errs[i])
+		}
+		sent += tallies[i].Requests
+		shared += tallies[i].Shared
+	}
+	if sent != 1 || shared != n-1 {
+		t.Errorf("tallies say %d sent and %d shared, want 1 and %d", sent, shared, n-1)
+	}
+}
+
+func TestEachCallerGetsItsOwnCopy(t *testing.T) {
+	aps := newFakeAPS(t, `{"a":1}`)
+	r := New(Options{})
+	e := aps.exchanger(r, jwtFor("app-a", ""))
+	release := aps.hold()
+	intos := make([][]byte, 2)
+	var wg sync.WaitGroup
+	for i := range 2 {
+		wg.Go(func() {
+			var tally apshttp.Tally
+			var into bytes.Buffer
+			b, err := e.Exchange(context.Background(), read("/x", 0, ""), &into, &tally)
+			if err != nil {
+				t.Error(err)
+			}
+			intos[i] = b
+		})
+	}
+	waitWaiters(t, r, 2)
+	release()
+	wg.Wait()
+	intos[0][2] = 'Z' // one caller scribbles on its answer
+	if string(intos[1]) != `{"a":1}` {
+		t.Errorf("another caller's answer changed with it: %q", intos[1])
+	}
+}
+
+func TestDifferentIdentitiesAndWritesAreNotCoalesced(t *testing.T) {
+	cases := []struct {
+		name   string
+		tokens []string
+		req    func() *apshttp.Request
+	}{
+		{"two 2lo apps", []string{jwtFor("app-a", ""), jwtFor("app-b", "")}, func() *apshttp.Request { return read("/hubs", 0, "") }},
+		{"two people of one app", []string{jwtFor("app-a", "alice"), jwtFor("app-a", "bob")}, func() *apshttp.Request { return read("/hubs", 0, "") }},
+		{"one app, other scopes", []string{jwtFor("app-a", "", "data:read"), jwtFor("app-a", "", "data:read", "data:write")}, func() *apshttp.Request { return read("/hubs", 0, "") }},
+		{"writes", []string{jwtFor("app-a", ""), jwtFor("app-a", "")}, func() *apshttp.Request {
+			return &apshttp.Request{Method: "POST", Path: "/buckets", Body: []byte(`{}`), Sharing: &apshttp.Sharing{Family: "buckets"}}
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			aps := newFakeAPS(t, `{}`)
+			r := New(Options{MaxBytes: 1 << 20})
+			release := aps.hold()
+			var wg sync.WaitGroup
+			for _, tok := range tc.tokens {
+				e := aps.exchanger(r, tok)
+				wg.Go(func() {
+					if _, _, err := call(t, context.Background(), e, tc.req()); err != nil {
+						t.Error(err)
+					}
+				})
+			}
+			waitRequests(t, aps, int64(len(tc.tokens)))
+			release()
+			wg.Wait()
+			if got := aps.count.Load(); got != int64(len(tc.tokens)) {
+				t.Errorf("APS got %d requests, want %d", got, len(tc.tokens))
+			}
+		})
+	}
+}
+
+func TestOneCallerLeavingDoesNotFailTheOthers(t *testing.T) {
+	aps := newFakeAPS(t, `{"ok":true}`)
+	r := New(Options{})
+	e := aps.exchanger(r, jwtFor("app-a", ""))
+	release := aps.hold()
+	first, cancel := context.WithCancel(context.Background())
+	firstErr := make(chan error, 1)
+	go func() { _, _, err := call(t, first, e, read("/p", 0, "")); firstErr <- err }()
+	waitWaiters(t, r, 1)
+	second := make(chan string, 1)
+	go func() {
+		body, _, err := call(t, context.Background(), e, read("/p", 0, ""))
+		if err != nil {
+			t.Error(err)
+		}
+		second <- body
+	}()
+	waitWaiters(t, r, 2)
+	cancel() // the caller that started the flight goes away
+	if err := <-firstErr; !errors.Is(err, context.Canceled) {
+		t.Errorf("the cancelled caller got %v, want context.Canceled", err)
+	}
+	release()
+	if body := <-second; body != `{"ok":true}` {
+		t.Errorf("the other caller got %q", body)
+	}
+	if got := aps.count.Load(); got != 1 {
+		t.Errorf("APS got %d requests, want 1", got)
+	}
+}
+
+func TestTheLastCallerLeavingCancelsTheRequest(t *testing.T) {
+	aps := newFakeAPS(t, `{}`)
+	r := New(Options{})
+	e := aps.exchanger(r, jwtFor("app-a", ""))
+	release := aps.hold()
+	defer release()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { _, _, err := call(t, ctx, e, read("/p", 0, "")); done <- err }()
+	waitRequests(t, aps, 1)
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Fatalf("got %v, want context.Canceled", err)
+	}
+	for deadline := time.Now().Add(10 * time.Second); aps.abandoned.Load() == 0; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("APS still serves the request nobody waits for")
+		}
+	}
+	// A later caller starts afresh rather than joining the cancelled flight.
+	go func() { _, _, _ = call(t, context.Background(), e, read("/p", 0, "")) }()
+	waitRequests(t, aps, 2)
+}
