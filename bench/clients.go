@@ -222,9 +222,10 @@ var errNoItems = errors.New("result has no items array")
 
 // listing is what one listing call returned.
 type listing struct {
-	items     int
-	text      string // the result's text content (the JSON a model reads)
-	truncated bool   // the server stopped at a cap
+	items      int
+	text       string // the result's text content (what a model reads)
+	structured []byte // its structuredContent, as JSON
+	truncated  bool   // the server stopped at a cap
 }
 
 // listCall calls a listing tool once through an mcp-go client.
@@ -248,5 +249,9 @@ func listCall(ctx context.Context, c *client.Client, tool string, args map[strin
 		return listing{}, errNoItems
 	}
 	truncated, _ := m["truncated"].(bool)
-	return listing{items: len(items), text: text, truncated: truncated}, nil
+	structured, err := json.Marshal(res.StructuredContent)
+	if err != nil {
+		return listing{}, fmt.Errorf("structuredContent: %w", err)
+	}
+	return listing{items: len(items), text: text, structured: structured, truncated: truncated}, nil
 }

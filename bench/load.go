@@ -263,7 +263,7 @@ func measureLoad(ctx context.Context, env serverEnv, emu *emulatorProc, o option
 	}
 
 	progressf("starting the mcp-go stub (the MCP layer alone)")
-	stub, err := startStubProcess(ctx, env.workDir, first.text)
+	stub, err := startStubProcess(ctx, env.workDir, stubResult{Text: first.text, Structured: first.structured})
 	if err != nil {
 		return nil, err
 	}

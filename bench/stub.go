@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 
@@ -17,37 +18,52 @@ import (
 // mcp-go.
 
 // serveStubFlag makes this program the stub process; its value is the
-// file holding the result's JSON.
+// file holding the result (stubResult, as JSON).
 const serveStubFlag = "serve-mcp-stub"
 
 // stubName labels the stub's rows.
 const stubName = "mcp-go alone (no APS call)"
 
-func serveMCPStub(docFile string) error {
-	doc, err := os.ReadFile(docFile)
+// stubResult is the result the stub answers with: aps-mcp's text content
+// and structuredContent.
+type stubResult struct {
+	Text       string          `json:"text"`
+	Structured json.RawMessage `json:"structured"`
+}
+
+func serveMCPStub(resultFile string) error {
+	raw, err := os.ReadFile(resultFile)
 	if err != nil {
 		return err
+	}
+	var r stubResult
+	if err := json.Unmarshal(raw, &r); err != nil {
+		return fmt.Errorf("stub result %s: %w", resultFile, err)
 	}
 	s := server.NewMCPServer("aps-mcp-bench-stub", "1",
 		server.WithToolCapabilities(true), server.WithRecovery(), server.WithElicitation())
 	s.AddTool(mcp.NewTool(benchTool, mcp.WithDescription("The result aps-mcp returned, as it is.")),
 		func(context.Context, mcp.CallToolRequest) (*mcp.CallToolResult, error) {
-			// As aps-mcp builds it: the JSON as structured content and as text.
+			// As aps-mcp builds it: the text and the structured content.
 			return &mcp.CallToolResult{
-				Content:              []mcp.Content{mcp.NewTextContent(string(doc))},
-				RawStructuredContent: doc,
+				Content:              []mcp.Content{mcp.NewTextContent(r.Text)},
+				RawStructuredContent: r.Structured,
 			}, nil
 		})
 	return serveChild(server.NewStreamableHTTPServer(s, server.WithEndpointPath("/mcp")))
 }
 
-// startStubProcess starts the stub answering with doc.
-func startStubProcess(ctx context.Context, dir, doc string) (*child, error) {
+// startStubProcess starts the stub answering with r.
+func startStubProcess(ctx context.Context, dir string, r stubResult) (*child, error) {
+	doc, err := json.Marshal(r)
+	if err != nil {
+		return nil, err
+	}
 	f, err := os.CreateTemp(dir, "stub-result-*.json")
 	if err != nil {
 		return nil, err
 	}
-	if _, err := f.WriteString(doc); err != nil {
+	if _, err := f.Write(doc); err != nil {
 		f.Close()
 		return nil, err
 	}
