@@ -12,6 +12,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/aps-mcp/aps-mcp/apshttp"
+	"github.com/aps-mcp/aps-mcp/internal/strictyaml"
 )
 
 const confirmCatalog = `version: 1
@@ -115,5 +116,18 @@ func TestConfirmationFollowsTheDestructiveHint(t *testing.T) {
 	rt.AllowUnconfirmedDestructive = true
 	if res := call(mute, "remove_thing", one, "", ""); res.IsError || sent.Load() != 3 {
 		t.Errorf("allowed unconfirmed call: error %v, %d requests", res.IsError, sent.Load())
+	}
+}
+
+// TestEditableProfile: the refusal names a file the person can change; a
+// built-in profile cannot change, so it names a copy of it instead.
+func TestEditableProfile(t *testing.T) {
+	for _, tc := range []struct{ file, want string }{
+		{"/srv/aps/profiles/oss-admin.yaml", "/srv/aps/profiles/oss-admin.yaml"},
+		{"profiles/oss-admin.yaml" + strictyaml.BuiltinMark, "a copy of profiles/oss-admin.yaml in the working directory (the built-in one cannot change)"},
+	} {
+		if got := editableProfile(tc.file); got != tc.want {
+			t.Errorf("editableProfile(%q) = %q, want %q", tc.file, got, tc.want)
+		}
 	}
 }

@@ -16,10 +16,13 @@ type Source struct {
 	Path string
 }
 
+// BuiltinMark ends the name of a built-in file (Source.String).
+const BuiltinMark = " (built in)"
+
 // String is the file's name as problems give it.
 func (s Source) String() string {
 	if s.FS != nil {
-		return s.Path + " (built in)"
+		return s.Path + BuiltinMark
 	}
 	return s.Path
 }
