@@ -11,9 +11,10 @@ import (
 
 // pagesAheadAtOnce bounds the pages fetched ahead of the one being read, in
 // flight or waiting their turn: the nine pages after the first of a 1,000-issue
-// listing (pages of 100) arrive in two rounds, and a listing holds at most this
+// listing (pages of 100, ACC's largest) go out in one round, so the listing
+// costs two APS round trips plus the work, and a listing holds at most this
 // many answers in memory besides the document.
-const pagesAheadAtOnce = 8
+const pagesAheadAtOnce = 10
 
 // knownPages is a style whose first page tells where every later page starts
 // (offsets up to a reported total), so the lister can fetch them all at once.
