@@ -119,11 +119,7 @@ func startChild(ctx context.Context, args ...string) (*child, error) {
 	}
 	cmd := exec.Command(self, args...)
 	cmd.Stderr = os.Stderr
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		return nil, err
-	}
-	stdout, err := cmd.StdoutPipe()
+	stdin, stdout, err := stdioPipes(cmd)
 	if err != nil {
 		return nil, err
 	}

@@ -58,11 +58,7 @@ func startupOnce(ctx context.Context, env serverEnv) (time.Duration, int, error)
 	if err != nil {
 		return 0, 0, err
 	}
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		return 0, 0, err
-	}
-	stdout, err := cmd.StdoutPipe()
+	stdin, stdout, err := stdioPipes(cmd)
 	if err != nil {
 		return 0, 0, err
 	}

@@ -34,11 +34,7 @@ func startStdio(ctx context.Context, env serverEnv, spec serverSpec, extra ...st
 	if err != nil {
 		return nil, err
 	}
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		return nil, err
-	}
-	stdout, err := cmd.StdoutPipe()
+	stdin, stdout, err := stdioPipes(cmd)
 	if err != nil {
 		return nil, err
 	}
