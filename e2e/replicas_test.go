@@ -37,6 +37,19 @@ func startTeamReplica(t *testing.T, env map[string]string) *replica {
 	return startReplica(t, env, "--profile", "team")
 }
 
+// twoTeamReplicas starts two replicas of one team deployment on apsBase,
+// both behind a round-robin balancer that is their public URL; env is the
+// deployment's settings, for starting more.
+func twoTeamReplicas(t *testing.T, apsBase string) (lb *balancer, env map[string]string, r1, r2 *replica) {
+	t.Helper()
+	lb = newBalancer(t)
+	env = teamDeployment(t, apsBase, lb.URL)
+	r1, r2 = startTeamReplica(t, env), startTeamReplica(t, env)
+	lb.add(r1.URL)
+	lb.add(r2.URL)
+	return lb, env, r1, r2
+}
+
 // oauthSteps are the sign-in's requests that pick up state an earlier one
 // left in the store, each with the step it continues.
 var oauthSteps = []struct{ method, path, after string }{
@@ -53,11 +66,7 @@ var oauthSteps = []struct{ method, path, after string }{
 // refreshes it, and the APS tokens sealed at sign-in serve it too.
 func TestTeamReplicasOnOneRedis(t *testing.T) {
 	emu, base := emulator(t, apsemu.Options{})
-	lb := newBalancer(t)
-	env := teamDeployment(t, base, lb.URL)
-	r1, r2 := startTeamReplica(t, env), startTeamReplica(t, env)
-	lb.add(r1.URL)
-	lb.add(r2.URL)
+	lb, env, r1, r2 := twoTeamReplicas(t, base)
 
 	tokens := transport.NewMemoryTokenStore()
 	c := oauthClientWithStore(t, lb.URL+"/mcp", newBrowser(t), tokens)

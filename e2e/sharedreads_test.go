@@ -230,11 +230,7 @@ func TestTeamCacheKeepsPeopleApart(t *testing.T) {
 // hubs one of them read for a person serve the same person on the other.
 func TestTeamReplicasShareTheReadCache(t *testing.T) {
 	emu, base := emulator(t, apsemu.Options{})
-	lb := newBalancer(t)
-	env := teamDeployment(t, base, lb.URL)
-	r1, r2 := startTeamReplica(t, env), startTeamReplica(t, env)
-	lb.add(r1.URL)
-	lb.add(r2.URL)
+	lb, _, r1, r2 := twoTeamReplicas(t, base)
 	tokens := transport.NewMemoryTokenStore()
 	oauthClientWithStore(t, lb.URL+"/mcp", newBrowser(t), tokens)
 	token := storedToken(t, tokens).AccessToken
