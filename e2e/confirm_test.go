@@ -2,7 +2,6 @@ package e2e_test
 
 import (
 	"context"
-	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -12,7 +11,6 @@ import (
 	"time"
 
 	"github.com/mark3labs/mcp-go/client"
-	"github.com/mark3labs/mcp-go/client/transport"
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/aps-mcp/aps-mcp/internal/apsemu"
@@ -45,24 +43,7 @@ func (a *asker) messages() []string {
 // server-initiated elicitation/create).
 func elicitingClient(t *testing.T, url string, a *asker, version string) *client.Client {
 	t.Helper()
-	hc := &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
-	t.Cleanup(hc.CloseIdleConnections)
-	tr, err := transport.NewStreamableHTTP(url, transport.WithHTTPBasicClient(hc))
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := client.NewClient(tr, client.WithElicitationHandler(a))
-	if err := c.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
-	init := mcp.InitializeRequest{}
-	init.Params.ProtocolVersion = version
-	init.Params.ClientInfo = mcp.Implementation{Name: "confirm-e2e", Version: "1"}
-	if _, err := c.Initialize(context.Background(), init); err != nil {
-		t.Fatal(err)
-	}
-	return c
+	return httpClientWith(t, url, version, nil, client.WithElicitationHandler(a))
 }
 
 // doomed adds an object to the demo bucket for a test to delete.

@@ -179,19 +179,34 @@ func startStoppableServer(t *testing.T, baseURL string, o serverOptions) (string
 // httpClient connects an initialized mcp-go client to url.
 func httpClient(t *testing.T, url string) *client.Client {
 	t.Helper()
+	return httpClientWith(t, url, mcp.LATEST_PROTOCOL_VERSION, nil)
+}
+
+// httpClientWith connects mcp-go's streamable HTTP client to url, made with
+// the transport's options topts and the client's copts, and initializes it
+// at protocol version.
+func httpClientWith(t *testing.T, url, version string, topts []transport.StreamableHTTPCOption, copts ...client.ClientOption) *client.Client {
+	t.Helper()
 	// An own transport, closed at the end, so connections the client dialled
 	// but never used do not hold the server's graceful shutdown open.
 	hc := &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
 	t.Cleanup(hc.CloseIdleConnections)
-	c, err := client.NewStreamableHttpClient(url, transport.WithHTTPBasicClient(hc))
+	tr, err := transport.NewStreamableHTTP(url, append([]transport.StreamableHTTPCOption{transport.WithHTTPBasicClient(hc)}, topts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	initialize(t, c)
+	c := client.NewClient(tr, copts...)
+	initializeAt(t, c, version)
 	return c
 }
 
 func initialize(t *testing.T, c *client.Client) {
+	t.Helper()
+	initializeAt(t, c, mcp.LATEST_PROTOCOL_VERSION)
+}
+
+// initializeAt starts c and initializes its session at protocol version.
+func initializeAt(t *testing.T, c *client.Client, version string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
@@ -201,9 +216,8 @@ func initialize(t *testing.T, c *client.Client) {
 		t.Fatalf("client start: %v", err)
 	}
 	t.Cleanup(func() { c.Close() })
-	req := mcp.InitializeRequest{}
-	req.Params.ProtocolVersion = mcp.LATEST_PROTOCOL_VERSION
-	req.Params.ClientInfo = mcp.Implementation{Name: "aps-mcp-e2e", Version: "1"}
+	req := initRequest()
+	req.Params.ProtocolVersion = version
 	if _, err := c.Initialize(ctx, req); err != nil {
 		t.Fatalf("initialize: %v", err)
 	}

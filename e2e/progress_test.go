@@ -3,7 +3,6 @@ package e2e_test
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"slices"
 	"strings"
 	"sync"
@@ -123,24 +122,9 @@ func sdkProgressClient(t *testing.T, url string) progressClient {
 // one.
 func listeningHTTPClient(t *testing.T, url string) *client.Client {
 	t.Helper()
-	hc := &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
-	t.Cleanup(hc.CloseIdleConnections)
 	//lint:ignore SA1019 the legacy GET stream is what this client stands for: the Inspector and the TypeScript SDK still open one.
-	c, err := client.NewStreamableHttpClient(url, transport.WithHTTPBasicClient(hc), transport.WithContinuousListening())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := c.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
-	req := mcp.InitializeRequest{}
-	req.Params.ProtocolVersion = "2025-11-25"
-	req.Params.ClientInfo = mcp.Implementation{Name: "aps-mcp-e2e", Version: "1"}
-	if _, err := c.Initialize(context.Background(), req); err != nil {
-		t.Fatal(err)
-	}
-	return c
+	listen := transport.WithContinuousListening()
+	return httpClientWith(t, url, "2025-11-25", []transport.StreamableHTTPCOption{listen})
 }
 
 // TestProgressNotifications: a client that sends a progressToken hears

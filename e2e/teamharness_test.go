@@ -179,15 +179,9 @@ func authorizeClient(ctx context.Context, h *transport.OAuthHandler, b *browser)
 // accessToken as its bearer token, as a client that already signed in does.
 func bearerClient(t *testing.T, url, accessToken string) *client.Client {
 	t.Helper()
-	hc := &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
-	t.Cleanup(hc.CloseIdleConnections)
-	c, err := client.NewStreamableHttpClient(url, transport.WithHTTPBasicClient(hc),
-		transport.WithHTTPHeaders(map[string]string{"Authorization": "Bearer " + accessToken}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	initialize(t, c)
-	return c
+	return httpClientWith(t, url, mcp.LATEST_PROTOCOL_VERSION, []transport.StreamableHTTPCOption{
+		transport.WithHTTPHeaders(map[string]string{"Authorization": "Bearer " + accessToken}),
+	})
 }
 
 func initRequest() mcp.InitializeRequest {
