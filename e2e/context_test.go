@@ -46,14 +46,7 @@ func TestDefaultCapsFitAModelsContext(t *testing.T) {
 		}
 		args["cursor"] = r.structured["cursor"]
 	}
-	if len(seen) != n {
-		t.Errorf("walked %d objects, want %d", len(seen), n)
-	}
-	for k, times := range seen {
-		if times != 1 {
-			t.Errorf("%s seen %d times", k, times)
-		}
-	}
+	checkSeenOnce(t, seen, n, "walking the cursors")
 }
 
 // TestLimitOverTheWire: limit cuts a listing, the cursor continues after

@@ -39,15 +39,7 @@ func TestCursorPassesBetweenReplicas(t *testing.T) {
 	if len(cursors) < 2 {
 		t.Fatalf("%d cursors: the walk did not pass a cursor both ways", len(cursors))
 	}
-	want := objectKeys(emu, demoBucket)
-	if len(seen) != len(want) {
-		t.Errorf("saw %d objects across replicas, want %d", len(seen), len(want))
-	}
-	for k, n := range seen {
-		if n != 1 {
-			t.Errorf("%q seen %d times", k, n)
-		}
-	}
+	checkSeenOnce(t, seen, len(objectKeys(emu, demoBucket)), "across replicas")
 
 	env := emulatorEnv(base)
 	env["APS_CLIENT_SECRET"] = "another-apps-secret-0123"

@@ -329,6 +329,20 @@ func field(items []map[string]any, name string) []string {
 	return out
 }
 
+// checkSeenOnce fails t unless a listing's walk saw want distinct keys, each
+// once; how says how it walked, for the message.
+func checkSeenOnce(t *testing.T, seen map[string]int, want int, how string) {
+	t.Helper()
+	if len(seen) != want {
+		t.Errorf("saw %d objects %s, want %d", len(seen), how, want)
+	}
+	for k, n := range seen {
+		if n != 1 {
+			t.Errorf("%q seen %d times", k, n)
+		}
+	}
+}
+
 // syncBuffer is a goroutine-safe log sink.
 type syncBuffer struct {
 	mu  sync.Mutex

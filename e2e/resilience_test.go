@@ -184,15 +184,7 @@ func TestCapsAndCursorsEndToEnd(t *testing.T) {
 		}
 		args = map[string]any{"bucket_key": demoBucket, "cursor": r.structured["cursor"]}
 	}
-	want := objectKeys(emu, demoBucket)
-	if len(seen) != len(want) {
-		t.Errorf("saw %d objects across cursors, want %d", len(seen), len(want))
-	}
-	for k, n := range seen {
-		if n != 1 {
-			t.Errorf("%q seen %d times", k, n)
-		}
-	}
+	checkSeenOnce(t, seen, len(objectKeys(emu, demoBucket)), "across cursors")
 }
 
 func toFloat(v any) float64 {
