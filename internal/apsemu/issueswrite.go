@@ -14,7 +14,6 @@ import (
 const (
 	issuesMaxText     = 10000
 	issuesMaxLocation = 8300
-	issuesMaxBody     = 1 << 16
 )
 
 // Issues write error texts, the emulator's own (the spec declares no bodies).
@@ -55,17 +54,6 @@ type issuePayload struct {
 	CustomAttrs     json.RawMessage `json:"customAttributes"`
 	PermittedActs   json.RawMessage `json:"permittedActions"`
 	GPSCoordinates  json.RawMessage `json:"gpsCoordinates"`
-}
-
-// decodeStrict reads a JSON object body into v, refusing members v does
-// not name and anything after the object.
-func decodeStrict(w http.ResponseWriter, r *http.Request, v any) bool {
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, issuesMaxBody))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil || dec.More() {
-		return false
-	}
-	return true
 }
 
 // createIssue serves POST .../issues: the new issue gets the project's next

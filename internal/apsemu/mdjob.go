@@ -13,14 +13,13 @@ import (
 // file." is what APS is reported to answer for a source it cannot find
 // (unverified); the others are the emulator's own.
 const (
-	mdDetailJobBody    = "The request body must be a JSON object with input.urn and output.formats."
-	mdDetailJobFormat  = "Each output format needs a type among svf, svf2, thumbnail, stl, step, iges, obj, ifc, dwg and fbx; svf and svf2 need views, 2d and/or 3d."
-	mdDetailJobSource  = "Failed to trigger translation for this file."
-	mdDetailJobViewer  = "A job produces at most one of svf and svf2."
-	mdResultAccepted   = "success" // 200: the job was accepted (the spec's Job.result)
-	mdResultExisting   = "created" // 201: the derivatives exist already (APS's reading; unverified)
-	headerADSForce     = "x-ads-force"
-	maxJobRequestBytes = 1 << 16
+	mdDetailJobBody   = "The request body must be a JSON object with input.urn and output.formats."
+	mdDetailJobFormat = "Each output format needs a type among svf, svf2, thumbnail, stl, step, iges, obj, ifc, dwg and fbx; svf and svf2 need views, 2d and/or 3d."
+	mdDetailJobSource = "Failed to trigger translation for this file."
+	mdDetailJobViewer = "A job produces at most one of svf and svf2."
+	mdResultAccepted  = "success" // 200: the job was accepted (the spec's Job.result)
+	mdResultExisting  = "created" // 201: the derivatives exist already (APS's reading; unverified)
+	headerADSForce    = "x-ads-force"
 )
 
 // jobStages are what the manifest of a job's translation reports, one
@@ -76,7 +75,7 @@ func (e *Emulator) startJob(w http.ResponseWriter, c *call) {
 		}
 	}
 	var req jobRequest
-	if err := json.NewDecoder(http.MaxBytesReader(w, c.r.Body, maxJobRequestBytes)).Decode(&req); err != nil {
+	if !decodeJSON(w, c.r, &req) {
 		writeMDBadRequest(w, mdDetailJobBody)
 		return
 	}

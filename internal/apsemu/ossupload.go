@@ -5,7 +5,6 @@ import (
 	"crypto/md5"
 	"crypto/sha1"
 	"encoding/hex"
-	"encoding/json"
 	"io"
 	"net/http"
 	"net/url"
@@ -154,7 +153,7 @@ func (e *Emulator) completeS3Upload(w http.ResponseWriter, c *call) {
 		return
 	}
 	var req completeUploadRequest
-	if err := json.NewDecoder(http.MaxBytesReader(w, c.r.Body, 1<<16)).Decode(&req); err != nil {
+	if !decodeJSON(w, c.r, &req) {
 		writeOSSError(w, http.StatusBadRequest, reasonInvalidBody)
 		return
 	}

@@ -3,7 +3,6 @@ package apsemu
 import (
 	"cmp"
 	"encoding/base64"
-	"encoding/json"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -201,7 +200,7 @@ func (e *Emulator) createHook(w http.ResponseWriter, c *call) {
 		return
 	}
 	var req hookRequest
-	if err := json.NewDecoder(http.MaxBytesReader(w, c.r.Body, 1<<16)).Decode(&req); err != nil {
+	if !decodeJSON(w, c.r, &req) {
 		writeHookError(w, http.StatusBadRequest, hookCodeBadInput, hookDetailBody)
 		return
 	}
