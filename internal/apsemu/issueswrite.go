@@ -108,7 +108,7 @@ func (e *Emulator) patchIssue(w http.ResponseWriter, c *call) {
 	projectID, issueID := c.param("projectId"), c.param("issueId")
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	i := slices.IndexFunc(e.issues[projectID], func(is issueJSON) bool { return is.ID == issueID })
+	i := e.issueIndexLocked(projectID, issueID)
 	if i < 0 {
 		writeIssuesError(w, http.StatusNotFound, issuesDetailNoIssue)
 		return
@@ -199,12 +199,14 @@ func checkIssuePayload(p issuePayload, is *issueJSON, projectID string) string {
 }
 
 // isIssueDate reports whether s is absent or a YYYY-MM-DD date.
-func isIssueDate(s *string) bool {
-	if s == nil {
-		return true
-	}
-	_, err := time.Parse(issuesDateLayout, *s)
-	return err == nil
+func isIssueDate(s *string) bool { return s == nil || parsesAs(*s, issuesDateLayout) }
+
+// parsesAs reports whether s is a time in one of layouts.
+func parsesAs(s string, layouts ...string) bool {
+	return slices.ContainsFunc(layouts, func(l string) bool {
+		_, err := time.Parse(l, s)
+		return err == nil
+	})
 }
 
 // typeOfSubtype is the id of the issue type an active subtype belongs to,
@@ -254,7 +256,7 @@ func (e *Emulator) createComment(w http.ResponseWriter, c *call) {
 	cm := commentJSON{ID: newUUID(), Body: *p.Body, CreatedAt: at, CreatedBy: c.token.userID, UpdatedAt: at,
 		ClientCreatedAt: at, ClientUpdatedAt: at, permissions: noPermissions()}
 	e.mu.Lock()
-	i := slices.IndexFunc(e.issues[projectID], func(is issueJSON) bool { return is.ID == issueID })
+	i := e.issueIndexLocked(projectID, issueID)
 	if i >= 0 {
 		e.comments[issueID] = append(e.comments[issueID], cm)
 		e.issues[projectID][i].CommentCount = len(e.comments[issueID])
