@@ -33,7 +33,9 @@ var jobStages = []struct{ status, progress string }{
 }
 
 // jobOutputTypes are the output types of the spec's OutputType enum.
-var jobOutputTypes = []string{"svf", "svf2", "thumbnail", "stl", "step", "iges", "obj", "ifc", "dwg", "fbx"}
+func jobOutputTypes() []string {
+	return []string{"svf", "svf2", "thumbnail", "stl", "step", "iges", "obj", "ifc", "dwg", "fbx"}
+}
 
 // jobRequest is the body of POST job (JobPayload), as far as the emulator
 // reads it; output is also echoed back as acceptedJobs.output.
@@ -113,7 +115,7 @@ func parseJobOutput(raw json.RawMessage) (translation, string) {
 	}
 	var t translation
 	for _, f := range out.Formats {
-		if !slices.Contains(jobOutputTypes, f.Type) {
+		if !slices.Contains(jobOutputTypes(), f.Type) {
 			return translation{}, mdDetailJobFormat
 		}
 		if f.Type != "svf" && f.Type != "svf2" {
@@ -189,8 +191,7 @@ func (e *Emulator) jobSource(c *call, source string) (owner, name, project strin
 
 // covers reports whether t already holds every derivative next asks for.
 func (t *translation) covers(next translation) bool {
-	output, asked := cmp.Or(t.output, "svf2"), cmp.Or(next.output, "svf2")
-	if next.output != "" && output != asked {
+	if next.output != "" && cmp.Or(t.output, "svf2") != next.output {
 		return false
 	}
 	for _, r := range next.roles {
