@@ -220,12 +220,5 @@ func (qr *queryReader) projectUserSort() func(a, b projectUserJSON) int {
 		}
 		cmps = append(cmps, func(a, b projectUserJSON) int { return sign * strings.Compare(key(a), key(b)) })
 	}
-	return func(a, b projectUserJSON) int {
-		for _, c := range cmps {
-			if r := c(a, b); r != 0 {
-				return r
-			}
-		}
-		return strings.Compare(a.ID, b.ID)
-	}
+	return inTurn(append(cmps, func(a, b projectUserJSON) int { return strings.Compare(a.ID, b.ID) }))
 }

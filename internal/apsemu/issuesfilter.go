@@ -179,7 +179,11 @@ func sortBy[T any](qr *queryReader, def string, key func(string) (func(a, b T) i
 		}
 		cmps = append(cmps, c)
 	}
-	cmps = append(cmps, tiebreak...)
+	return inTurn(append(cmps, tiebreak...))
+}
+
+// inTurn orders by the first of cmps that tells a and b apart.
+func inTurn[T any](cmps []func(a, b T) int) func(a, b T) int {
 	return func(a, b T) int {
 		for _, c := range cmps {
 			if r := c(a, b); r != 0 {

@@ -1,6 +1,7 @@
 package apsemu
 
 import (
+	"slices"
 	"strings"
 )
 
@@ -143,12 +144,16 @@ func (e *Emulator) issuesProject(info tokenInfo, id string) (Project, Hub, bool)
 func (e *Emulator) issue(projectID, issueID string) (issueJSON, bool) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	for _, is := range e.issues[projectID] {
-		if is.ID == issueID {
-			return is, true
-		}
+	if i := e.issueIndexLocked(projectID, issueID); i >= 0 {
+		return e.issues[projectID][i], true
 	}
 	return issueJSON{}, false
+}
+
+// issueIndexLocked is the index of an issue in its project's list, or -1.
+// e.mu must be held.
+func (e *Emulator) issueIndexLocked(projectID, issueID string) int {
+	return slices.IndexFunc(e.issues[projectID], func(is issueJSON) bool { return is.ID == issueID })
 }
 
 // SeedIssues adds n issues numbered 1 to n to the ACC project projectID

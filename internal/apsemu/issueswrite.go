@@ -14,7 +14,6 @@ import (
 const (
 	issuesMaxText     = 10000
 	issuesMaxLocation = 8300
-	issuesMaxBody     = 1 << 16
 )
 
 // Issues write error texts, the emulator's own (the spec declares no bodies).
@@ -55,17 +54,6 @@ type issuePayload struct {
 	CustomAttrs     json.RawMessage `json:"customAttributes"`
 	PermittedActs   json.RawMessage `json:"permittedActions"`
 	GPSCoordinates  json.RawMessage `json:"gpsCoordinates"`
-}
-
-// decodeStrict reads a JSON object body into v, refusing members v does
-// not name and anything after the object.
-func decodeStrict(w http.ResponseWriter, r *http.Request, v any) bool {
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, issuesMaxBody))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil || dec.More() {
-		return false
-	}
-	return true
 }
 
 // createIssue serves POST .../issues: the new issue gets the project's next
@@ -120,7 +108,7 @@ func (e *Emulator) patchIssue(w http.ResponseWriter, c *call) {
 	projectID, issueID := c.param("projectId"), c.param("issueId")
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	i := slices.IndexFunc(e.issues[projectID], func(is issueJSON) bool { return is.ID == issueID })
+	i := e.issueIndexLocked(projectID, issueID)
 	if i < 0 {
 		writeIssuesError(w, http.StatusNotFound, issuesDetailNoIssue)
 		return
@@ -211,12 +199,14 @@ func checkIssuePayload(p issuePayload, is *issueJSON, projectID string) string {
 }
 
 // isIssueDate reports whether s is absent or a YYYY-MM-DD date.
-func isIssueDate(s *string) bool {
-	if s == nil {
-		return true
-	}
-	_, err := time.Parse(issuesDateLayout, *s)
-	return err == nil
+func isIssueDate(s *string) bool { return s == nil || parsesAs(*s, issuesDateLayout) }
+
+// parsesAs reports whether s is a time in one of layouts.
+func parsesAs(s string, layouts ...string) bool {
+	return slices.ContainsFunc(layouts, func(l string) bool {
+		_, err := time.Parse(l, s)
+		return err == nil
+	})
 }
 
 // typeOfSubtype is the id of the issue type an active subtype belongs to,
@@ -266,7 +256,7 @@ func (e *Emulator) createComment(w http.ResponseWriter, c *call) {
 	cm := commentJSON{ID: newUUID(), Body: *p.Body, CreatedAt: at, CreatedBy: c.token.userID, UpdatedAt: at,
 		ClientCreatedAt: at, ClientUpdatedAt: at, permissions: noPermissions()}
 	e.mu.Lock()
-	i := slices.IndexFunc(e.issues[projectID], func(is issueJSON) bool { return is.ID == issueID })
+	i := e.issueIndexLocked(projectID, issueID)
 	if i >= 0 {
 		e.comments[issueID] = append(e.comments[issueID], cm)
 		e.issues[projectID][i].CommentCount = len(e.comments[issueID])

@@ -13,14 +13,13 @@ import (
 // file." is what APS is reported to answer for a source it cannot find
 // (unverified); the others are the emulator's own.
 const (
-	mdDetailJobBody    = "The request body must be a JSON object with input.urn and output.formats."
-	mdDetailJobFormat  = "Each output format needs a type among svf, svf2, thumbnail, stl, step, iges, obj, ifc, dwg and fbx; svf and svf2 need views, 2d and/or 3d."
-	mdDetailJobSource  = "Failed to trigger translation for this file."
-	mdDetailJobViewer  = "A job produces at most one of svf and svf2."
-	mdResultAccepted   = "success" // 200: the job was accepted (the spec's Job.result)
-	mdResultExisting   = "created" // 201: the derivatives exist already (APS's reading; unverified)
-	headerADSForce     = "x-ads-force"
-	maxJobRequestBytes = 1 << 16
+	mdDetailJobBody   = "The request body must be a JSON object with input.urn and output.formats."
+	mdDetailJobFormat = "Each output format needs a type among svf, svf2, thumbnail, stl, step, iges, obj, ifc, dwg and fbx; svf and svf2 need views, 2d and/or 3d."
+	mdDetailJobSource = "Failed to trigger translation for this file."
+	mdDetailJobViewer = "A job produces at most one of svf and svf2."
+	mdResultAccepted  = "success" // 200: the job was accepted (the spec's Job.result)
+	mdResultExisting  = "created" // 201: the derivatives exist already (APS's reading; unverified)
+	headerADSForce    = "x-ads-force"
 )
 
 // jobStages are what the manifest of a job's translation reports, one
@@ -34,7 +33,9 @@ var jobStages = []struct{ status, progress string }{
 }
 
 // jobOutputTypes are the output types of the spec's OutputType enum.
-var jobOutputTypes = []string{"svf", "svf2", "thumbnail", "stl", "step", "iges", "obj", "ifc", "dwg", "fbx"}
+func jobOutputTypes() []string {
+	return []string{"svf", "svf2", "thumbnail", "stl", "step", "iges", "obj", "ifc", "dwg", "fbx"}
+}
 
 // jobRequest is the body of POST job (JobPayload), as far as the emulator
 // reads it; output is also echoed back as acceptedJobs.output.
@@ -76,7 +77,7 @@ func (e *Emulator) startJob(w http.ResponseWriter, c *call) {
 		}
 	}
 	var req jobRequest
-	if err := json.NewDecoder(http.MaxBytesReader(w, c.r.Body, maxJobRequestBytes)).Decode(&req); err != nil {
+	if !decodeJSON(w, c.r, &req) {
 		writeMDBadRequest(w, mdDetailJobBody)
 		return
 	}
@@ -114,7 +115,7 @@ func parseJobOutput(raw json.RawMessage) (translation, string) {
 	}
 	var t translation
 	for _, f := range out.Formats {
-		if !slices.Contains(jobOutputTypes, f.Type) {
+		if !slices.Contains(jobOutputTypes(), f.Type) {
 			return translation{}, mdDetailJobFormat
 		}
 		if f.Type != "svf" && f.Type != "svf2" {
@@ -190,8 +191,7 @@ func (e *Emulator) jobSource(c *call, source string) (owner, name, project strin
 
 // covers reports whether t already holds every derivative next asks for.
 func (t *translation) covers(next translation) bool {
-	output, asked := cmp.Or(t.output, "svf2"), cmp.Or(next.output, "svf2")
-	if next.output != "" && output != asked {
+	if next.output != "" && cmp.Or(t.output, "svf2") != next.output {
 		return false
 	}
 	for _, r := range next.roles {

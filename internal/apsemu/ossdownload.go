@@ -34,6 +34,19 @@ const (
 // amzDateLayout is the X-Amz-Date format of AWS Signature Version 4.
 const amzDateLayout = "20060102T150405Z"
 
+// presignedURL is this emulator's S3 URL for token, its query v plus the
+// members of a presigned S3 URL valid for ttl from now. Only the path's
+// token matters; the signature is made up from it.
+func presignedURL(base, token string, v url.Values, now time.Time, ttl time.Duration) string {
+	v.Set("X-Amz-Algorithm", "AWS4-HMAC-SHA256")
+	v.Set("X-Amz-Date", now.UTC().Format(amzDateLayout))
+	v.Set("X-Amz-Expires", strconv.Itoa(int(ttl/time.Second)))
+	v.Set("X-Amz-SignedHeaders", "host")
+	sig := sha256.Sum256([]byte("apsemu signed " + token))
+	v.Set("X-Amz-Signature", hex.EncodeToString(sig[:]))
+	return base + s3PathPrefix + token + "?" + v.Encode()
+}
+
 // signedDownload is what a signed S3 URL grants: one object, until expires,
 // served with the response headers the caller asked for.
 type signedDownload struct {
@@ -113,20 +126,13 @@ func (e *Emulator) signedS3Download(w http.ResponseWriter, c *call) {
 	e.signedDownloads[token] = signedDownload{bucketKey: o.BucketKey, objectKey: o.Key, expires: now.Add(ttl), params: params}
 	e.mu.Unlock()
 
-	// The query imitates a presigned S3 URL; only the path's token matters.
 	v := url.Values{}
 	if rc := q.Get("response-content-type"); rc != "" {
 		v.Set("response-content-type", rc)
 	}
-	v.Set("X-Amz-Algorithm", "AWS4-HMAC-SHA256")
-	v.Set("X-Amz-Date", now.UTC().Format(amzDateLayout))
-	v.Set("X-Amz-Expires", strconv.Itoa(int(ttl/time.Second)))
-	v.Set("X-Amz-SignedHeaders", "host")
-	sig := sha256.Sum256([]byte("apsemu signed " + token))
-	v.Set("X-Amz-Signature", hex.EncodeToString(sig[:]))
 	writeJSON(w, http.StatusOK, contentTypeOSSJSON, signedDownloadBody{
 		Status: "complete",
-		URL:    c.base() + s3PathPrefix + token + "?" + v.Encode(),
+		URL:    presignedURL(c.base(), token, v, now, ttl),
 		Params: params,
 		Size:   o.Size,
 		SHA1:   o.SHA1,

@@ -5,11 +5,9 @@ import (
 	"crypto/md5"
 	"crypto/sha1"
 	"encoding/hex"
-	"encoding/json"
 	"io"
 	"net/http"
 	"net/url"
-	"strconv"
 	"time"
 )
 
@@ -81,20 +79,17 @@ func (e *Emulator) signedS3Upload(w http.ResponseWriter, c *call) {
 		u = &s3Upload{bucketKey: b.Key, objectKey: c.param("objectKey"), expires: now.Add(uploadLifetime)}
 		e.uploads[uploadKey] = u
 	}
-	u.urlExpires = now.Add(time.Duration(minutes) * time.Minute)
+	ttl := time.Duration(minutes) * time.Minute
+	u.urlExpires = now.Add(ttl)
 	e.uploadURLs[token] = uploadKey
+	urlExpires, expires := u.urlExpires, u.expires
 	e.mu.Unlock()
 
-	v := url.Values{}
-	v.Set("X-Amz-Algorithm", "AWS4-HMAC-SHA256")
-	v.Set("X-Amz-Date", now.UTC().Format(amzDateLayout))
-	v.Set("X-Amz-Expires", strconv.Itoa(minutes*60))
-	v.Set("X-Amz-SignedHeaders", "host")
 	writeJSON(w, http.StatusOK, contentTypeOSSJSON, signedUploadBody{
 		UploadKey:        uploadKey,
-		URLs:             []string{c.base() + s3PathPrefix + token + "?" + v.Encode()},
-		URLExpiration:    u.urlExpires.UTC().Format(time.RFC3339),
-		UploadExpiration: u.expires.UTC().Format(time.RFC3339),
+		URLs:             []string{presignedURL(c.base(), token, url.Values{}, now, ttl)},
+		URLExpiration:    urlExpires.UTC().Format(time.RFC3339),
+		UploadExpiration: expires.UTC().Format(time.RFC3339),
 	})
 }
 
@@ -111,12 +106,16 @@ func (e *Emulator) serveS3Upload(w http.ResponseWriter, c *call) {
 	}
 	e.mu.Lock()
 	u := e.uploads[e.uploadURLs[c.param("token")]]
+	var urlExpires time.Time
+	if u != nil {
+		urlExpires = u.urlExpires // a re-sign may move it while the body is read
+	}
 	e.mu.Unlock()
 	if u == nil {
 		writeS3AccessDenied(w)
 		return
 	}
-	if !e.now().Before(u.urlExpires) {
+	if !e.now().Before(urlExpires) {
 		writeS3Error(w, http.StatusForbidden, "AccessDenied", "Request has expired")
 		return
 	}
@@ -154,7 +153,7 @@ func (e *Emulator) completeS3Upload(w http.ResponseWriter, c *call) {
 		return
 	}
 	var req completeUploadRequest
-	if err := json.NewDecoder(http.MaxBytesReader(w, c.r.Body, 1<<16)).Decode(&req); err != nil {
+	if !decodeJSON(w, c.r, &req) {
 		writeOSSError(w, http.StatusBadRequest, reasonInvalidBody)
 		return
 	}

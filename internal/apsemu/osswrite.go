@@ -1,7 +1,6 @@
 package apsemu
 
 import (
-	"encoding/json"
 	"net/http"
 )
 
@@ -40,7 +39,7 @@ func (e *Emulator) createBucket(w http.ResponseWriter, c *call) {
 		return
 	}
 	var req createBucketRequest
-	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16)).Decode(&req); err != nil {
+	if !decodeJSON(w, r, &req) {
 		writeOSSError(w, http.StatusBadRequest, reasonInvalidBody)
 		return
 	}

@@ -3,7 +3,6 @@ package apsemu
 import (
 	"fmt"
 	"net/http"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -165,17 +164,11 @@ func (e *Emulator) overRateLimit(w http.ResponseWriter, r *http.Request, rt *rou
 		return false
 	}
 	e.rates.refused.Add(1)
-	w.Header().Set("Retry-After", retryAfterWholeSeconds(wait))
+	// At least 1: the budget is spent now, so "0" would invite a client
+	// straight back into another 429.
+	w.Header().Set("Retry-After", retryAfterSeconds(max(wait, time.Second)))
 	writeJSON(w, http.StatusTooManyRequests, contentTypeJSON, quotaError{DeveloperMessage: msgQuotaExceeded})
 	return true
-}
-
-// retryAfterWholeSeconds renders a wait as Retry-After seconds, rounded up
-// and at least 1: the budget is spent now, so "0" would invite a client
-// straight back into another 429.
-func retryAfterWholeSeconds(d time.Duration) string {
-	secs := int64((d + time.Second - 1) / time.Second)
-	return strconv.FormatInt(max(secs, 1), 10)
 }
 
 // RateLimited returns how many requests the emulator has refused with 429

@@ -176,15 +176,7 @@ func rfiOrder(q rfiSearch) (func(a, b rfiJSON) int, bool) {
 			return cmp.Compare(k(a), k(b))
 		})
 	}
-	cmps = append(cmps, func(a, b rfiJSON) int { return cmp.Compare(a.CreatedAt, b.CreatedAt) })
-	return func(a, b rfiJSON) int {
-		for _, c := range cmps {
-			if r := c(a, b); r != 0 {
-				return r
-			}
-		}
-		return 0
-	}, true
+	return inTurn(append(cmps, func(a, b rfiJSON) int { return cmp.Compare(a.CreatedAt, b.CreatedAt) })), true
 }
 
 // getRFI serves GET .../rfis/{rfiId}.

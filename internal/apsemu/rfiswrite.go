@@ -9,14 +9,7 @@ import (
 
 // isRFIDate reports whether s is a date (YYYY-MM-DD) or an ISO 8601 UTC
 // time, the forms the docs show for dueDate.
-func isRFIDate(s string) bool {
-	for _, layout := range []string{issuesDateLayout, time.RFC3339Nano} {
-		if _, err := time.Parse(layout, s); err == nil {
-			return true
-		}
-	}
-	return false
-}
+func isRFIDate(s string) bool { return parsesAs(s, issuesDateLayout, time.RFC3339Nano) }
 
 // createRFI serves POST .../rfis: the RFI gets the project's next number
 // and the caller as creator, and answers 201.

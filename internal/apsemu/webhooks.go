@@ -3,9 +3,9 @@ package apsemu
 import (
 	"cmp"
 	"encoding/base64"
-	"encoding/json"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -44,16 +44,20 @@ const (
 
 // hookEvents are the events the emulator serves, per system: the Data
 // Management and Model Derivative entries of the spec's Events enum.
-var hookEvents = map[string][]string{
-	"data": {"dm.version.added", "dm.version.modified", "dm.version.deleted", "dm.version.moved", "dm.version.moved.out",
-		"dm.version.copied", "dm.version.copied.out", "dm.lineage.reserved", "dm.lineage.unreserved", "dm.lineage.updated",
-		"dm.folder.added", "dm.folder.modified", "dm.folder.deleted", "dm.folder.purged", "dm.folder.moved",
-		"dm.folder.moved.out", "dm.folder.copied", "dm.folder.copied.out", "dm.operation.started", "dm.operation.completed"},
-	"derivative": {"extraction.finished", "extraction.updated"},
+func hookEvents() map[string][]string {
+	return map[string][]string{
+		"data": {"dm.version.added", "dm.version.modified", "dm.version.deleted", "dm.version.moved", "dm.version.moved.out",
+			"dm.version.copied", "dm.version.copied.out", "dm.lineage.reserved", "dm.lineage.unreserved", "dm.lineage.updated",
+			"dm.folder.added", "dm.folder.modified", "dm.folder.deleted", "dm.folder.purged", "dm.folder.moved",
+			"dm.folder.moved.out", "dm.folder.copied", "dm.folder.copied.out", "dm.operation.started", "dm.operation.completed"},
+		"derivative": {"extraction.finished", "extraction.updated"},
+	}
 }
 
-// hookScopeKey is the scope member each system's hooks must set.
-var hookScopeKey = map[string]string{"data": "folder", "derivative": "workflow"}
+// hookScopeKey is the scope member a system's hooks must set.
+func hookScopeKey(system string) string {
+	return map[string]string{"data": "folder", "derivative": "workflow"}[system]
+}
 
 // hookError is the body of a Webhooks error.
 type hookError struct {
@@ -165,20 +169,12 @@ func hookRegion(w http.ResponseWriter, c *call) (string, bool) {
 
 // hookSystem checks the path's system and event (when it has one).
 func hookSystem(c *call) bool {
-	events, ok := hookEvents[c.param("system")]
+	events, ok := hookEvents()[c.param("system")]
 	if !ok {
 		return false
 	}
 	ev, hasEvent := c.params["event"]
-	if !hasEvent {
-		return true
-	}
-	for _, e := range events {
-		if e == ev {
-			return true
-		}
-	}
-	return false
+	return !hasEvent || slices.Contains(events, ev)
 }
 
 // hookRequest is the part of HookPayload the emulator reads.
@@ -201,7 +197,7 @@ func (e *Emulator) createHook(w http.ResponseWriter, c *call) {
 		return
 	}
 	var req hookRequest
-	if err := json.NewDecoder(http.MaxBytesReader(w, c.r.Body, 1<<16)).Decode(&req); err != nil {
+	if !decodeJSON(w, c.r, &req) {
 		writeHookError(w, http.StatusBadRequest, hookCodeBadInput, hookDetailBody)
 		return
 	}
@@ -209,7 +205,7 @@ func (e *Emulator) createHook(w http.ResponseWriter, c *call) {
 		writeHookError(w, http.StatusBadRequest, hookCodeBadInput, hookDetailCallback)
 		return
 	}
-	key := hookScopeKey[c.param("system")]
+	key := hookScopeKey(c.param("system"))
 	if req.Scope[key] == "" || len(req.Scope) != 1 {
 		writeHookError(w, http.StatusBadRequest, hookCodeBadInput, hookDetailScope)
 		return
