@@ -145,7 +145,7 @@ func (v *validator) tool(c *Catalog, t *Tool) {
 	v.graphql(t, method)
 	if t.Result != "" {
 		if err := checkGJSONPath(t.Result); err != nil {
-			v.add(n, "result", "invalid gjson path %q: %v", t.Result, err)
+			v.add(n, "result", "%v", err)
 		}
 	}
 	v.sharing(t)
@@ -218,11 +218,11 @@ func (v *validator) paginate(t *Tool) {
 	if pg.Items == "" {
 		v.add(n, "paginate.items", "missing: the gjson path to each page's array of items")
 	} else if err := checkGJSONPath(pg.Items); err != nil {
-		v.add(n, "paginate.items", "invalid gjson path %q: %v", pg.Items, err)
+		v.add(n, "paginate.items", "%v", err)
 	}
 	if pg.Warnings != "" {
 		if err := checkGJSONPath(pg.Warnings); err != nil {
-			v.add(n, "paginate.warnings", "invalid gjson path %q: %v", pg.Warnings, err)
+			v.add(n, "paginate.warnings", "%v", err)
 		}
 	}
 	for _, arg := range []string{CursorArg, LimitArg} {
