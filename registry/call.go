@@ -5,9 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
 	"net/http"
-	"slices"
 	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
@@ -130,7 +128,7 @@ func (c *toolCall) gather(ctx context.Context, req *apiRequest) ([]byte, error) 
 		body, err = c.runSteps(ctx, req, into)
 	} else {
 		req.Check = apshttp.CompleteJSON
-		req.KeepHeaders = slices.Sorted(maps.Values(c.tool.AnswerHeaders))
+		req.KeepHeaders = c.tool.keep
 		body, err = c.aps.Exchange(ctx, &req.Request, into, &c.tally)
 	}
 	if err != nil {

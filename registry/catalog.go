@@ -83,6 +83,7 @@ type Tool struct {
 	schema     []byte           // JSON Schema of the arguments
 	output     []byte           // JSON Schema of the successful results
 	gql        *gqldoc.Document // GraphQL, parsed
+	keep       []string         // the AnswerHeaders' header names, sorted
 
 	// budget is its endpoint's pace, from the catalogue's budgets; nil: none.
 	budget  *apshttp.Budget

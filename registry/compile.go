@@ -1,7 +1,9 @@
 package registry
 
 import (
+	"maps"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/aps-mcp/aps-mcp/internal/gqldoc"
@@ -9,9 +11,9 @@ import (
 
 // compile prepares a validated tool for its calls: the method in upper
 // case, each parameter compiled, the path template split at its
-// placeholders, the sorted argument names, the input and output schemas
-// and the result projection. It is the one step after validation that changes
-// the tool.
+// placeholders, the sorted argument names, the input and output schemas,
+// the result projection and the answer headers to keep. It is the one step
+// after validation that changes the tool.
 func (t *Tool) compile(patterns patternCache) {
 	t.Method = strings.ToUpper(t.Method)
 	for _, p := range t.Params {
@@ -27,6 +29,7 @@ func (t *Tool) compile(patterns patternCache) {
 	t.output = buildOutputSchema(t)
 	t.projection = compileProjection(t.Result)
 	t.sharing = t.compileSharing()
+	t.keep = slices.Sorted(maps.Values(t.AnswerHeaders))
 }
 
 // compiled returns the parameter as calls use it: its type defaulted to

@@ -9,12 +9,20 @@ import (
 	"github.com/tidwall/gjson"
 )
 
-// checkGJSONPath reports why path is not a usable gjson path, or nil. gjson
-// itself never rejects a path (a broken one silently matches nothing), so
-// the catalogue checks the syntax it can get wrong: unbalanced brackets,
-// braces, parentheses and quotes, empty components, a dangling escape, and
-// unknown @modifiers.
+// checkGJSONPath reports why path is not a usable gjson path, or nil, as
+// "invalid gjson path PATH: why", the words every field that takes one
+// reports. gjson itself never rejects a path (a broken one silently
+// matches nothing), so the catalogue checks the syntax it can get wrong:
+// unbalanced brackets, braces, parentheses and quotes, empty components, a
+// dangling escape, and unknown @modifiers.
 func checkGJSONPath(path string) error {
+	if err := gjsonSyntax(path); err != nil {
+		return fmt.Errorf("invalid gjson path %q: %w", path, err)
+	}
+	return nil
+}
+
+func gjsonSyntax(path string) error {
 	if strings.TrimSpace(path) == "" {
 		return fmt.Errorf("empty gjson path")
 	}

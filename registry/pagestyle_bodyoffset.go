@@ -3,7 +3,6 @@ package registry
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 
 	"github.com/tidwall/gjson"
 )
@@ -30,9 +29,9 @@ func (bodyOffset) first(pg *Paginate, at pagePos) pagePos {
 // next advances the body's offset by the items the page held, until the
 // reported total is reached or a page comes back empty.
 func (bodyOffset) next(pg *Paginate, at pagePos, page []byte, inPage int) (pagePos, bool, error) {
-	total := gjson.GetBytes(page, pg.Total)
-	if !total.Exists() {
-		return pagePos{}, false, fmt.Errorf("APS answered without the total %q this listing pages by", pg.Total)
+	total, err := reportedTotal(pg, page)
+	if err != nil {
+		return pagePos{}, false, err
 	}
 	n := gjson.GetBytes(at.body, pg.OffsetParam).Int() + int64(inPage)
 	if inPage == 0 || n >= total.Int() {

@@ -26,7 +26,7 @@ func (graphqlCursor) check(pg *Paginate) []fieldMessage {
 	if pg.Next == "" {
 		out = append(out, fieldMessage{"next", "missing: the gjson path to the next page's cursor, e.g. data.<field>.pagination.cursor"})
 	} else if err := checkGJSONPath(pg.Next); err != nil {
-		out = append(out, fieldMessage{"next", fmt.Sprintf("invalid gjson path %q: %v", pg.Next, err)})
+		out = append(out, fieldMessage{"next", err.Error()})
 	}
 	if pg.CursorVariable == "" {
 		out = append(out, fieldMessage{"cursor_variable", "missing: the GraphQL variable the cursor is sent in"})

@@ -20,7 +20,7 @@ func (nextURL) check(pg *Paginate) []fieldMessage {
 		return []fieldMessage{{"next", "missing: the gjson path to the next page's URL"}}
 	}
 	if err := checkGJSONPath(pg.Next); err != nil {
-		return []fieldMessage{{"next", fmt.Sprintf("invalid gjson path %q: %v", pg.Next, err)}}
+		return []fieldMessage{{"next", err.Error()}}
 	}
 	return nil
 }

@@ -24,7 +24,7 @@ func checkOffsetPaging(pg *Paginate, offsetWhat string) []fieldMessage {
 	if pg.Total == "" {
 		out = append(out, fieldMessage{"total", "missing: the gjson path to the total number of items"})
 	} else if err := checkGJSONPath(pg.Total); err != nil {
-		out = append(out, fieldMessage{"total", fmt.Sprintf("invalid gjson path %q: %v", pg.Total, err)})
+		out = append(out, fieldMessage{"total", err.Error()})
 	}
 	if pg.OffsetParam == "" {
 		out = append(out, fieldMessage{"offset_param", "missing: " + offsetWhat})
@@ -37,9 +37,9 @@ func (offset) first(pg *Paginate, at pagePos) pagePos { return sizeInQuery(pg, a
 // next advances the offset by the items the page held, until the reported
 // total is reached or a page comes back empty.
 func (offset) next(pg *Paginate, at pagePos, page []byte, inPage int) (pagePos, bool, error) {
-	total := gjson.GetBytes(page, pg.Total)
-	if !total.Exists() {
-		return pagePos{}, false, fmt.Errorf("APS answered without the total %q this listing pages by", pg.Total)
+	total, err := reportedTotal(pg, page)
+	if err != nil {
+		return pagePos{}, false, err
 	}
 	n, _ := strconv.Atoi(at.query.Get(pg.OffsetParam))
 	n += inPage
@@ -49,6 +49,16 @@ func (offset) next(pg *Paginate, at pagePos, page []byte, inPage int) (pagePos, 
 	next := cloneQuery(at.query)
 	next.Set(pg.OffsetParam, strconv.Itoa(n))
 	return pagePos{query: next, body: at.body}, true, nil
+}
+
+// reportedTotal is the total a page of an offset style reports, which
+// says when the listing ends.
+func reportedTotal(pg *Paginate, page []byte) (gjson.Result, error) {
+	total := gjson.GetBytes(page, pg.Total)
+	if !total.Exists() {
+		return total, fmt.Errorf("APS answered without the total %q this listing pages by", pg.Total)
+	}
+	return total, nil
 }
 
 // pagesAfter lists the offsets from next on, each the first page's item

@@ -94,8 +94,8 @@ func (v *validator) sharing(t *Tool) {
 		v.add(n, "cache_when", "says which answers cache keeps, but the tool has no cache")
 	}
 	for _, p := range sortedKeys(t.CacheWhen) {
-		if err := checkGJSONPath(p); err != nil || p == "" {
-			v.add(n, "cache_when."+p, "invalid gjson path %q: %v", p, err)
+		if err := checkGJSONPath(p); err != nil {
+			v.add(n, "cache_when."+p, "%v", err)
 		}
 	}
 	if t.Family == "" {

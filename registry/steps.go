@@ -94,7 +94,7 @@ func parseRef(t *Tool, i int, text string) (ref, error) {
 	for j := range i {
 		if ok && t.Steps[j].Name == name && name != "" {
 			if err := checkGJSONPath(path); err != nil {
-				return ref{}, fmt.Errorf("invalid gjson path %q: %v", path, err)
+				return ref{}, err
 			}
 			return ref{step: j, path: path}, nil
 		}

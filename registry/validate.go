@@ -88,19 +88,7 @@ func (v *validator) tool(c *Catalog, t *Tool) {
 	if strings.TrimSpace(t.Description) == "" {
 		v.add(n, "description", "missing")
 	}
-	for h, val := range t.Headers {
-		if !headerName.MatchString(h) || strings.ContainsFunc(val, isControl) {
-			v.add(n, "headers."+h, "not a valid header name and value")
-		}
-	}
-	for key, h := range t.AnswerHeaders {
-		switch {
-		case !headerName.MatchString(h) || !paramNameRE.MatchString(key):
-			v.add(n, "answer_headers."+key, "needs a snake_case result key and a valid header name")
-		case t.Paginate != nil:
-			v.add(n, "answer_headers", "a listing's pages have headers of their own; only single answers take answer_headers")
-		}
-	}
+	v.headers(t)
 	if t.Pending != nil && (t.Pending.Status < 201 || t.Pending.Status > 299 || strings.TrimSpace(t.Pending.Message) == "") {
 		v.add(n, "pending", "needs a 2xx status other than 200 and a message")
 	}
@@ -110,19 +98,7 @@ func (v *validator) tool(c *Catalog, t *Tool) {
 	case !declared:
 		v.add(n, "toolset", "unknown toolset %q (declare it under toolsets)", t.Toolset)
 	}
-	if len(t.Auth) == 0 {
-		v.add(n, "auth", "missing: list the auth kinds that can serve this tool (known: %s)", strings.Join(v.opts.AuthKinds, ", "))
-	}
-	for i, k := range t.Auth {
-		if !slices.Contains(v.opts.AuthKinds, k) {
-			v.add(n, fmt.Sprintf("auth.%d", i), "unknown auth kind %q (known: %s)", k, strings.Join(v.opts.AuthKinds, ", "))
-		}
-	}
-	for i, s := range t.Scopes {
-		if v.opts.ValidScope != nil && !v.opts.ValidScope(s) {
-			v.add(n, fmt.Sprintf("scopes.%d", i), "unknown APS scope %q", s)
-		}
-	}
+	v.access(t)
 	method := strings.ToUpper(t.Method) // as compile will write it
 	if len(t.Steps) > 0 {
 		method = "POST" // a step's body is checked with the step
@@ -145,7 +121,7 @@ func (v *validator) tool(c *Catalog, t *Tool) {
 	v.graphql(t, method)
 	if t.Result != "" {
 		if err := checkGJSONPath(t.Result); err != nil {
-			v.add(n, "result", "invalid gjson path %q: %v", t.Result, err)
+			v.add(n, "result", "%v", err)
 		}
 	}
 	v.sharing(t)
@@ -154,6 +130,43 @@ func (v *validator) tool(c *Catalog, t *Tool) {
 	}
 	if t.MaxBytes < 0 {
 		v.add(n, "max_bytes", "must not be negative")
+	}
+}
+
+// headers checks the headers a tool sends and the answer headers it
+// adds to its result.
+func (v *validator) headers(t *Tool) {
+	n := t.Name
+	for h, val := range t.Headers {
+		if !headerName.MatchString(h) || strings.ContainsFunc(val, isControl) {
+			v.add(n, "headers."+h, "not a valid header name and value")
+		}
+	}
+	for key, h := range t.AnswerHeaders {
+		switch {
+		case !headerName.MatchString(h) || !paramNameRE.MatchString(key):
+			v.add(n, "answer_headers."+key, "needs a snake_case result key and a valid header name")
+		case t.Paginate != nil:
+			v.add(n, "answer_headers", "a listing's pages have headers of their own; only single answers take answer_headers")
+		}
+	}
+}
+
+// access checks the auth kinds that serve a tool and the scopes it needs.
+func (v *validator) access(t *Tool) {
+	n := t.Name
+	if len(t.Auth) == 0 {
+		v.add(n, "auth", "missing: list the auth kinds that can serve this tool (known: %s)", strings.Join(v.opts.AuthKinds, ", "))
+	}
+	for i, k := range t.Auth {
+		if !slices.Contains(v.opts.AuthKinds, k) {
+			v.add(n, fmt.Sprintf("auth.%d", i), "unknown auth kind %q (known: %s)", k, strings.Join(v.opts.AuthKinds, ", "))
+		}
+	}
+	for i, s := range t.Scopes {
+		if v.opts.ValidScope != nil && !v.opts.ValidScope(s) {
+			v.add(n, fmt.Sprintf("scopes.%d", i), "unknown APS scope %q", s)
+		}
 	}
 }
 
@@ -218,11 +231,11 @@ func (v *validator) paginate(t *Tool) {
 	if pg.Items == "" {
 		v.add(n, "paginate.items", "missing: the gjson path to each page's array of items")
 	} else if err := checkGJSONPath(pg.Items); err != nil {
-		v.add(n, "paginate.items", "invalid gjson path %q: %v", pg.Items, err)
+		v.add(n, "paginate.items", "%v", err)
 	}
 	if pg.Warnings != "" {
 		if err := checkGJSONPath(pg.Warnings); err != nil {
-			v.add(n, "paginate.warnings", "invalid gjson path %q: %v", pg.Warnings, err)
+			v.add(n, "paginate.warnings", "%v", err)
 		}
 	}
 	for _, arg := range []string{CursorArg, LimitArg} {
