@@ -72,7 +72,7 @@ func (c *toolCall) run(ctx context.Context, mreq mcp.CallToolRequest) (*mcp.Call
 		return nil, ctx.Err() // the client went away or cancelled: nobody reads a result
 	case callCtx.Err() != nil:
 		return errorResult("%s stopped after its time budget of %v (limits.call_timeout in %s); narrow the request or raise the limit.",
-			t.Name, budget, c.rt.Profile.File), nil
+			t.Name, budget, c.rt.Profile.editableFile()), nil
 	default:
 		return c.rt.failure(t, req, err), nil
 	}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/aps-mcp/aps-mcp/internal/strictyaml"
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 )
@@ -51,7 +50,7 @@ func (c *toolCall) confirm(ctx context.Context, mreq mcp.CallToolRequest, req ap
 		}
 		return errorResult("%s was not run: it permanently deletes data, so it asks the person to confirm first, and this MCP client "+
 			"did not declare the elicitation capability it would ask through. Use a client that supports elicitation, or set "+
-			"tools.allow_unconfirmed_destructive: true in %s to let destructive tools run without asking.", t.Name, editableProfile(c.rt.Profile.File))
+			"tools.allow_unconfirmed_destructive: true in %s to let destructive tools run without asking.", t.Name, c.rt.Profile.editableFile())
 	}
 	return server.NewInputRequestBuilder(state).Elicit(confirmID, mcp.ElicitationParams{
 		Mode:            mcp.ElicitationModeForm,
@@ -105,13 +104,4 @@ func clientElicitsForms(ctx context.Context) bool {
 		return false
 	}
 	return caps.Elicitation.Form != nil || caps.Elicitation.URL == nil
-}
-
-// editableProfile names where the profile file can be changed: the file
-// itself, or for a built-in one (which cannot change) a copy of it.
-func editableProfile(file string) string {
-	if name, builtin := strings.CutSuffix(file, strictyaml.BuiltinMark); builtin {
-		return "a copy of " + name + " in the working directory (the built-in one cannot change)"
-	}
-	return file
 }

@@ -119,15 +119,16 @@ func TestConfirmationFollowsTheDestructiveHint(t *testing.T) {
 	}
 }
 
-// TestEditableProfile: the refusal names a file the person can change; a
-// built-in profile cannot change, so it names a copy of it instead.
+// TestEditableProfile: a message asking for a changed setting names a file
+// the person can change; a built-in profile cannot change, so it names a
+// copy of it instead.
 func TestEditableProfile(t *testing.T) {
 	for _, tc := range []struct{ file, want string }{
 		{"/srv/aps/profiles/oss-admin.yaml", "/srv/aps/profiles/oss-admin.yaml"},
 		{"profiles/oss-admin.yaml" + strictyaml.BuiltinMark, "a copy of profiles/oss-admin.yaml in the working directory (the built-in one cannot change)"},
 	} {
-		if got := editableProfile(tc.file); got != tc.want {
-			t.Errorf("editableProfile(%q) = %q, want %q", tc.file, got, tc.want)
+		if got := (ProfileInfo{File: tc.file}).editableFile(); got != tc.want {
+			t.Errorf("editableFile of %q = %q, want %q", tc.file, got, tc.want)
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/go-resty/resty/v2"
@@ -16,6 +17,7 @@ import (
 	"github.com/aps-mcp/aps-mcp/authproviders"
 	"github.com/aps-mcp/aps-mcp/defaults"
 	"github.com/aps-mcp/aps-mcp/identity"
+	"github.com/aps-mcp/aps-mcp/internal/strictyaml"
 	"github.com/aps-mcp/aps-mcp/logging"
 	"github.com/aps-mcp/aps-mcp/metrics"
 )
@@ -73,6 +75,16 @@ type Limits struct {
 type ProfileInfo struct {
 	Name, File string
 	Scopes     []string
+}
+
+// editableFile names where the profile's settings can be changed, for a
+// message that asks the person to change one: the file itself, or for a
+// built-in one (which cannot change) a copy of it.
+func (p ProfileInfo) editableFile() string {
+	if name, builtin := strings.CutSuffix(p.File, strictyaml.BuiltinMark); builtin {
+		return "a copy of " + name + " in the working directory (the built-in one cannot change)"
+	}
+	return p.File
 }
 
 // Handler returns the MCP handler that serves t. It panics when rt lacks
@@ -169,7 +181,7 @@ func (rt *Runtime) maxBytesSource(t *Tool) string {
 	case t.MaxBytes > 0:
 		return "max_bytes of tool " + t.Name + " in tools.yaml"
 	case rt.Limits.MaxBytes > 0:
-		return fmt.Sprintf("limits.max_bytes of profile %s, %s", rt.Profile.Name, rt.Profile.File)
+		return fmt.Sprintf("limits.max_bytes of profile %s, %s", rt.Profile.Name, rt.Profile.editableFile())
 	}
 	return "the default of limits.max_bytes"
 }
