@@ -93,6 +93,7 @@ type App struct {
 	sessions *sessions.Table // the MCP endpoint's sessions, once it serves
 	pacing   *apshttp.Pacing // keeps tools.yaml's budgets; set once, before the first install
 	reads    apshttp.Sharer  // nil shares nothing
+	unlisted []string        // the served tools tools/list leaves out (tools.on_demand)
 }
 
 // New loads the configuration, checks credentials and builds the server.
@@ -133,7 +134,7 @@ func newApp(ctx context.Context, opts Options, m *member) (*App, error) {
 		a.Close()
 		return nil, err
 	}
-	a.MCP = newMCPServer(opts, loaded.Profile, a.Metrics, a.refuseUnknownTools)
+	a.MCP = newMCPServer(opts, loaded.Profile, a.Metrics, a.refuseUnknownTools, a.hideUnlisted)
 	if err := a.joinTeam(ctx, loaded.Profile, m); err != nil {
 		a.Close()
 		return nil, err
@@ -219,7 +220,8 @@ func (a *App) secure(prof *config.Profile) error {
 	return nil
 }
 
-func newMCPServer(opts Options, prof *config.Profile, m *metrics.Metrics, beforeRequest server.OnRequestInitializationFunc) *server.MCPServer {
+func newMCPServer(opts Options, prof *config.Profile, m *metrics.Metrics, beforeRequest server.OnRequestInitializationFunc,
+	afterListTools server.OnAfterListToolsFunc) *server.MCPServer {
 	version := opts.Version
 	if version == "" {
 		version = "dev"
@@ -228,6 +230,7 @@ func newMCPServer(opts Options, prof *config.Profile, m *metrics.Metrics, before
 	hooks.AddOnRegisterSession(func(context.Context, server.ClientSession) { m.Session(1) })
 	hooks.AddOnUnregisterSession(func(context.Context, server.ClientSession) { m.Session(-1) })
 	hooks.AddOnRequestInitialization(beforeRequest)
+	hooks.AddAfterListTools(afterListTools)
 	return server.NewMCPServer(ServerName, version,
 		server.WithHooks(hooks),
 		server.WithToolCapabilities(true),
@@ -280,12 +283,9 @@ func (a *App) install(loaded *Loaded) error {
 	if prof.Limits.Pace {
 		rt.Pacing = a.pacing
 	}
-	tools := make([]server.ServerTool, len(loaded.Tools))
-	for i, t := range loaded.Tools {
-		tools[i] = server.ServerTool{Tool: t.MCPTool(), Handler: rt.Handler(t)}
-	}
+	tools, unlisted := loaded.ServerTools(rt.Handler)
 	a.mu.Lock()
-	a.loaded, a.kind, a.provider, a.authKey = loaded, kind, provider, key
+	a.loaded, a.kind, a.provider, a.authKey, a.unlisted = loaded, kind, provider, key, unlisted
 	a.guard = a.guardOf(prof)
 	table := a.sessions
 	a.mu.Unlock()

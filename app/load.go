@@ -96,6 +96,7 @@ func selectionOf(profile *config.Profile) registry.Selection {
 		Include:  profile.Tools.Include,
 		Exclude:  profile.Tools.Exclude,
 		ReadOnly: profile.Tools.ReadOnly,
+		OnDemand: profile.Tools.OnDemand,
 	}
 }
 

@@ -34,7 +34,7 @@ var (
 		"auth.scopes",
 		"server.allowed_hosts", "server.max_body_bytes", "server.write_timeout", "server.session_idle_timeout", "server.max_sessions",
 		"server.metrics", "server.drain",
-		"tools.include", "tools.exclude", "tools.read_only", "tools.allow_unconfirmed_destructive",
+		"tools.include", "tools.exclude", "tools.read_only", "tools.on_demand", "tools.allow_unconfirmed_destructive",
 		"limits.max_items", "limits.max_bytes", "limits.call_timeout", "limits.pace",
 		"retry.max_attempts", "retry.base_delay", "retry.max_delay", "retry.max_wait",
 	}

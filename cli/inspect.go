@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/aps-mcp/aps-mcp/config"
@@ -56,13 +57,9 @@ func listTools(files fileFlags, args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	if asJSON {
-		defs := make([]any, len(loaded.Tools))
-		for i, t := range loaded.Tools {
-			defs[i] = t.MCPTool()
-		}
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		if err := enc.Encode(map[string]any{"tools": defs}); err != nil {
+		if err := enc.Encode(map[string]any{"tools": loaded.Listed()}); err != nil {
 			fmt.Fprintln(stderr, "aps-mcp:", err)
 			return exitFail
 		}
@@ -70,8 +67,17 @@ func listTools(files fileFlags, args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "profile %s (auth %s, scopes %s): %d tools\n", loaded.Profile.Name, loaded.Profile.Auth.Kind,
 		strings.Join(loaded.Profile.Auth.Scopes, " "), len(loaded.Tools))
+	_, unlisted := loaded.ServerTools(nil)
 	for _, t := range loaded.Tools {
-		fmt.Fprintf(stdout, "  %-28s %-8s %-22s %s\n", t.Name, t.Toolset, strings.Join(t.Scopes, " "), firstLine(t.Title, t.Description))
+		mark := " "
+		if slices.Contains(unlisted, t.Name) {
+			mark = "*"
+		}
+		fmt.Fprintf(stdout, "%s %-28s %-8s %-22s %s\n", mark, t.Name, t.Toolset, strings.Join(t.Scopes, " "), firstLine(t.Title, t.Description))
+	}
+	if len(unlisted) > 0 {
+		fmt.Fprintf(stdout, "* on demand (tools.on_demand): %d tools left out of tools/list; find_tools gives their definitions and call_tool runs them\n",
+			len(unlisted))
 	}
 	return exitOK
 }

@@ -24,8 +24,13 @@ func reference(opts app.Options) ([]byte, error) {
 			problems = append(problems, err)
 			return
 		}
+		_, unlisted := loaded.ServerTools(nil)
 		for _, t := range loaded.Tools {
-			exposedBy[t.Name] = append(exposedBy[t.Name], name)
+			served := name
+			if slices.Contains(unlisted, t.Name) {
+				served += " (on demand)"
+			}
+			exposedBy[t.Name] = append(exposedBy[t.Name], served)
 		}
 	})
 	if err := errors.Join(append(problems, err)...); err != nil {
@@ -35,7 +40,8 @@ func reference(opts app.Options) ([]byte, error) {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "# Tool reference\n\n")
 	fmt.Fprintf(&b, "Generated from `tools.yaml` and `profiles/` by `go run . docs > docs/tools.md`; a test fails when it is stale.\n")
-	fmt.Fprintf(&b, "%d tools in %d toolsets.\n", len(catalog.Tools), len(catalog.Toolsets))
+	fmt.Fprintf(&b, "%d tools in %d toolsets. A profile marked \"on demand\" serves the tool without listing it (`tools.on_demand`): "+
+		"the model finds it with `find_tools` and runs it with `call_tool`.\n", len(catalog.Tools), len(catalog.Toolsets))
 	fmt.Fprintf(&b, "\n## Profile defaults\n\nA profile file, the environment and flags override these.\n\n%s", defaults.Markdown())
 	sets := make([]string, 0, len(catalog.Toolsets))
 	for s := range catalog.Toolsets {

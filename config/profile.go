@@ -114,6 +114,10 @@ type ToolsConfig struct {
 	Include  []string `yaml:"include"`
 	Exclude  []string `yaml:"exclude"`
 	ReadOnly bool     `yaml:"read_only"`
+	// OnDemand names toolsets or tools served but left out of tools/list,
+	// to spare the model's context: find_tools gives their definitions
+	// and call_tool runs them.
+	OnDemand []string `yaml:"on_demand"`
 	// AllowUnconfirmedDestructive lets destructive tools (delete_object)
 	// run for clients that cannot ask the person to confirm through
 	// elicitation; without it such calls are refused.

@@ -1,6 +1,7 @@
 package e2e_test
 
 import (
+	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
@@ -99,9 +100,12 @@ func TestModelsAdminRefusalsAndHints(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hints := map[string]mcp.ToolAnnotation{}
+	annotations := map[string]map[string]any{}
 	for _, tool := range tools.Tools {
-		hints[tool.Name] = tool.Annotations
+		var ann map[string]any
+		b, _ := json.Marshal(tool.Annotations)
+		must(t, json.Unmarshal(b, &ann))
+		annotations[tool.Name] = ann
 	}
 	for _, tc := range []struct {
 		tool                              string
@@ -112,14 +116,14 @@ func TestModelsAdminRefusalsAndHints(t *testing.T) {
 		{"delete_webhook", false, true, true},
 		{"list_webhooks", true, false, true},
 	} {
-		a, ok := hints[tc.tool]
+		ann, ok := annotations[tc.tool]
 		if !ok {
 			t.Errorf("models-admin does not list %s", tc.tool)
 			continue
 		}
-		if *a.ReadOnlyHint != tc.readOnly || *a.DestructiveHint != tc.destructive || *a.IdempotentHint != tc.idempotent {
-			t.Errorf("%s: readOnly %v destructive %v idempotent %v, want %v %v %v", tc.tool,
-				*a.ReadOnlyHint, *a.DestructiveHint, *a.IdempotentHint, tc.readOnly, tc.destructive, tc.idempotent)
+		if a := readHints(ann); a.readOnly != tc.readOnly || a.destructive != tc.destructive || a.idempotent != tc.idempotent {
+			t.Errorf("%s: readOnly %v destructive %v idempotent %v, want %v %v %v (annotations %v)", tc.tool,
+				a.readOnly, a.destructive, a.idempotent, tc.readOnly, tc.destructive, tc.idempotent, ann)
 		}
 	}
 

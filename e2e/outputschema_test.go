@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -11,7 +12,9 @@ import (
 	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
 
+	"github.com/aps-mcp/aps-mcp/app"
 	"github.com/aps-mcp/aps-mcp/internal/schematest"
+	"github.com/aps-mcp/aps-mcp/ondemand"
 )
 
 // Every successful result a test gets through callTool is checked
@@ -68,12 +71,27 @@ func listedSchemas(c *client.Client, fresh bool) (map[string][]byte, error) {
 		return nil, fmt.Errorf("listing tools for their outputSchema: %w", err)
 	}
 	schemas := map[string][]byte{}
+	onDemand := false
 	for _, tool := range list.Tools {
+		onDemand = onDemand || tool.Name == ondemand.FindTools
 		if tool.OutputSchema.Type == "" {
 			continue
 		}
 		if schemas[tool.Name], err = json.Marshal(tool.OutputSchema); err != nil {
 			return nil, err
+		}
+	}
+	if onDemand {
+		// The tools served on demand are not listed: their schemas are
+		// tools.yaml's, the same the server builds them from.
+		catalog, err := app.LoadCatalog(filepath.Join(repoRoot, "tools.yaml"))
+		if err != nil {
+			return nil, err
+		}
+		for name, t := range catalog.Tools {
+			if _, listed := schemas[name]; !listed {
+				schemas[name] = t.MCPTool().RawOutputSchema
+			}
 		}
 	}
 	outputSchemas.Store(c, schemas)

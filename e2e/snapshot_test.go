@@ -12,8 +12,10 @@ import (
 
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/aps-mcp/aps-mcp/app"
 	"github.com/aps-mcp/aps-mcp/config"
 	"github.com/aps-mcp/aps-mcp/internal/apsemu"
+	"github.com/aps-mcp/aps-mcp/registry"
 )
 
 // sdkSession connects the official go-sdk client with protocol 2025-11-25.
@@ -99,11 +101,15 @@ func TestToolsListSnapshot(t *testing.T) {
 	}
 }
 
-// checkToolMetadata: every tool has a title, states its hints, describes
+// checkToolMetadata: every tool has a title, honest hints, describes
 // itself and each argument, refuses unknown arguments, and keeps its schema
 // free of top-level combinators. (Every tool's toolset is checked at load.)
 func checkToolMetadata(t *testing.T, tools []map[string]any) {
 	t.Helper()
+	catalog, err := app.LoadCatalog(filepath.Join(repoRoot, "tools.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, tool := range tools {
 		name := tool["name"]
 		if d, _ := tool["description"].(string); len(d) < 20 {
@@ -112,12 +118,7 @@ func checkToolMetadata(t *testing.T, tools []map[string]any) {
 		if title, _ := tool["title"].(string); title == "" {
 			t.Errorf("%s: no title", name)
 		}
-		ann, _ := tool["annotations"].(map[string]any)
-		for _, hint := range []string{"readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint"} {
-			if _, ok := ann[hint].(bool); !ok {
-				t.Errorf("%s: annotation %s not stated", name, hint)
-			}
-		}
+		checkHints(t, catalog, tool)
 		schema, _ := tool["inputSchema"].(map[string]any)
 		if schema["type"] != "object" || schema["additionalProperties"] != false {
 			t.Errorf("%s: input schema must be an object refusing unknown properties: %v", name, schema)
@@ -154,3 +155,60 @@ func firstDifference(want, got string) string {
 }
 
 func itoa(i int) string { b, _ := json.Marshal(i); return string(b) }
+
+// checkHints: a catalogue tool's hints, read as the MCP spec reads them,
+// say what tools.yaml makes of it, and none is stated that says only
+// its default (the listing is read on every turn); annotations.title is
+// left to the tool's own title. (The official SDK this snapshot is read
+// with writes readOnlyHint and idempotentHint whether or not the server
+// did, so only the other two show what the server left out; registry's
+// TestHintsLeaveDefaultsOut checks the server's own encoding.)
+func checkHints(t *testing.T, catalog *registry.Catalog, tool map[string]any) {
+	t.Helper()
+	name, _ := tool["name"].(string)
+	ann, _ := tool["annotations"].(map[string]any)
+	defaults := map[string]bool{"destructiveHint": true, "openWorldHint": true}
+	for hint, v := range ann {
+		b, ok := v.(bool)
+		if def, lean := defaults[hint]; !ok || lean && b == def {
+			t.Errorf("%s: annotation %s is %v, its default or not a boolean", name, hint, v)
+		}
+	}
+	if _, ok := ann["title"]; ok {
+		t.Errorf("%s: annotations.title repeats the title", name)
+	}
+	c := catalog.Tools[name]
+	if c == nil {
+		return // find_tools and call_tool: package ondemand checks theirs
+	}
+	got := readHints(ann)
+	want := hints{readOnly: c.ReadOnly(), destructive: !c.ReadOnly() && c.Destructive(), idempotent: c.ReadOnly() || c.Idempotent(), openWorld: true}
+	if c.Annotations != nil && c.Annotations.OpenWorld != nil {
+		want.openWorld = *c.Annotations.OpenWorld
+	}
+	if got != want {
+		t.Errorf("%s: hints read %+v, tools.yaml makes it %+v", name, got, want)
+	}
+}
+
+// hints are a tool's annotations as the MCP spec reads them.
+type hints struct{ readOnly, destructive, idempotent, openWorld bool }
+
+// readHints applies the spec's defaults to what ann states: readOnlyHint
+// false, destructiveHint true, idempotentHint false, openWorldHint true;
+// a read-only tool is neither destructive nor anything but idempotent,
+// whatever the other two say (they mean something only for a write).
+func readHints(ann map[string]any) hints {
+	flag := func(k string, def bool) bool {
+		if b, ok := ann[k].(bool); ok {
+			return b
+		}
+		return def
+	}
+	h := hints{readOnly: flag("readOnlyHint", false), destructive: flag("destructiveHint", true),
+		idempotent: flag("idempotentHint", false), openWorld: flag("openWorldHint", true)}
+	if h.readOnly {
+		h.destructive, h.idempotent = false, true
+	}
+	return h
+}

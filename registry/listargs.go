@@ -18,12 +18,12 @@ func addListArgs(props map[string]any) {
 	maps.Copy(props, map[string]any{
 		CursorArg: map[string]any{
 			"type":        "string",
-			"description": "The cursor of a truncated result, to continue it (same other arguments).",
+			"description": "Continues a truncated result (same other arguments).",
 		},
 		LimitArg: map[string]any{
 			"type":    "integer",
 			"minimum": 1,
-			"description": fmt.Sprintf("Return at most this many items (default: the server's cap, %d items or about %dk tokens).",
+			"description": fmt.Sprintf("At most this many items (default %d, or about %dk tokens).",
 				defaults.MaxItems, defaults.MaxResultTokens/1000),
 		},
 	})

@@ -89,7 +89,7 @@ func TestLimitIsChecked(t *testing.T) {
 		t.Errorf("an unknown argument gets %q, want the list argument names", text)
 	}
 	schema := string(c.Tools["list_offset"].schema)
-	if !strings.Contains(schema, `"limit":{"description":"Return at most this many items`) || !strings.Contains(schema, `"minimum":1,"type":"integer"`) {
+	if !strings.Contains(schema, `"limit":{"description":"At most this many items`) || !strings.Contains(schema, `"minimum":1,"type":"integer"`) {
 		t.Errorf("schema lacks the limit argument: %s", schema)
 	}
 }

@@ -69,13 +69,10 @@ func (t *Tool) MCPTool() mcp.Tool {
 	tool := mcp.NewTool(t.Name,
 		mcp.WithDescription(t.Description),
 		mcp.WithRawInputSchema(json.RawMessage(t.schema)),
-		mcp.WithToolAnnotation(mcp.ToolAnnotation{
-			Title:           t.Title,
-			ReadOnlyHint:    &readOnly,
-			DestructiveHint: &destructive,
-			IdempotentHint:  &idempotent,
-			OpenWorldHint:   &openWorld,
-		}),
+		// The title is the tool's own (Tool.title); annotations.title,
+		// which only clients of protocol versions before 2025-06-18 read,
+		// would say it again in every listing.
+		mcp.WithToolAnnotation(Hints(readOnly, destructive, idempotent, openWorld)),
 	)
 	tool.Title = t.Title
 	// NewTool fills InputSchema with an empty object; the raw schema wins.
@@ -89,4 +86,27 @@ func pick(override *bool, derived bool) bool {
 		return *override
 	}
 	return derived
+}
+
+// Hints are the annotations of a tool with these properties, as the
+// MCP spec reads them: what equals its default is left out (readOnlyHint
+// false, destructiveHint true, idempotentHint false, openWorldHint true),
+// and destructiveHint and idempotentHint, which mean something only for
+// a tool that is not read-only, are left out of a read-only one.
+func Hints(readOnly, destructive, idempotent, openWorld bool) mcp.ToolAnnotation {
+	var a mcp.ToolAnnotation
+	if readOnly {
+		a.ReadOnlyHint = mcp.ToBoolPtr(true)
+	} else {
+		if !destructive {
+			a.DestructiveHint = mcp.ToBoolPtr(false)
+		}
+		if idempotent {
+			a.IdempotentHint = mcp.ToBoolPtr(true)
+		}
+	}
+	if !openWorld {
+		a.OpenWorldHint = mcp.ToBoolPtr(false)
+	}
+	return a
 }

@@ -14,6 +14,16 @@ type Selection struct {
 	Include  []string // toolset or tool names; empty means all
 	Exclude  []string // toolset or tool names taken out again
 	ReadOnly bool     // keep only tools that change nothing
+	// OnDemand names toolsets or tools the profile serves without
+	// listing them: the model finds them with find_tools (package
+	// ondemand).
+	OnDemand []string
+}
+
+// Listed reports whether t, a tool the selection gives, is in tools/list
+// rather than found on demand.
+func (s Selection) Listed(t *Tool) bool {
+	return !slices.Contains(s.OnDemand, t.Name) && !slices.Contains(s.OnDemand, t.Toolset)
 }
 
 // SelectionError is one thing wrong with what a profile asks of the
@@ -51,7 +61,7 @@ func (c *Catalog) Select(s Selection) (tools []*Tool, errs, warnings []*Selectio
 	for _, list := range []struct {
 		field string
 		names []string
-	}{{"tools.include", s.Include}, {"tools.exclude", s.Exclude}} {
+	}{{"tools.include", s.Include}, {"tools.exclude", s.Exclude}, {"tools.on_demand", s.OnDemand}} {
 		for i, n := range list.names {
 			if c.Toolsets[n] == nil && c.Tools[n] == nil {
 				errs = append(errs, &SelectionError{list.field, i, fmt.Sprintf("%q is neither a toolset nor a tool in %s", n, c.File)})
@@ -89,7 +99,22 @@ func (c *Catalog) Select(s Selection) (tools []*Tool, errs, warnings []*Selectio
 			errs = append(errs, e)
 		}
 	}
-	return tools, errs, warnings
+	return tools, append(errs, c.onDemandErrors(s, tools)...), warnings
+}
+
+// onDemandErrors are the entries of on_demand that name no tool the
+// profile serves: hiding nothing, they are a typo or a toolset left out.
+func (c *Catalog) onDemandErrors(s Selection, selected []*Tool) []*SelectionError {
+	var errs []*SelectionError
+	for i, n := range s.OnDemand {
+		if c.Toolsets[n] == nil && c.Tools[n] == nil {
+			continue // said above
+		}
+		if !slices.ContainsFunc(selected, func(t *Tool) bool { return t.Name == n || t.Toolset == n }) {
+			errs = append(errs, &SelectionError{"tools.on_demand", i, fmt.Sprintf("%q names none of the tools the profile serves", n)})
+		}
+	}
+	return errs
 }
 
 // includedToolset judges toolset n, entry i of include, given the tools

@@ -1,0 +1,59 @@
+package app
+
+import (
+	"context"
+	"slices"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/aps-mcp/aps-mcp/ondemand"
+	"github.com/aps-mcp/aps-mcp/registry"
+)
+
+// ServerTools are the tools l serves, each with the handler handle gives
+// it (nil leaves handlers out, for listing only): the profile's tools
+// and, when it keeps some out of tools/list (tools.on_demand),
+// find_tools and call_tool. Unlisted names those kept out.
+func (l *Loaded) ServerTools(handle func(*registry.Tool) server.ToolHandlerFunc) (tools []server.ServerTool, unlisted []string) {
+	sel := selectionOf(l.Profile)
+	var hidden []ondemand.Tool
+	for _, t := range l.Tools {
+		st := server.ServerTool{Tool: t.MCPTool()}
+		if handle != nil {
+			st.Handler = handle(t)
+		}
+		tools = append(tools, st)
+		if sel.Listed(t) {
+			continue
+		}
+		hidden = append(hidden, ondemand.Tool{ServerTool: st, Toolset: t.Toolset})
+		unlisted = append(unlisted, t.Name)
+	}
+	return append(tools, ondemand.Tools(hidden)...), unlisted
+}
+
+// Listed are the tools of ServerTools that tools/list gives, in order.
+func (l *Loaded) Listed() []mcp.Tool {
+	all, unlisted := l.ServerTools(nil)
+	var listed []mcp.Tool
+	for _, t := range all {
+		if !slices.Contains(unlisted, t.Tool.Name) {
+			listed = append(listed, t.Tool)
+		}
+	}
+	return listed
+}
+
+// hideUnlisted is an mcp-go hook: it takes the served profile's
+// on-demand tools out of a tools/list answer. They stay registered, so
+// a tools/call naming one still runs it (mcp-go's tool filters would
+// refuse that too).
+func (a *App) hideUnlisted(_ context.Context, _ any, _ *mcp.ListToolsRequest, result *mcp.ListToolsResult) {
+	a.mu.Lock()
+	unlisted := a.unlisted
+	a.mu.Unlock()
+	if len(unlisted) > 0 && result != nil {
+		result.Tools = slices.DeleteFunc(result.Tools, func(t mcp.Tool) bool { return slices.Contains(unlisted, t.Name) })
+	}
+}
