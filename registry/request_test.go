@@ -170,6 +170,14 @@ func TestSelect(t *testing.T) {
 		{"included toolset without tools", Selection{Kind: "2lo", Scopes: []string{"data:read"}, Include: []string{"oss", "later"}}, "",
 			"tools.include: toolset later gives the profile no tools: it has none in "},
 		{"included toolset with a tool", Selection{Kind: "ssa", Scopes: []string{"data:read"}, Include: []string{"oss"}}, "list_hubs", ""},
+		// On demand changes what is listed, not what is served.
+		{"on demand served", Selection{Kind: "2lo", Scopes: []string{"data:read"}, OnDemand: []string{"delete_object"}}, "delete_object,list_objects", ""},
+		{"on demand typo", Selection{Kind: "2lo", Scopes: []string{"data:read"}, OnDemand: []string{"list_objekts"}}, "",
+			`tools.on_demand: "list_objekts" is neither a toolset nor a tool`},
+		{"on demand of a tool not served", Selection{Kind: "2lo", Scopes: []string{"data:read"}, OnDemand: []string{"list_hubs"}}, "",
+			`tools.on_demand: "list_hubs" names none of the tools the profile serves`},
+		{"on demand of a toolset not served", Selection{Kind: "2lo", Scopes: []string{"data:read"}, OnDemand: []string{"later"}}, "",
+			`tools.on_demand: "later" names none of the tools the profile serves`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -187,6 +195,17 @@ func TestSelect(t *testing.T) {
 				t.Errorf("selected %q, want %q", names(got), tc.want)
 			}
 		})
+	}
+
+	// Listed: a tool is listed unless on_demand names it or its toolset.
+	oss := &Tool{Name: "list_objects", Toolset: "oss"}
+	for _, tc := range []struct {
+		onDemand []string
+		want     bool
+	}{{nil, true}, {[]string{"list_objects"}, false}, {[]string{"oss"}, false}, {[]string{"delete_object", "later"}, true}} {
+		if got := (Selection{OnDemand: tc.onDemand}).Listed(oss); got != tc.want {
+			t.Errorf("on_demand %v: Listed(list_objects) = %v, want %v", tc.onDemand, got, tc.want)
+		}
 	}
 
 	// A toolset included whole that the profile's kind or scopes serve
