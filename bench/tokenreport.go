@@ -11,15 +11,22 @@ func (r *report) tokenTables() []table {
 		return nil
 	}
 	lists := table{part: "tokens", title: "Context cost: tools/list per profile (" + tokenEncoding + " tokens)",
-		header: []string{"profile", "tools", "bytes", "tokens", "of which outputSchema", "tokens/tool"},
-		right:  []bool{false, true, true, true, true, true}}
+		header: []string{"profile", "tools", "bytes", "tokens", "of which outputSchema", "tokens/tool", "on demand", "find_tools, all"},
+		right:  []bool{false, true, true, true, true, true, true, true}}
 	for _, c := range k.lists {
+		onDemand, findAll := "", ""
+		if c.onDemand > 0 {
+			onDemand, findAll = fmt.Sprint(c.onDemand), fmt.Sprint(c.findAllTokens)
+		}
 		lists.rows = append(lists.rows, []string{c.profile, fmt.Sprint(c.tools), fmt.Sprint(c.bytes), fmt.Sprint(c.tokens),
-			fmt.Sprint(c.outputSchemaTokens), perItem(c.tokens, c.tools)})
+			fmt.Sprint(c.outputSchemaTokens), perItem(c.tokens, c.tools), onDemand, findAll})
 	}
 	lists.notes = append(lists.notes, "Counted: the tools array of the tools/list answer exactly as the server wrote it "+
 		"(names, titles, descriptions, input and output schemas, annotations), without the JSON-RPC envelope. "+
-		"A client turns it into its own prompt format, which changes the figure by a few percent.")
+		"A client turns it into its own prompt format, which changes the figure by a few percent. "+
+		"Tools counts those listed, find_tools and call_tool included; on demand are those served but not listed "+
+		"(tools.on_demand), and find_tools, all the tokens of the text of find_tools's answer giving all their definitions, "+
+		"which a model reads only when it looks for them.")
 
 	items := table{part: "tokens", title: "Context cost: one listing call per tool on the emulator's demo data (" + tokenEncoding + " tokens)",
 		header: []string{"tool", "profile", "items", "text tokens/item", "structuredContent tokens/item", "text bytes", "structuredContent bytes"},

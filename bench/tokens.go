@@ -15,6 +15,7 @@ import (
 
 	"github.com/aps-mcp/aps-mcp/app"
 	"github.com/aps-mcp/aps-mcp/config"
+	"github.com/aps-mcp/aps-mcp/ondemand"
 )
 
 // The context cost: what a model reads, counted in tokens of OpenAI's
@@ -60,6 +61,10 @@ type toolsListCost struct {
 	// outputSchemaTokens are the tokens of the tools' outputSchema
 	// values alone, part of tokens.
 	outputSchemaTokens int
+	// onDemand are the tools served but not listed (tools.on_demand), and
+	// findAllTokens the tokens of find_tools's answer giving all their
+	// definitions: what a model pays, once, to see them all.
+	onDemand, findAllTokens int
 }
 
 // listingCost is one listing tool's result as the model may read it: the
@@ -91,16 +96,16 @@ func measureTokens(ctx context.Context, env serverEnv) (*tokenResult, error) {
 		if err != nil {
 			return nil, err
 		}
-		var answer []byte
+		var answer, found []byte
 		if prof.Team() {
-			answer, err = teamToolsList(ctx, env, name)
+			answer, found, err = teamToolsList(ctx, env, name)
 		} else {
-			answer, err = stdioToolsList(ctx, env, name)
+			answer, found, err = stdioToolsList(ctx, env, name)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("tools/list of profile %s: %w", name, err)
 		}
-		cost, tools, err := toolsListCostOf(name, answer)
+		cost, tools, err := toolsListCostOf(name, answer, found)
 		if err != nil {
 			return nil, err
 		}
@@ -134,8 +139,10 @@ func measureTokens(ctx context.Context, env serverEnv) (*tokenResult, error) {
 	return res, nil
 }
 
-// toolsListCostOf counts one tools/list answer (a JSON-RPC response).
-func toolsListCostOf(profile string, answer []byte) (toolsListCost, []string, error) {
+// toolsListCostOf counts one tools/list answer (a JSON-RPC response) and
+// the find_tools answer giving every tool served on demand, if the
+// profile has them. The names are of every tool served, listed or not.
+func toolsListCostOf(profile string, answer, found []byte) (toolsListCost, []string, error) {
 	tools := gjson.GetBytes(answer, "result.tools")
 	if !tools.IsArray() {
 		return toolsListCost{}, nil, fmt.Errorf("tools/list of profile %s answered without tools: %s", profile, firstLine(string(answer)))
@@ -157,39 +164,71 @@ func toolsListCostOf(profile string, answer []byte) (toolsListCost, []string, er
 			c.outputSchemaTokens += n
 		}
 	}
+	if found != nil {
+		r := gjson.GetBytes(found, "result")
+		if r.Get("isError").Bool() || !r.Get("structuredContent.tools").IsArray() {
+			return c, nil, fmt.Errorf("find_tools of profile %s: %s", profile, firstLine(string(found)))
+		}
+		for _, t := range r.Get("structuredContent.tools").Array() {
+			c.onDemand++
+			names = append(names, t.Get("name").String())
+		}
+		var err error
+		if c.findAllTokens, err = countTokens(r.Get("content.0.text").String()); err != nil {
+			return c, nil, err
+		}
+	}
 	return c, names, nil
 }
 
-func stdioToolsList(ctx context.Context, env serverEnv, profile string) ([]byte, error) {
+// findToolsCall is the JSON-RPC params of a find_tools call for all.
+const findToolsCall = `{"name":"` + ondemand.FindTools + `","arguments":{}}`
+
+// lists reports whether a tools/list answer lists tool.
+func lists(answer []byte, tool string) bool {
+	return gjson.GetBytes(answer, `result.tools.#(name=="`+tool+`")`).Exists()
+}
+
+// stdioToolsList lists the tools of profile over stdio, and all those it
+// serves on demand through find_tools if it lists that.
+func stdioToolsList(ctx context.Context, env serverEnv, profile string) (answer, found []byte, err error) {
 	s, err := startStdio(ctx, env, serverSpec{profile: profile}, "--emulator")
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer s.close()
-	return s.request(ctx, "tools/list", "{}")
+	if answer, err = s.request(ctx, "tools/list", "{}"); err != nil || !lists(answer, ondemand.FindTools) {
+		return answer, nil, err
+	}
+	found, err = s.request(ctx, "tools/call", findToolsCall)
+	return answer, found, err
 }
 
 // teamToolsList starts a team server against the emulator process, signs
 // in as an MCP client and lists its tools with the access token.
-func teamToolsList(ctx context.Context, env serverEnv, profile string) ([]byte, error) {
+func teamToolsList(ctx context.Context, env serverEnv, profile string) (answer, found []byte, err error) {
 	srv, err := startServer(ctx, env, serverSpec{profile: profile, env: func(addr string) []string {
 		return []string{"APS_MCP_PUBLIC_URL=http://" + addr}
 	}})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer srv.stop()
 	token, err := signInTeam(ctx, strings.TrimSuffix(srv.url, "/mcp"))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	c, err := dialRawBearer(ctx, srv.url, legacyProtocol, rawCall{}, token)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer c.close()
 	a, err := c.post(ctx, "tools/list", "", `{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{}}`)
-	return a.body, err
+	if err != nil || !lists(a.body, ondemand.FindTools) {
+		return a.body, nil, err
+	}
+	f, err := c.post(ctx, "tools/call", ondemand.FindTools, `{"jsonrpc":"2.0","id":2,"method":"tools/call","params":`+findToolsCall+`}`)
+	return a.body, f.body, err
 }
 
 // callResult is one tools/call answer's parts, as the server wrote them.
