@@ -94,7 +94,7 @@ func TestFindTools(t *testing.T) {
 		{"RFIs", []string{"list_rfis", "get_rfi"}},
 		{"members", []string{"list_project_users"}},
 		{"hubs", []string{"get_hub"}},
-		{"project members", []string{"list_project_users", "list_rfis"}}, // two words, then one
+		{"project members", []string{"list_project_users", "list_rfis"}},      // two words, then one
 		{"acc-admin", []string{"list_project_users", "list_rfis", "get_rfi"}}, // acc and admin, then acc
 		{"webhooks", nil},
 	}
