@@ -3,6 +3,8 @@ package e2e_test
 import (
 	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -116,5 +118,63 @@ func TestOnDemandTools(t *testing.T) {
 	}
 	if bad, _ := decodeResult(res); !bad.isError || !strings.Contains(bad.text, "argument project_id") {
 		t.Errorf("call_tool with a bad argument of the tool: %v %s", bad.isError, bad.text)
+	}
+}
+
+// TestDestructiveToolOnDemandAsks: a destructive tool served on demand
+// asks the person through call_tool as it does when listed, at both
+// protocol generations (the multi round-trip answer comes back to
+// call_tool and confirms the call it wraps); decline leaves the object,
+// and call_tool's hints say it may destroy.
+func TestDestructiveToolOnDemandAsks(t *testing.T) {
+	emu, base := emulator(t, apsemu.Options{})
+	dir := t.TempDir()
+	admin, err := os.ReadFile(filepath.Join(repoRoot, "profiles", "oss-admin.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	profile := strings.Replace(string(admin), "  read_only: false", "  read_only: false\n  on_demand: [delete_object]", 1)
+	if profile == string(admin) {
+		t.Fatal("oss-admin.yaml has no read_only: false line to extend")
+	}
+	must(t, os.WriteFile(filepath.Join(dir, "oss-admin.yaml"), []byte(profile), 0o600))
+	url := startServer(t, base, serverOptions{profile: "oss-admin", profilesDir: dir})
+	for _, version := range []string{mcp.LATEST_PROTOCOL_VERSION, mcp.LATEST_LEGACY_PROTOCOL_VERSION} {
+		for _, tc := range []struct {
+			action  mcp.ElicitationResponseAction
+			deleted bool
+		}{{mcp.ElicitationResponseActionAccept, true}, {mcp.ElicitationResponseActionDecline, false}} {
+			t.Run(version+"/"+string(tc.action), func(t *testing.T) {
+				a := &asker{action: tc.action}
+				c := elicitingClient(t, url, a, version)
+				list, err := c.ListTools(t.Context(), mcp.ListToolsRequest{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, tool := range list.Tools {
+					if tool.Name == "delete_object" {
+						t.Error("delete_object is listed")
+					}
+					if tool.Name == ondemand.CallTool && (tool.Annotations.ReadOnlyHint != nil || tool.Annotations.DestructiveHint != nil) {
+						t.Errorf("call_tool's hints %+v: want neither read-only nor non-destructive", tool.Annotations)
+					}
+				}
+				key := "on-demand/" + version + "/" + string(tc.action) + ".txt"
+				req := mcp.CallToolRequest{}
+				req.Params.Name = ondemand.CallTool
+				req.Params.Arguments = map[string]any{"name": "delete_object", "arguments": doomed(emu, key)}
+				res, err := c.CallTool(t.Context(), req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				r, _ := decodeResult(res)
+				if asked := a.messages(); len(asked) != 1 || !strings.Contains(asked[0], "delete_object") || !strings.Contains(asked[0], key) {
+					t.Errorf("the person was asked %q, want one question naming delete_object and %s", asked, key)
+				}
+				if hasObject(emu, key) == tc.deleted || r.isError == tc.deleted {
+					t.Errorf("after %s: object exists %v, result error %v: %s", tc.action, hasObject(emu, key), r.isError, r.text)
+				}
+			})
+		}
 	}
 }
