@@ -227,8 +227,9 @@ func teamToolsList(ctx context.Context, env serverEnv, profile string) (answer, 
 	if err != nil || !lists(a.body, ondemand.FindTools) {
 		return a.body, nil, err
 	}
+	answer = slices.Clone(a.body) // the client reads the next answer into the same buffer
 	f, err := c.post(ctx, "tools/call", ondemand.FindTools, `{"jsonrpc":"2.0","id":2,"method":"tools/call","params":`+findToolsCall+`}`)
-	return a.body, f.body, err
+	return answer, f.body, err
 }
 
 // callResult is one tools/call answer's parts, as the server wrote them.
