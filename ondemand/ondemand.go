@@ -24,10 +24,10 @@ import (
 	"github.com/aps-mcp/aps-mcp/registry"
 )
 
-// The names of the two tools.
+// The names of the two tools, which tools.yaml may not declare.
 const (
-	FindTools = "find_tools"
-	CallTool  = "call_tool"
+	FindTools = registry.FindTools
+	CallTool  = registry.CallTool
 )
 
 // Tool is a tool served but not listed, with the toolset it belongs to.

@@ -90,6 +90,7 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 		{"empty tool", [2]string{"tools:\n", "tools:\n  other:\n"}, `:5: tool other: empty: a mapping belongs here`},
 		{"empty toolset", [2]string{"toolsets:\n", "toolsets:\n  other:\n"}, `:3: field toolsets.other: empty: a mapping belongs here`},
 		{"fraction", [2]string{"    result:", "    max_items: 2.5\n    result:"}, `:16: tool list_objects: field max_items: must be a whole number, got 2.5`},
+		{"the server's own name", [2]string{"  list_objects:", "  call_tool:"}, `tool call_tool: tool name is the server's own: it serves find_tools and call_tool`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

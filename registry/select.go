@@ -20,6 +20,13 @@ type Selection struct {
 	OnDemand []string
 }
 
+// The names of the tools the server adds for those a profile serves on
+// demand (package ondemand); tools.yaml may not declare them.
+const (
+	FindTools = "find_tools"
+	CallTool  = "call_tool"
+)
+
 // Listed reports whether t, a tool the selection gives, is in tools/list
 // rather than found on demand.
 func (s Selection) Listed(t *Tool) bool {

@@ -82,6 +82,9 @@ func (v *validator) tool(c *Catalog, t *Tool) {
 	if !toolNameRE.MatchString(n) {
 		v.add(n, "", "tool name must be snake_case: lower-case letters, digits and _, starting with a letter, at most 64 characters")
 	}
+	if n == FindTools || n == CallTool {
+		v.add(n, "", "tool name is the server's own: it serves %s and %s for the tools a profile keeps on demand", FindTools, CallTool)
+	}
 	if strings.TrimSpace(t.Title) == "" {
 		v.add(n, "title", "missing: a short human-readable name")
 	}
