@@ -216,6 +216,9 @@ func (e *Exchanger) send(ctx context.Context, req *Request, token string, into *
 	if e.Observer != nil {
 		e.Observer.APSRequest(req.label(), status)
 	}
+	if status == http.StatusTooManyRequests {
+		e.heed(ctx, req, resp, tally)
+	}
 	if (status == 0 || TransientStatus(status)) && e.Logger != nil {
 		e.Logger.Debug("APS request failed", "call_id", tally.CallID, "path", req.label(), "status", status, "error", err)
 	}

@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"time"
+
+	"github.com/go-resty/resty/v2"
 )
 
 // Budget is the published pace of one APS endpoint family: at most PerMinute
@@ -23,6 +26,9 @@ type SlotBooker interface {
 	// of key in every span of window, unless it is more than maxWait away, and
 	// says how far away it is.
 	Reserve(ctx context.Context, key string, limit int, window, maxWait time.Duration) (wait time.Duration, ok bool, err error)
+	// Hold books no slot of key before d from now (a 429's Retry-After),
+	// unless a hold in place ends later.
+	Hold(ctx context.Context, key string, d time.Duration) error
 }
 
 // Pacing keeps the requests of one APS application within their budgets: each
@@ -85,11 +91,7 @@ func (p *Pacing) wait(ctx context.Context, b *Budget) (time.Duration, error) {
 		margin = window / 50
 	}
 	bound := p.bound(ctx)
-	key := "pace:" + p.App + ":" + b.Family
-	if b.PerUser && p.User != nil {
-		key += ":user:" + p.User(ctx)
-	}
-	wait, ok, err := p.Slots.Reserve(ctx, key, b.PerMinute, window+margin, bound)
+	wait, ok, err := p.Slots.Reserve(ctx, p.key(ctx, b), b.PerMinute, window+margin, bound)
 	switch {
 	case err != nil:
 		return 0, fmt.Errorf("booking a slot for %s: %w", b.Family, err)
@@ -105,6 +107,34 @@ func (p *Pacing) wait(ctx context.Context, b *Budget) (time.Duration, error) {
 		return 0, ctx.Err()
 	case <-t.C:
 		return wait, nil
+	}
+}
+
+// key is where b's slots are booked for ctx's caller: per application,
+// and per user when b says so.
+func (p *Pacing) key(ctx context.Context, b *Budget) string {
+	key := "pace:" + p.App + ":" + b.Family
+	if b.PerUser && p.User != nil {
+		key += ":user:" + p.User(ctx)
+	}
+	return key
+}
+
+// heed passes a 429's Retry-After on to everyone booking b's slots: APS
+// spends a budget we cannot see too (other processes of the same
+// application, a limit lower than the published one), and the callers
+// sharing it had better wait than each draw a 429 of their own. A booker
+// that fails leaves the retry policy to cope, as pace does.
+func (e *Exchanger) heed(ctx context.Context, req *Request, resp *resty.Response, tally *Tally) {
+	if req.Budget == nil || e.Pacing == nil || resp == nil || resp.StatusCode() != http.StatusTooManyRequests {
+		return
+	}
+	d, ok := retryAfter(resp.Header().Get("Retry-After"), time.Now())
+	if !ok || d <= 0 {
+		return
+	}
+	if err := e.Pacing.Slots.Hold(ctx, e.Pacing.key(ctx, req.Budget), d); err != nil && e.Logger != nil {
+		e.Logger.Warn("APS's Retry-After not shared with the budget", "call_id", tally.CallID, "family", req.Budget.Family, "error", err)
 	}
 }
 

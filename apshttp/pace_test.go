@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"net/http"
 	"slices"
 	"strings"
 	"sync"
@@ -21,6 +22,7 @@ type booker struct {
 	keys     []string
 	maxWaits []time.Duration
 	windows  []time.Duration
+	holds    []hold
 }
 
 func (b *booker) Reserve(_ context.Context, key string, _ int, window, maxWait time.Duration) (time.Duration, bool, error) {
@@ -28,6 +30,18 @@ func (b *booker) Reserve(_ context.Context, key string, _ int, window, maxWait t
 	defer b.mu.Unlock()
 	b.keys, b.maxWaits, b.windows = append(b.keys, key), append(b.maxWaits, maxWait), append(b.windows, window)
 	return b.wait, b.wait <= maxWait, b.err
+}
+
+func (b *booker) Hold(_ context.Context, key string, d time.Duration) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.holds = append(b.holds, hold{key, d})
+	return b.err
+}
+
+type hold struct {
+	key string
+	d   time.Duration
 }
 
 var hubsBudget = &Budget{Family: "GET /project/v1/hubs", PerMinute: 50}
@@ -121,5 +135,42 @@ func TestPacingEndsWithTheCall(t *testing.T) {
 	_, err := e.Exchange(ctx, &Request{Method: "GET", Path: "/h", Budget: hubsBudget}, new(bytes.Buffer), &Tally{})
 	if !errors.Is(err, context.Canceled) || len(*seen) != 0 {
 		t.Errorf("got %v with %d requests sent; want the cancellation and none", err, len(*seen))
+	}
+}
+
+// TestA429HoldsTheBudget: a 429 with Retry-After on a request with a
+// budget holds the budget's key (the caller's, for a per-user budget) for
+// that long, so every caller sharing it waits; one without Retry-After,
+// or on a request without a budget, holds nothing.
+func TestA429HoldsTheBudget(t *testing.T) {
+	perUser := &Budget{Family: "GET /construction/issues/v1/projects/{project_id}/issues", PerMinute: 500, PerUser: true}
+	tests := []struct {
+		name       string
+		retryAfter string
+		budget     *Budget
+		want       []hold
+	}{
+		{"per application", "1", hubsBudget, []hold{{"pace:app1:GET /project/v1/hubs", time.Second}}},
+		{"per user", "1", perUser, []hold{{"pace:app1:" + perUser.Family + ":user:ada", time.Second}}},
+		{"no Retry-After", "", hubsBudget, nil},
+		{"no budget", "1", nil, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			srv, _ := scripted(t, tc.retryAfter, http.StatusTooManyRequests)
+			b := &booker{}
+			policy := fastPolicy
+			policy.MaxAttempts = 1 // the hold, not the retry, is what is tested
+			e := &Exchanger{BaseURL: srv.URL, HTTP: NewClient(ClientOptions{}), Auth: &tokens{}, Retry: policy,
+				Pacing: &Pacing{Slots: b, App: "app1", User: func(context.Context) string { return "ada" }}}
+			_, err := e.Exchange(context.Background(), &Request{Method: "GET", Path: "/h", Budget: tc.budget}, new(bytes.Buffer), &Tally{})
+			var se *StatusError
+			if !errors.As(err, &se) || se.Status != http.StatusTooManyRequests {
+				t.Fatalf("want APS's 429, got %v", err)
+			}
+			if !slices.Equal(b.holds, tc.want) {
+				t.Errorf("holds %v, want %v", b.holds, tc.want)
+			}
+		})
 	}
 }

@@ -284,3 +284,38 @@ func TestPacingBeyondTheTimeBudgetStopsWithACursor(t *testing.T) {
 		t.Errorf("the emulator refused %d requests; the budget was to keep them unsent", emu.RateLimited())
 	}
 }
+
+// TestA429HoldsTheNextCallers: when APS allows fewer requests than the
+// budget in tools.yaml says (another process of the application spent
+// them, or Autodesk's limit is lower), its 429's Retry-After holds the
+// budget: the next call waits it out and succeeds instead of drawing a
+// 429 of its own, as it does when nothing holds it.
+func TestA429HoldsTheNextCallers(t *testing.T) {
+	for _, held := range []bool{true, false} {
+		emu, base := limitedEmulator(t, 1, shortWindow) // tools.yaml's budget is 50
+		pacing := &apshttp.Pacing{Slots: memorySlots(t), App: apsemu.DemoClientID, Window: shortWindow, Margin: shortMargin}
+		if !held {
+			pacing = nil
+		}
+		rt, c := shippedRuntime(t, base, ssaEnv(t, emu), pacing)
+		rt.Retry = apshttp.RetryPolicy{MaxAttempts: 1} // the 429 itself comes back
+		hub := smallestHub(t, emu)
+		one := []*Runtime{rt}
+		if got := callAll(t, one, c.Tools["list_projects"], 1, hub); got.ok != 1 {
+			t.Fatalf("held %v: the first call: %q", held, got.texts)
+		}
+		if got := callAll(t, one, c.Tools["list_projects"], 1, hub); got.rateLimited != 1 {
+			t.Fatalf("held %v: the second call within the window: %d ok, %q; want APS's 429", held, got.ok, got.texts)
+		}
+		start := time.Now()
+		got := callAll(t, one, c.Tools["list_projects"], 1, hub)
+		took := time.Since(start)
+		switch {
+		case held && (got.ok != 1 || emu.RateLimited() != 1 || took < 500*time.Millisecond):
+			t.Errorf("held: the third call took %v: %d ok, %q; the emulator refused %d; want it to wait out the Retry-After and succeed",
+				took, got.ok, got.texts, emu.RateLimited())
+		case !held && got.rateLimited != 1:
+			t.Errorf("unheld: the third call at once: %d ok, %q; want a 429 of its own (else this test cannot tell)", got.ok, got.texts)
+		}
+	}
+}

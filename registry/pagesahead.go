@@ -131,6 +131,12 @@ func (t *inTurn) Reserve(ctx context.Context, key string, limit int, window, max
 	return t.slots.Reserve(ctx, key, limit, window, maxWait)
 }
 
+// Hold implements apshttp.SlotBooker: a hold is no booking, so it needs
+// no turn.
+func (t *inTurn) Hold(ctx context.Context, key string, d time.Duration) error {
+	return t.slots.Hold(ctx, key, d)
+}
+
 // done lets the next page book.
 func (t *inTurn) done() { t.once.Do(func() { close(t.booked) }) }
 

@@ -83,6 +83,7 @@ var contract = []struct {
 	{"PaceSharedUnderLoad", paced(testPaceSharedUnderLoad)},
 	{"PaceKeysApart", paced(testPaceKeysApart)},
 	{"PaceBadArguments", paced(testPaceBadArguments)},
+	{"PaceHoldDelaysBookings", paced(testPaceHoldDelaysBookings)},
 	{"Ping", func(t *testing.T, a, b store.Store) {
 		for _, s := range []store.Store{a, b} {
 			if err := s.Ping(context.Background()); err != nil {

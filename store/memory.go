@@ -18,6 +18,7 @@ type Memory struct {
 	entries map[string]*entry
 	locks   map[string]*lease
 	paces   map[string][]time.Time // Pacer's booked times per key, oldest first
+	holds   map[string]time.Time   // Pacer's holds: no booking of the key before
 	closed  bool
 	stop    chan struct{}
 	swept   chan struct{} // closed when the sweeper has exited

@@ -22,6 +22,11 @@ type Pacer interface {
 	// ok is false; wait still says how far away it is. A booked slot is spent
 	// whether or not the caller goes on to use it.
 	Reserve(ctx context.Context, key string, limit int, window, maxWait time.Duration) (wait time.Duration, ok bool, err error)
+	// Hold books no slot of key before d from now: a Reserve made meanwhile
+	// gets its slot at the end of the hold or later. It is how a 429 with
+	// Retry-After reaches every caller sharing the key, not only the one it
+	// answered. A hold ending sooner than one in place changes nothing.
+	Hold(ctx context.Context, key string, d time.Duration) error
 }
 
 var (

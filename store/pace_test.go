@@ -128,3 +128,29 @@ func testPaceBadArguments(t *testing.T, a, _ store.Pacer) {
 		}
 	}
 }
+
+// testPaceHoldDelaysBookings: a hold set through one client delays the
+// other's bookings of the key until it ends, refuses those that cannot
+// wait so long, is not shortened by a shorter one, and leaves other keys
+// alone.
+func testPaceHoldDelaysBookings(t *testing.T, a, b store.Pacer) {
+	const hold = 1500 * time.Millisecond
+	if err := a.Hold(ctx, "k", hold); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Hold(ctx, "k", 100*time.Millisecond); err != nil { // ends sooner: no change
+		t.Fatal(err)
+	}
+	if wait, ok := reserve(t, b, "k", 10, time.Second, 100*time.Millisecond); ok || !near(wait, hold, 300*time.Millisecond) {
+		t.Fatalf("during a hold, with 100ms to spare: wait %v, ok %v; want refused, about %v", wait, ok, hold)
+	}
+	if wait, ok := reserve(t, b, "k", 10, time.Second, time.Minute); !ok || !near(wait, hold, 300*time.Millisecond) {
+		t.Fatalf("during a hold: wait %v, ok %v; want about %v", wait, ok, hold)
+	}
+	if wait, ok := reserve(t, b, "other", 10, time.Second, 0); !ok || wait != 0 {
+		t.Errorf("another key during the hold: wait %v, ok %v; want a slot now", wait, ok)
+	}
+	if err := a.Hold(ctx, "k", 0); err != nil {
+		t.Errorf("a hold of nothing: %v", err)
+	}
+}

@@ -30,6 +30,11 @@ func (m *Memory) Reserve(_ context.Context, key string, limit int, window, maxWa
 	if n := len(booked); n >= limit {
 		at = later(now, booked[n-limit].Add(window))
 	}
+	if h, held := m.holds[key]; held && h.After(now) {
+		at = later(at, h) // still in order: a hold only moves bookings later
+	} else if held {
+		delete(m.holds, key)
+	}
 	wait := at.Sub(now)
 	if wait > max(maxWait, 0) {
 		m.paces[key] = booked
@@ -44,4 +49,20 @@ func later(a, b time.Time) time.Time {
 		return b
 	}
 	return a
+}
+
+// Hold implements Pacer.
+func (m *Memory) Hold(_ context.Context, key string, d time.Duration) error {
+	if d <= 0 {
+		return nil
+	}
+	if err := m.begin(); err != nil {
+		return err
+	}
+	defer m.mu.Unlock()
+	if m.holds == nil {
+		m.holds = map[string]time.Time{}
+	}
+	m.holds[key] = later(m.holds[key], time.Now().Add(d))
+	return nil
 }
