@@ -69,6 +69,7 @@ func (c *toolCall) startPagesAhead(ctx context.Context, l *lister, n int, body [
 	if len(positions) < 2 {
 		return nil
 	}
+	l.expect(len(positions) * len(body))
 	a := &pagesAhead{c: c, base: l.req.Request, first: n + 1}
 	a.ctx, a.cancel = context.WithCancel(ctx)
 	for _, at := range positions {
