@@ -13,6 +13,7 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/aps-mcp/aps-mcp/apshttp"
+	"github.com/aps-mcp/aps-mcp/internal/alias"
 )
 
 // maxPages stops a listing whose pages never end, whatever the caps.
@@ -165,7 +166,7 @@ func pageCheck(items string, graphql bool) func([]byte) error {
 		if graphql && apshttp.GraphQLErrors(body) != nil {
 			return nil
 		}
-		if len(bytes.TrimSpace(body)) > 0 && !gjson.Get(aliasString(body), items).IsArray() { // GetBytes would copy the array out
+		if len(bytes.TrimSpace(body)) > 0 && !gjson.Get(alias.String(body), items).IsArray() { // GetBytes would copy the array out
 			return fmt.Errorf("its answer lacks the %q array this tool lists", items)
 		}
 		return nil
@@ -183,7 +184,7 @@ func (l *lister) moveTo(at pagePos) {
 func (l *lister) takePage(n int, body []byte) (int, error) {
 	l.reserve(len(body))
 	start := time.Now()
-	doc := aliasString(body) // read only while body is: items are copied out
+	doc := alias.String(body) // read only while body is: items are copied out
 	arr := gjson.Get(doc, l.pg.Items)
 	if len(bytes.TrimSpace(body)) == 0 {
 		arr = gjson.Parse("[]") // no content: no items (see pageCheck)
