@@ -36,7 +36,6 @@ type pagesAhead struct {
 	cancel context.CancelFunc
 	base   apshttp.Request // the listing's request; a page changes its query and body
 	pages  []*aheadPage    // the pages after the first, in order
-	size   int             // the first page's bytes: what each page is read into starts with room for as many
 	first  int             // the listing's page number of pages[0]
 	next   int             // index in pages of the next to start
 	booked <-chan struct{} // closed once the last page started has booked its first slot
@@ -71,7 +70,7 @@ func (c *toolCall) startPagesAhead(ctx context.Context, l *lister, n int, body [
 		return nil
 	}
 	l.expect(len(positions) * len(body))
-	a := &pagesAhead{c: c, base: l.req.Request, first: n + 1, size: len(body) + len(body)/8}
+	a := &pagesAhead{c: c, base: l.req.Request, first: n + 1}
 	a.ctx, a.cancel = context.WithCancel(ctx)
 	for _, at := range positions {
 		a.pages = append(a.pages, &aheadPage{at: at, done: make(chan struct{})})
@@ -90,7 +89,6 @@ func (a *pagesAhead) startNext() {
 	p := a.pages[a.next]
 	a.next++
 	p.into = a.c.rt.bodies.Get()
-	p.into.Grow(a.size) // pages of a listing are much alike: no doubling up to the size as the answer comes in
 	p.tally.CallID = a.c.tally.CallID
 	req := a.base
 	req.Query, req.Body = p.at.query, p.at.body

@@ -68,12 +68,9 @@ func (fs *flights) join(ctx context.Context, key string, send func(context.Conte
 	return f, true
 }
 
-// buffer is what f's exchange reads its answer into, from the pool, with
-// room for size bytes: as many as the caller's own buffer holds, the size
-// of answer it expects.
-func (fs *flights) buffer(f *flight, size int) *bytes.Buffer {
+// buffer is what f's exchange reads its answer into, from the pool.
+func (fs *flights) buffer(f *flight) *bytes.Buffer {
 	f.buf = fs.bodies.Get()
-	f.buf.Grow(size)
 	return f.buf
 }
 

@@ -107,10 +107,9 @@ func (r *Reads) Share(ctx context.Context, e *apshttp.Exchanger, req *apshttp.Re
 		}
 	}
 	flightKey := key + ":" + strconv.FormatUint(r.epoch.Load(), 10)
-	size := into.Cap() // read here: the flight may outlive this call, and into with it
 	f, started := r.flights.join(ctx, flightKey, func(fctx context.Context, f *flight) {
 		f.tally.CallID = tally.CallID
-		f.body, f.err = e.Exchange(fctx, &inner, r.flights.buffer(f, size), &f.tally)
+		f.body, f.err = e.Exchange(fctx, &inner, r.flights.buffer(f), &f.tally)
 		switch {
 		case f.err != nil:
 			r.flights.keep(f)
