@@ -69,7 +69,6 @@ func (c *toolCall) startPagesAhead(ctx context.Context, l *lister, n int, body [
 	if len(positions) < 2 {
 		return nil
 	}
-	l.expect(len(positions) * len(body))
 	a := &pagesAhead{c: c, base: l.req.Request, first: n + 1}
 	a.ctx, a.cancel = context.WithCancel(ctx)
 	for _, at := range positions {
@@ -78,6 +77,9 @@ func (c *toolCall) startPagesAhead(ctx context.Context, l *lister, n int, body [
 	for range min(pagesAheadAtOnce, len(a.pages)) {
 		a.startNext()
 	}
+	// Once the pages are on their way: fresh memory is slow to touch the
+	// first time, and the requests need not wait for it.
+	l.expect(len(positions) * len(body))
 	return a
 }
 
