@@ -78,6 +78,23 @@ func (fs *flights) buffer(f *flight) *bytes.Buffer {
 // an error): its buffer never goes back to the pool.
 func (fs *flights) keep(f *flight) { f.buf = nil }
 
+// take hands f's answer to into, the buffer of the caller that started f,
+// when nobody else will read it (no other caller waits, and it is not
+// kept): the two buffers trade places, and the pool gets into's. It
+// reports false when the answer is to be copied instead.
+func (fs *flights) take(f *flight, into *bytes.Buffer) bool {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	if !f.landed || f.waiters != 1 || f.buf == nil {
+		return false
+	}
+	*into, *f.buf = *f.buf, *into
+	f.buf.Reset()
+	fs.bodies.Put(f.buf)
+	f.buf, f.body = nil, nil
+	return true
+}
+
 // copied tells f that a caller whose wait succeeded is done with its
 // body.
 func (fs *flights) copied(f *flight) {

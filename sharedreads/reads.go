@@ -132,8 +132,10 @@ func (r *Reads) Share(ctx context.Context, e *apshttp.Exchanger, req *apshttp.Re
 		return nil, f.err
 	}
 	if started {
-		into.Reset()
-		into.Write(f.body)
+		if !r.flights.take(f, into) {
+			into.Reset()
+			into.Write(f.body)
+		}
 		return into.Bytes(), nil // checked by the exchange itself
 	}
 	return deliver(req, f.body, into)
