@@ -61,11 +61,11 @@ func (e *Exchanger) answerLimit() int {
 
 // readBody reads and closes the body of a response resty left unread,
 // at most limit bytes of it once decompressed, sized up front from
-// Content-Length when APS sends one. Without one (a gzip answer the
-// transport inflates) the buffer doubles as it fills, but never past the
-// limit: an answer that reaches it is probed for one more byte, not read
-// into twice the room.
-func readBody(resp *resty.Response, into *bytes.Buffer, limit int) error {
+// Content-Length when APS sends one, else from the size hint, if any.
+// Beyond that (a gzip answer the transport inflates, a chunked one) the
+// buffer doubles as it fills, but never past the limit: an answer that
+// reaches it is probed for one more byte, not read into twice the room.
+func readBody(resp *resty.Response, into *bytes.Buffer, limit, hint int) error {
 	body := resp.RawBody()
 	defer body.Close()
 	into.Reset()
@@ -74,6 +74,8 @@ func readBody(resp *resty.Response, into *bytes.Buffer, limit int) error {
 		return &TooLargeError{Limit: limit}
 	case n > 0:
 		into.Grow(int(n) + bytes.MinRead) // room to read the EOF without growing
+	case hint > 0:
+		into.Grow(min(hint, limit) + bytes.MinRead)
 	}
 	for into.Len() < limit {
 		if into.Available() == 0 {

@@ -168,3 +168,44 @@ func TestAnswersAreChecked(t *testing.T) {
 		}
 	}
 }
+
+// TestSizeHintSizesAChunkedAnswer: an answer without a Content-Length is
+// read into room for the request's size hint from the start, not into a
+// buffer doubling past it; a smaller hint still reads the whole answer,
+// and one over the cap reads no more than the cap.
+func TestSizeHintSizesAChunkedAnswer(t *testing.T) {
+	const size = 140_000 // doubling from 512 would end at 262,144
+	answer := `{"a":"` + strings.Repeat("x", size-8) + `"}`
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte(answer[:size/2]))
+		w.(http.Flusher).Flush() // no Content-Length: the answer goes out chunked
+		w.Write([]byte(answer[size/2:]))
+	}))
+	defer srv.Close()
+	for _, tc := range []struct {
+		name         string
+		hint, limit  int
+		maxCap       int
+		wantTooLarge bool
+	}{
+		{"hinted", size, 1 << 20, size * 11 / 10, false},
+		{"hinted short", size / 4, 1 << 20, 4 * size, false},
+		{"hinted past the cap", 1 << 30, 1 << 16, 1 << 16 * 5 / 4, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := &Exchanger{BaseURL: srv.URL, HTTP: NewClient(ClientOptions{MaxAnswerBytes: tc.limit}), Auth: &tokens{}, Retry: fastPolicy}
+			into := new(bytes.Buffer)
+			body, err := e.Exchange(context.Background(), &Request{Method: "GET", Idempotent: true, SizeHint: tc.hint}, into, &Tally{})
+			var big *TooLargeError
+			switch {
+			case tc.wantTooLarge && !errors.As(err, &big):
+				t.Fatalf("got %v, want a TooLargeError", err)
+			case !tc.wantTooLarge && (err != nil || string(body) != answer):
+				t.Fatalf("got %d bytes, %v; want the whole answer", len(body), err)
+			}
+			if into.Cap() > tc.maxCap {
+				t.Errorf("read into %d bytes of room, want at most %d", into.Cap(), tc.maxCap)
+			}
+		})
+	}
+}

@@ -56,6 +56,13 @@ type Request struct {
 	// PendingStatus is a 2xx status that means "not ready yet" (Model
 	// Derivative's 202), answered with a *PendingError; 0 means none.
 	PendingStatus int
+	// SizeHint, when positive, is about how large the answer is expected
+	// to be (a listing's later pages are like its first): an answer
+	// without a Content-Length is read into room for that many bytes from
+	// the start, rather than into a buffer doubling as it fills. Memory
+	// touched the first time is slow to come by, and doubling touches
+	// about four times the answer's size.
+	SizeHint int
 	// Check, when set, says what is wrong with a successful answer's body
 	// (cut short, not JSON, not the shape asked for), or nil. An answer it
 	// refuses is retried as a lost one is, and ends in an *AnswerError.
@@ -202,7 +209,7 @@ func (e *Exchanger) send(ctx context.Context, req *Request, token string, into *
 		err = fmt.Errorf("%s %s: %w", req.Method, req.label(), ue.Err) // net/http's error quotes the URL, which grants access
 	}
 	if err == nil {
-		err = readBody(resp, into, e.answerLimit())
+		err = readBody(resp, into, e.answerLimit(), req.SizeHint)
 	}
 	if err == nil && req.Check != nil && resp.IsSuccess() && resp.StatusCode() != req.PendingStatus {
 		if bad := req.Check(into.Bytes()); bad != nil {

@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"path/filepath"
 	"time"
 
 	"github.com/aps-mcp/aps-mcp/config"
@@ -25,7 +27,7 @@ func measureLatency(ctx context.Context, env serverEnv, o options) (*latencyResu
 	res := &latencyResult{latency: o.apsLatency}
 	cfg := emuConfig{latency: o.apsLatency, limits: true, users: 1, large: true}
 	var err error
-	if res.listings, err = measureListings(ctx, env, cfg); err != nil {
+	if res.listings, err = measureListings(ctx, env, cfg, o.profileDir); err != nil {
 		return nil, err
 	}
 
@@ -44,7 +46,7 @@ func measureLatency(ctx context.Context, env serverEnv, o options) (*latencyResu
 // walkWorld starts a world of cfg.users members and has them all walk
 // walksEach times.
 func walkWorld(ctx context.Context, env serverEnv, cfg emuConfig, walksEach int) (walkPhase, error) {
-	w, err := startWorld(ctx, env, cfg, "")
+	w, err := startWorld(ctx, env, cfg, "", false)
 	if err != nil {
 		return walkPhase{}, err
 	}
@@ -54,7 +56,9 @@ func walkWorld(ctx context.Context, env serverEnv, cfg emuConfig, walksEach int)
 
 // measureListings runs the single-user listings: the member's through the
 // team server, the app's through a 2lo server, both with raised caps.
-func measureListings(ctx context.Context, env serverEnv, cfg emuConfig) ([]listingRow, error) {
+// With profileDir, each server's CPU profile over each of its listings'
+// two calls is saved there (see profileListing).
+func measureListings(ctx context.Context, env serverEnv, cfg emuConfig, profileDir string) ([]listingRow, error) {
 	profiles, err := raiseLimits(env, "profiles-listings", listingLimits, "team", "2lo")
 	if err != nil {
 		return nil, err
@@ -66,12 +70,12 @@ func measureListings(ctx context.Context, env serverEnv, cfg emuConfig) ([]listi
 		}
 	}
 	progressf("APS latency: single-user listings")
-	w, err := startWorld(ctx, env, cfg, profiles)
+	w, err := startWorld(ctx, env, cfg, profiles, profileDir != "")
 	if err != nil {
 		return nil, err
 	}
 	defer w.stop()
-	app, err := startServer(ctx, w.env, serverSpec{profilesDir: profiles})
+	app, err := startServer(ctx, w.env, serverSpec{profilesDir: profiles, pprof: profileDir != ""})
 	if err != nil {
 		return nil, err
 	}
@@ -79,16 +83,40 @@ func measureListings(ctx context.Context, env serverEnv, cfg emuConfig) ([]listi
 	user, appCases := listingCases()
 	var rows []listingRow
 	for _, set := range []struct {
-		endpoint, token string
-		cases           []listingCase
-	}{{w.team.url, w.tokens[0], user}, {app.url, "", appCases}} {
+		srv   *serverProc
+		token string
+		cases []listingCase
+	}{{w.team, w.tokens[0], user}, {app, "", appCases}} {
 		for _, lc := range set.cases {
-			row, err := measureListing(ctx, w.emu, set.endpoint, set.token, lc, cfg.latency)
-			if err != nil {
+			saved := profileListing(ctx, set.srv.pprofURL, profileDir, lc.call.tool)
+			row, err := measureListing(ctx, w.emu, set.srv.url, set.token, lc, cfg.latency)
+			if err := errors.Join(err, saved()); err != nil {
 				return nil, err
 			}
 			rows = append(rows, row)
 		}
 	}
 	return rows, nil
+}
+
+// Profiling a listing row: the server's CPU profile is asked for before
+// the row's first call, for long enough to cover both calls; the calls
+// start once the server has had time to start the profile.
+const (
+	listingProfileTime  = 2 * time.Second
+	listingProfileStart = 100 * time.Millisecond
+)
+
+// profileListing starts saving the CPU profile of the server at pprofURL
+// for tool's listing row in dir (DIR/listing-list-issues.pprof) and
+// returns what waits until it is saved; without a dir it does nothing.
+func profileListing(ctx context.Context, pprofURL, dir, tool string) (saved func() error) {
+	if dir == "" || pprofURL == "" {
+		return func() error { return nil }
+	}
+	done := make(chan error, 1)
+	file := filepath.Join(dir, "listing-"+slug(tool)+".pprof")
+	go func() { done <- recordProfile(ctx, pprofURL, file, time.Now(), listingProfileTime) }()
+	time.Sleep(listingProfileStart) // before the row's calls: nothing is measured yet
+	return func() error { return <-done }
 }

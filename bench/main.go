@@ -44,7 +44,7 @@ type options struct {
 	objects     int
 	startupRuns int
 	markdown    string
-	profileDir  string // server CPU profiles, one per load cell through it
+	profileDir  string // server CPU profiles, one per load cell through it and one per listing row
 	// The APS-latency scenarios: the emulator's added latency (0: not
 	// run), the team's members and each one's walks.
 	apsLatency           time.Duration
@@ -70,7 +70,7 @@ func main() {
 	flag.IntVar(&o.startupRuns, "startup-runs", 10, "how many times to time stdio start-up (`N`)")
 	tokensOnly := flag.Bool("tokens", false, "measure only the context cost (tools/list per profile, tokens per listed item; a few seconds): short for -only tokens")
 	flag.StringVar(&o.markdown, "markdown", "", "also write the report as Markdown to `FILE`")
-	flag.StringVar(&o.profileDir, "cpuprofile", "", "also save the server's CPU profile during each load cell through it in `DIR` (go tool pprof DIR/raw-json-rpc-stateless-c16.pprof; the OAuth rows' cells are measured in two halves, one profile each); profiling costs the server some CPU, so take the figures from a run without it")
+	flag.StringVar(&o.profileDir, "cpuprofile", "", "also save the server's CPU profile during each load cell through it in `DIR` (go tool pprof DIR/raw-json-rpc-stateless-c16.pprof; the OAuth rows' cells are measured in two halves, one profile each) and over each single-user listing row's two calls (DIR/listing-list-issues.pprof); profiling costs the server some CPU, so take the figures from a run without it")
 	flag.DurationVar(&o.apsLatency, "aps-latency", 50*time.Millisecond, "APS round-trip `time` the emulator adds in the team walk and the single-user listings; 0 leaves them out")
 	flag.IntVar(&o.teamUsers, "team-users", 20, "`members` of the team that walks at once")
 	flag.IntVar(&o.teamWalks, "team-walks", 2, "`walks` each team member makes, back to back")

@@ -114,11 +114,12 @@ type world struct {
 }
 
 // startWorld starts an emulator configured as cfg, a team server with the
-// profiles in profilesDir (the shipped ones when empty), and signs in
-// cfg.users members, concurrently.
-func startWorld(ctx context.Context, env serverEnv, cfg emuConfig, profilesDir string) (*world, error) {
+// profiles in profilesDir (the shipped ones when empty), serving its
+// pprof endpoints with pprof, and signs in cfg.users members,
+// concurrently.
+func startWorld(ctx context.Context, env serverEnv, cfg emuConfig, profilesDir string, pprof bool) (*world, error) {
 	w := &world{}
-	err := w.start(ctx, env, cfg, profilesDir)
+	err := w.start(ctx, env, cfg, profilesDir, pprof)
 	if err != nil {
 		w.stop()
 		return nil, err
@@ -126,14 +127,14 @@ func startWorld(ctx context.Context, env serverEnv, cfg emuConfig, profilesDir s
 	return w, nil
 }
 
-func (w *world) start(ctx context.Context, env serverEnv, cfg emuConfig, profilesDir string) error {
+func (w *world) start(ctx context.Context, env serverEnv, cfg emuConfig, profilesDir string, pprof bool) error {
 	var err error
 	if w.emu, err = startEmulatorProcess(ctx, cfg); err != nil {
 		return err
 	}
 	w.env = env
 	w.env.baseURL = w.emu.url
-	w.team, err = startServer(ctx, w.env, serverSpec{profile: "team", profilesDir: profilesDir, env: func(addr string) []string {
+	w.team, err = startServer(ctx, w.env, serverSpec{profile: "team", profilesDir: profilesDir, pprof: pprof, env: func(addr string) []string {
 		return []string{"APS_MCP_PUBLIC_URL=http://" + addr}
 	}})
 	if err != nil {

@@ -36,6 +36,8 @@ import (
 
 	"github.com/tidwall/gjson"
 	"github.com/tidwall/pretty"
+
+	"github.com/aps-mcp/aps-mcp/internal/alias"
 )
 
 // Text renders doc, a JSON object with an "items" array of objects, in
@@ -43,13 +45,17 @@ import (
 // document that is not one: not an object, items missing or holding
 // something other than objects, or an object with a key twice, which
 // the form cannot hold.
+//
+// Text reads doc in place and the text it returns shares the memory it
+// was written in (see alias.String): a listing's document and text are
+// each hundreds of kilobytes, made on the way to the answer.
 func Text(doc []byte) (string, bool) {
-	root := gjson.ParseBytes(doc)
+	root := gjson.Parse(alias.String(doc))
 	if !root.IsObject() {
 		return "", false
 	}
 	items := root.Get("items")
-	fields, index, same, ok := columns(items)
+	fields, index, same, n, ok := columns(items)
 	if !ok {
 		return "", false
 	}
@@ -64,7 +70,7 @@ func Text(doc []byte) (string, bool) {
 		}
 		seen[key] = true
 		if key == "items" {
-			out = appendTable(out, items, fields, index, same)
+			out = appendTable(out, items, n, fields, index, same)
 			return true
 		}
 		out = appendName(out, key)
@@ -76,23 +82,23 @@ func Text(doc []byte) (string, bool) {
 	if !ok {
 		return "", false
 	}
-	return string(bytes.TrimSuffix(out, []byte{'\n'})), true
+	return alias.String(bytes.TrimSuffix(out, []byte{'\n'})), true
 }
 
 // columns is the union of the items' keys in the order they first
 // appear, with each key's place, and which keys every item has with the
 // same value (when there are two items or more): that value, else "";
-// it reports false when an item is not an object or has a key twice.
-func columns(items gjson.Result) (fields []string, index map[string]int, same []string, ok bool) {
+// and how many items there are. It reports false when an item is not an
+// object or has a key twice.
+func columns(items gjson.Result) (fields []string, index map[string]int, same []string, n int, ok bool) {
 	if !items.IsArray() {
-		return nil, nil, nil, false
+		return nil, nil, nil, 0, false
 	}
 	index = map[string]int{}
 	var seen []bool    // which fields the item at hand has had
 	var first []string // each field's first value
 	var has []int      // how many items have each field
 	var alike []bool   // whether they all have the first value
-	n := 0
 	ok = true
 	items.ForEach(func(_, item gjson.Result) bool {
 		if !item.IsObject() {
@@ -126,14 +132,15 @@ func columns(items gjson.Result) (fields []string, index map[string]int, same []
 			same[i] = first[i]
 		}
 	}
-	return fields, index, same, ok
+	return fields, index, same, n, ok
 }
 
-// appendTable writes the header line and one line per item. A field
-// every item has with the same value is said once, in the header.
-func appendTable(out []byte, items gjson.Result, fields []string, index map[string]int, same []string) []byte {
+// appendTable writes the header line and one line per item (count of
+// them). A field every item has with the same value is said once, in
+// the header.
+func appendTable(out []byte, items gjson.Result, count int, fields []string, index map[string]int, same []string) []byte {
 	out = append(out, "items["...)
-	out = strconv.AppendInt(out, items.Get("#").Int(), 10)
+	out = strconv.AppendInt(out, int64(count), 10)
 	out = append(out, "]{"...)
 	var constants []int
 	n := 0

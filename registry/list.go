@@ -13,6 +13,7 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/aps-mcp/aps-mcp/apshttp"
+	"github.com/aps-mcp/aps-mcp/internal/alias"
 )
 
 // maxPages stops a listing whose pages never end, whatever the caps.
@@ -116,6 +117,7 @@ type lister struct {
 	warnings  []byte     // the pages' warnings: an open JSON array, or nil
 	count     int        // items in out
 	itemBytes int        // bytes of the items array, once finished
+	pageBytes int        // bytes of the pages taken so far
 
 	truncated  bool    // a cap or a failed page stopped the listing
 	resumeAt   *cursor // where a truncated listing continues
@@ -164,7 +166,7 @@ func pageCheck(items string, graphql bool) func([]byte) error {
 		if graphql && apshttp.GraphQLErrors(body) != nil {
 			return nil
 		}
-		if len(bytes.TrimSpace(body)) > 0 && !gjson.Get(aliasString(body), items).IsArray() { // GetBytes would copy the array out
+		if len(bytes.TrimSpace(body)) > 0 && !gjson.Get(alias.String(body), items).IsArray() { // GetBytes would copy the array out
 			return fmt.Errorf("its answer lacks the %q array this tool lists", items)
 		}
 		return nil
@@ -182,7 +184,7 @@ func (l *lister) moveTo(at pagePos) {
 func (l *lister) takePage(n int, body []byte) (int, error) {
 	l.reserve(len(body))
 	start := time.Now()
-	doc := aliasString(body) // read only while body is: items are copied out
+	doc := alias.String(body) // read only while body is: items are copied out
 	arr := gjson.Get(doc, l.pg.Items)
 	if len(bytes.TrimSpace(body)) == 0 {
 		arr = gjson.Parse("[]") // no content: no items (see pageCheck)
@@ -218,17 +220,39 @@ func (l *lister) takePage(n int, body []byte) (int, error) {
 }
 
 // reserve makes room in the document for a page of pageLen bytes:
-// projected items are smaller than the page they came in.
+// projected items are smaller than the page they came in (see projected).
 func (l *lister) reserve(pageLen int) {
+	defer func() { l.pageBytes += pageLen }()
 	if l.out == nil {
 		l.out = make([]byte, 0, pageLen+256)
 		l.out = append(l.out, `{"items":[`...)
 		l.itemsAt = len(l.out) - 1
-	} else if cap(l.out)-len(l.out) < pageLen {
+		return
+	}
+	if need := l.projected(pageLen); cap(l.out)-len(l.out) < need {
 		// Double rather than let append grow a large result by a
 		// quarter at a time, copying it over and over.
-		l.out = slices.Grow(l.out, max(pageLen, cap(l.out)))
+		l.out = slices.Grow(l.out, max(need, cap(l.out)))
 	}
+}
+
+// expect makes room at once for the items of pages that will bring about
+// pageBytes bytes: the pages fetched ahead, so that the document grows
+// once for them rather than doubling as they come.
+func (l *lister) expect(pageBytes int) {
+	if l.out != nil {
+		l.out = slices.Grow(l.out, l.projected(pageBytes))
+	}
+}
+
+// projected is about what pages of pageBytes bytes project to, going by
+// the pages so far, an eighth more to spare; at most pageBytes.
+func (l *lister) projected(pageBytes int) int {
+	if l.pageBytes == 0 {
+		return pageBytes
+	}
+	n := int64(pageBytes) * int64(len(l.out)-l.itemsAt) / int64(l.pageBytes)
+	return int(min(int64(pageBytes), n+n/8))
 }
 
 // takeItem adds the page's item number inPage to the document unless an

@@ -36,6 +36,7 @@ type pagesAhead struct {
 	cancel context.CancelFunc
 	base   apshttp.Request // the listing's request; a page changes its query and body
 	pages  []*aheadPage    // the pages after the first, in order
+	size   int             // about how large each is: the first page's bytes and an eighth (apshttp.Request.SizeHint)
 	first  int             // the listing's page number of pages[0]
 	next   int             // index in pages of the next to start
 	booked <-chan struct{} // closed once the last page started has booked its first slot
@@ -69,7 +70,7 @@ func (c *toolCall) startPagesAhead(ctx context.Context, l *lister, n int, body [
 	if len(positions) < 2 {
 		return nil
 	}
-	a := &pagesAhead{c: c, base: l.req.Request, first: n + 1}
+	a := &pagesAhead{c: c, base: l.req.Request, first: n + 1, size: len(body) + len(body)/8}
 	a.ctx, a.cancel = context.WithCancel(ctx)
 	for _, at := range positions {
 		a.pages = append(a.pages, &aheadPage{at: at, done: make(chan struct{})})
@@ -77,6 +78,9 @@ func (c *toolCall) startPagesAhead(ctx context.Context, l *lister, n int, body [
 	for range min(pagesAheadAtOnce, len(a.pages)) {
 		a.startNext()
 	}
+	// Once the pages are on their way: fresh memory is slow to touch the
+	// first time, and the requests need not wait for it.
+	l.expect(len(positions) * len(body))
 	return a
 }
 
@@ -90,7 +94,7 @@ func (a *pagesAhead) startNext() {
 	p.into = a.c.rt.bodies.Get()
 	p.tally.CallID = a.c.tally.CallID
 	req := a.base
-	req.Query, req.Body = p.at.query, p.at.body
+	req.Query, req.Body, req.SizeHint = p.at.query, p.at.body, a.size
 	aps, turn := a.c.aps, &inTurn{after: a.booked, booked: make(chan struct{})}
 	a.booked = turn.booked
 	if aps.Pacing != nil {

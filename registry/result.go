@@ -9,6 +9,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/tidwall/gjson"
 
+	"github.com/aps-mcp/aps-mcp/internal/alias"
 	"github.com/aps-mcp/aps-mcp/logging"
 )
 
@@ -31,9 +32,9 @@ func projectAnswer(t *Tool, answer []byte) ([]byte, error) {
 		return nil, fmt.Errorf("APS answered with a body that is not JSON")
 	}
 	if t.Result != "" {
-		answer = t.projection.appendTo(nil, aliasString(answer)) // the same projection listings use
+		answer = t.projection.appendTo(nil, alias.String(answer)) // the same projection listings use
 	}
-	value := gjson.Parse(aliasString(answer))
+	value := gjson.Parse(alias.String(answer))
 	raw := value.Raw
 	switch {
 	case value.IsObject():
@@ -62,11 +63,11 @@ func pendingDocument(message string) []byte {
 
 // successResult is a successful call's result: doc as structured content
 // and, as the MCP spec asks of tools that return structured content, the
-// same JSON as text (a listing's text is compact: see resultFor). The text aliases doc's bytes (see aliasString): doc
+// same JSON as text (a listing's text is compact: see resultFor). The text aliases doc's bytes (see alias.String): doc
 // is never written again once it is a result.
 func successResult(doc []byte) *mcp.CallToolResult {
 	return &mcp.CallToolResult{
-		Content:              []mcp.Content{mcp.NewTextContent(aliasString(doc))},
+		Content:              []mcp.Content{mcp.NewTextContent(alias.String(doc))},
 		RawStructuredContent: doc,
 	}
 }

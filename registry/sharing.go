@@ -7,6 +7,7 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/aps-mcp/aps-mcp/apshttp"
+	"github.com/aps-mcp/aps-mcp/internal/alias"
 	"github.com/aps-mcp/aps-mcp/sharedreads"
 )
 
@@ -64,7 +65,7 @@ func keepWhen(when map[string]string) func([]byte) bool {
 	}
 	paths := sortedKeys(when)
 	return func(body []byte) bool {
-		doc := aliasString(body)
+		doc := alias.String(body)
 		for _, p := range paths {
 			if gjson.Get(doc, p).String() != when[p] {
 				return false

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -158,4 +160,37 @@ func TestTheLastCallerLeavingCancelsTheRequest(t *testing.T) {
 	// A later caller starts afresh rather than joining the cancelled flight.
 	go func() { _, _, _ = call(t, context.Background(), e, read("/p", 0, "")) }()
 	waitRequests(t, aps, 2)
+}
+
+// TestPooledBuffersLeaveAnswersAlone: flights read into buffers they give
+// back once every caller has its copy, and later flights reuse them;
+// neither a caller's answer nor one the cache keeps changes with that.
+func TestPooledBuffersLeaveAnswersAlone(t *testing.T) {
+	aps := newFakeAPS(t, `{"kept":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}`)
+	r := New(Options{MaxBytes: 1 << 20})
+	e := aps.exchanger(r, jwtFor("app-a", ""))
+	kept, _, err := call(t, context.Background(), e, read("/kept", time.Hour, ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mine bytes.Buffer
+	first, err := e.Exchange(context.Background(), read("/first", 0, ""), &mine, &apshttp.Tally{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	firstCopy := string(first)
+	for i := range 20 { // uncached reads: each flight's buffer goes back, and the next takes it
+		aps.setBody(fmt.Sprintf(`{"later":%d,"pad":"zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz"}`, i))
+		if body, _, err := call(t, context.Background(), e, read("/later", 0, "")); err != nil || !strings.Contains(body, fmt.Sprintf(`"later":%d,`, i)) {
+			t.Fatalf("later read %d: %q, %v", i, body, err)
+		}
+	}
+	if string(first) != firstCopy {
+		t.Errorf("a caller's answer changed under it: %q, was %q", first, firstCopy)
+	}
+	aps.setBody(`{"changed":true}`)
+	again, tally, err := call(t, context.Background(), e, read("/kept", time.Hour, ""))
+	if err != nil || again != kept || tally.Shared != 1 {
+		t.Errorf("the cached answer: %q (shared %d, %v), want %q from the cache", again, tally.Shared, err, kept)
+	}
 }

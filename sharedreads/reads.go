@@ -109,15 +109,19 @@ func (r *Reads) Share(ctx context.Context, e *apshttp.Exchanger, req *apshttp.Re
 	flightKey := key + ":" + strconv.FormatUint(r.epoch.Load(), 10)
 	f, started := r.flights.join(ctx, flightKey, func(fctx context.Context, f *flight) {
 		f.tally.CallID = tally.CallID
-		var buf bytes.Buffer
-		f.body, f.err = e.Exchange(fctx, &inner, &buf, &f.tally)
-		if f.err == nil && cached && (sh.Keep == nil || sh.Keep(f.body)) {
+		f.body, f.err = e.Exchange(fctx, &inner, r.flights.buffer(f), &f.tally)
+		switch {
+		case f.err != nil:
+			r.flights.keep(f)
+		case cached && (sh.Keep == nil || sh.Keep(f.body)):
 			r.cache.keep(fctx, t, f.body, sh.TTL)
+			r.flights.keep(f)
 		}
 	})
 	if err := r.flights.wait(ctx, flightKey, f); err != nil {
 		return nil, &apshttp.TransportError{Err: err}
 	}
+	defer r.flights.copied(f) // once the answer is in into
 	if started {
 		tally.Requests += f.tally.Requests
 		tally.Retries += f.tally.Retries
@@ -128,8 +132,10 @@ func (r *Reads) Share(ctx context.Context, e *apshttp.Exchanger, req *apshttp.Re
 		return nil, f.err
 	}
 	if started {
-		into.Reset()
-		into.Write(f.body)
+		if !r.flights.take(f, into) {
+			into.Reset()
+			into.Write(f.body)
+		}
 		return into.Bytes(), nil // checked by the exchange itself
 	}
 	return deliver(req, f.body, into)

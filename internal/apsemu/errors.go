@@ -33,18 +33,41 @@ type ossError struct {
 
 // writeJSON encodes v as the whole response body. HTML escaping is off so
 // object keys such as "R&D.dwg" appear literally, as a Java service sends them.
+// The encoding goes straight to w (see answerWriter): a page of a large
+// listing is not copied once more on its way out.
 func writeJSON(w http.ResponseWriter, status int, contentType string, v any) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
+	aw := &answerWriter{w: w, status: status, contentType: contentType}
+	enc := json.NewEncoder(aw)
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
+	if err := enc.Encode(v); err != nil && !aw.started {
 		// Only our own response types reach here, and they always encode.
 		http.Error(w, `{"reason":"internal error"}`, http.StatusInternalServerError)
-		return
 	}
-	w.Header().Set("Content-Type", contentType)
-	w.WriteHeader(status)
-	_, _ = w.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+}
+
+// answerWriter sends what a json.Encoder writes as an answer of status
+// and contentType, without the newline the encoder ends each value with:
+// the only newline byte in its output, since JSON strings escape theirs.
+// The header goes out with the first write, which the encoder makes only
+// once the whole value has encoded.
+type answerWriter struct {
+	w           http.ResponseWriter
+	status      int
+	contentType string
+	started     bool
+}
+
+// Write sends b, less a trailing newline, after the header if it is the first.
+func (a *answerWriter) Write(b []byte) (int, error) {
+	if !a.started {
+		a.started = true
+		a.w.Header().Set("Content-Type", a.contentType)
+		a.w.WriteHeader(a.status)
+	}
+	if _, err := a.w.Write(bytes.TrimSuffix(b, []byte("\n"))); err != nil {
+		return 0, err
+	}
+	return len(b), nil
 }
 
 // writeOSSError sends an OSS {"reason": ...} body.

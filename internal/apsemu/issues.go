@@ -145,17 +145,26 @@ func (e *Emulator) listIssues(w http.ResponseWriter, c *call) {
 	if !qr.valid(w, writeIssuesBadRequest) {
 		return
 	}
+	// The issues are filtered and sorted in place, by pointer, and only
+	// the page is copied out: copying every issue of a large project for
+	// each page made the emulator, not APS's latency, what a listing of
+	// concurrent pages waited for.
 	e.mu.Lock()
 	stored := e.issues[projectID]
-	matched := make([]issueJSON, 0, len(stored))
-	for _, is := range stored {
-		if keep(is) {
-			matched = append(matched, is)
+	matched := make([]*issueJSON, 0, len(stored))
+	for i := range stored {
+		if keep(&stored[i]) {
+			matched = append(matched, &stored[i])
 		}
 	}
-	e.mu.Unlock()
 	slices.SortStableFunc(matched, order)
-	writeIssuesPage(w, limit, offset, matched)
+	n := pageLen(len(matched), limit, offset)
+	page := make([]issueJSON, n)
+	for i, is := range matched[min(offset, len(matched)):][:n] {
+		page[i] = *is
+	}
+	e.mu.Unlock()
+	writeOffsetPage(w, limit, offset, len(matched), page)
 }
 
 // getIssue serves GET .../issues/{issueId}.
@@ -233,12 +242,23 @@ func (e *Emulator) listRootCauseCategories(w http.ResponseWriter, c *call) {
 // writeIssuesPage sends items[offset:offset+limit] with the pagination
 // member; results is [] (never null) past the end.
 func writeIssuesPage[T any](w http.ResponseWriter, limit, offset int, items []T) {
-	page := []T{}
-	if offset < len(items) {
-		page = items[offset:min(offset+limit, len(items))]
+	page := items[min(offset, len(items)):][:pageLen(len(items), limit, offset)]
+	writeOffsetPage(w, limit, offset, len(items), page)
+}
+
+// pageLen is how many of total items the page at offset holds.
+func pageLen(total, limit, offset int) int {
+	return max(0, min(limit, total-offset))
+}
+
+// writeOffsetPage sends page, the items at offset of total, with the
+// pagination member; results is [] (never null) when page is empty.
+func writeOffsetPage[T any](w http.ResponseWriter, limit, offset, total int, page []T) {
+	if page == nil {
+		page = []T{}
 	}
 	writeJSON(w, http.StatusOK, contentTypeJSON, issuesPage[T]{
-		Pagination: offsetPagination{Limit: limit, Offset: offset, TotalResults: len(items)},
+		Pagination: offsetPagination{Limit: limit, Offset: offset, TotalResults: total},
 		Results:    page,
 	})
 }

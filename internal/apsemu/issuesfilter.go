@@ -66,7 +66,7 @@ func issueFieldFilters() []issueFieldFilter {
 // filter[search] matches a case-insensitive substring of the title or the
 // exact display ID; filter[deleted]=true keeps only deleted issues, of
 // which the emulator has none.
-func (qr *queryReader) issueFilters() func(issueJSON) bool {
+func (qr *queryReader) issueFilters() func(*issueJSON) bool {
 	q := qr.q
 	var preds []func(is *issueJSON) bool
 	for _, f := range issueFieldFilters() {
@@ -125,9 +125,9 @@ func (qr *queryReader) issueFilters() func(issueJSON) bool {
 	} else {
 		preds = append(preds, func(is *issueJSON) bool { return !is.Deleted })
 	}
-	return func(is issueJSON) bool {
+	return func(is *issueJSON) bool {
 		for _, p := range preds {
-			if !p(&is) {
+			if !p(is) {
 				return false
 			}
 		}
@@ -150,10 +150,10 @@ func catalogueTitles(projectID string) map[string]string {
 
 // issueSort reads sortBy for issues; ties (and the default) go by
 // displayId ascending.
-func (qr *queryReader) issueSort(titles map[string]string) func(a, b issueJSON) int {
-	return sortBy(qr, "displayId", func(key string) (func(a, b issueJSON) int, bool) {
+func (qr *queryReader) issueSort(titles map[string]string) func(a, b *issueJSON) int {
+	return sortBy(qr, "displayId", func(key string) (func(a, b *issueJSON) int, bool) {
 		return issueSortKey(key, titles)
-	}, func(a, b issueJSON) int { return cmp.Compare(a.DisplayID, b.DisplayID) })
+	}, func(a, b *issueJSON) int { return cmp.Compare(a.DisplayID, b.DisplayID) })
 }
 
 // sortBy reads sortBy: comma-separated keys, each optionally prefixed
@@ -198,50 +198,50 @@ func inTurn[T any](cmps []func(a, b T) int) func(a, b T) int {
 // case-insensitively (then byte-wise), timestamps and dates as their ISO
 // strings, nulls after every value (so first when descending), false
 // before true. customAttributes is accepted and leaves the order alone.
-func issueSortKey(field string, titles map[string]string) (func(a, b issueJSON) int, bool) {
-	text := func(get func(is issueJSON) string) func(a, b issueJSON) int {
-		return func(a, b issueJSON) int { return compareText(get(a), get(b)) }
+func issueSortKey(field string, titles map[string]string) (func(a, b *issueJSON) int, bool) {
+	text := func(get func(is *issueJSON) string) func(a, b *issueJSON) int {
+		return func(a, b *issueJSON) int { return compareText(get(a), get(b)) }
 	}
-	nullable := func(get func(is issueJSON) *string) func(a, b issueJSON) int {
-		return func(a, b issueJSON) int { return compareNullable(get(a), get(b)) }
+	nullable := func(get func(is *issueJSON) *string) func(a, b *issueJSON) int {
+		return func(a, b *issueJSON) int { return compareNullable(get(a), get(b)) }
 	}
 	switch field {
 	case "displayId":
-		return func(a, b issueJSON) int { return cmp.Compare(a.DisplayID, b.DisplayID) }, true
+		return func(a, b *issueJSON) int { return cmp.Compare(a.DisplayID, b.DisplayID) }, true
 	case "createdAt":
-		return text(func(is issueJSON) string { return is.CreatedAt }), true
+		return text(func(is *issueJSON) string { return is.CreatedAt }), true
 	case "updatedAt":
-		return text(func(is issueJSON) string { return is.UpdatedAt }), true
+		return text(func(is *issueJSON) string { return is.UpdatedAt }), true
 	case "createdBy":
-		return text(func(is issueJSON) string { return is.CreatedBy }), true
+		return text(func(is *issueJSON) string { return is.CreatedBy }), true
 	case "title":
-		return text(func(is issueJSON) string { return is.Title }), true
+		return text(func(is *issueJSON) string { return is.Title }), true
 	case "description":
-		return text(func(is issueJSON) string { return is.Description }), true
+		return text(func(is *issueJSON) string { return is.Description }), true
 	case "status":
-		return text(func(is issueJSON) string { return is.Status }), true
+		return text(func(is *issueJSON) string { return is.Status }), true
 	case "issueType":
-		return text(func(is issueJSON) string { return titles[is.IssueTypeID] }), true
+		return text(func(is *issueJSON) string { return titles[is.IssueTypeID] }), true
 	case "issueSubType":
-		return text(func(is issueJSON) string { return titles[is.IssueSubtypeID] }), true
+		return text(func(is *issueJSON) string { return titles[is.IssueSubtypeID] }), true
 	case "assignedTo":
-		return nullable(func(is issueJSON) *string { return is.AssignedTo }), true
+		return nullable(func(is *issueJSON) *string { return is.AssignedTo }), true
 	case "assignedToType":
-		return nullable(func(is issueJSON) *string { return is.AssignedToType }), true
+		return nullable(func(is *issueJSON) *string { return is.AssignedToType }), true
 	case "dueDate":
-		return nullable(func(is issueJSON) *string { return is.DueDate }), true
+		return nullable(func(is *issueJSON) *string { return is.DueDate }), true
 	case "startDate":
-		return nullable(func(is issueJSON) *string { return is.StartDate }), true
+		return nullable(func(is *issueJSON) *string { return is.StartDate }), true
 	case "locationDetails":
-		return nullable(func(is issueJSON) *string { return is.LocationDetails }), true
+		return nullable(func(is *issueJSON) *string { return is.LocationDetails }), true
 	case "closedBy":
-		return nullable(func(is issueJSON) *string { return is.ClosedBy }), true
+		return nullable(func(is *issueJSON) *string { return is.ClosedBy }), true
 	case "closedAt":
-		return nullable(func(is issueJSON) *string { return is.ClosedAt }), true
+		return nullable(func(is *issueJSON) *string { return is.ClosedAt }), true
 	case "published":
-		return func(a, b issueJSON) int { return cmp.Compare(boolRank(a.Published), boolRank(b.Published)) }, true
+		return func(a, b *issueJSON) int { return cmp.Compare(boolRank(a.Published), boolRank(b.Published)) }, true
 	case "customAttributes":
-		return func(issueJSON, issueJSON) int { return 0 }, true
+		return func(*issueJSON, *issueJSON) int { return 0 }, true
 	}
 	return nil, false
 }
