@@ -9,6 +9,10 @@ import (
 // so that a run of some parts (-only) replaces their sections alone.
 const partMarker = "<!-- bench part: "
 
+// summaryPart is the part of the summary table, whose rows come from the
+// startup, load and large parts together.
+const summaryPart = "summary"
+
 // markdownSection is t as a Markdown section, starting with its part's
 // marker; from, when set, says which run measured it.
 func markdownSection(t table, from string) string {
@@ -45,12 +49,16 @@ func markdownSection(t table, from string) string {
 
 // mergeMarkdown is the Markdown report old with this run's sections in
 // place of the sections of the same parts: where the first of those was,
-// or at the end. Sections of other parts, and unmarked ones, stay.
+// or at the end. Sections of other parts, and unmarked ones, stay; so
+// does the summary unless the run has every part that fills it.
 func (r *report) mergeMarkdown(old []byte) []byte {
 	from := fmt.Sprintf("Measured by a run of these parts alone: `%s` (%s).", r.command, machine())
 	fresh := map[string][]string{}
 	var order []string
 	for _, t := range r.tables() {
+		if t.part == summaryPart && !(r.opts.runs("startup") && r.opts.runs("load") && r.opts.runs("large")) {
+			continue // the summary gathers rows of several parts: a run of some would leave out the others'
+		}
 		if _, ok := fresh[t.part]; !ok {
 			order = append(order, t.part)
 		}

@@ -85,7 +85,7 @@ func (r *report) tables() []table {
 		return out // nothing for the summary
 	}
 
-	m := table{part: "summary", title: "Start-up, memory, large listing, tokens", header: []string{"measure", "value"}, right: []bool{false, false}}
+	m := table{part: summaryPart, title: "Start-up, memory, large listing, tokens", header: []string{"measure", "value"}, right: []bool{false, false}}
 	add := func(k, v string) { m.rows = append(m.rows, []string{k, v}) }
 	if s := r.startup; len(s.runs) > 0 {
 		add(fmt.Sprintf("stdio: process start → tools/list answered, median of %d", len(s.runs)),

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -63,6 +64,23 @@ func TestMergeMarkdownReplacesItsParts(t *testing.T) {
 	appended := string(r.mergeMarkdown([]byte("# aps-mcp benchmarks\n\n## Unmarked\n\nkept\n")))
 	if !strings.HasPrefix(appended, "# aps-mcp benchmarks\n\n## Unmarked\n\nkept\n"+partMarker+"latency -->\n## Team walk") {
 		t.Errorf("the latency sections were not appended:\n%s", appended)
+	}
+}
+
+// TestMergeMarkdownKeepsTheSummaryOfOtherParts: a run of the load part
+// alone leaves the summary, whose start-up and large-listing rows it
+// does not measure, as it was, and replaces the load sections.
+func TestMergeMarkdownKeepsTheSummaryOfOtherParts(t *testing.T) {
+	r := &report{opts: options{only: map[string]bool{"load": true}, concurrency: []int{1}}, command: "go run ./bench -only load",
+		load: &loadResult{idleRSS: 30 << 20}}
+	if !slices.ContainsFunc(r.tables(), func(t table) bool { return t.part == summaryPart }) {
+		t.Fatal("a load run makes no summary table: the test tests nothing")
+	}
+	old := "# aps-mcp benchmarks\n\n" + partMarker + "summary -->\n## Start-up, memory, large listing, tokens\n\n| stdio | 80 ms |\n\n" +
+		partMarker + "load -->\n## Load\n\nstale load rows\n\n"
+	got := string(r.mergeMarkdown([]byte(old)))
+	if !strings.Contains(got, "| stdio | 80 ms |") || strings.Count(got, "## Start-up, memory") != 1 || strings.Contains(got, "stale load rows") {
+		t.Errorf("merged report:\n%s", got)
 	}
 }
 
