@@ -1,6 +1,8 @@
 package e2e_test
 
 import (
+	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -102,6 +104,17 @@ func TestIdenticalCallsShareOneAPSRequest(t *testing.T) {
 			t.Logf("%d identical calls in flight: %d APS requests", callers, got)
 			if got != tc.want {
 				t.Errorf("APS got %d requests for %d identical calls in flight, want %d", got, callers, tc.want)
+			}
+			// /metrics counts the reads the calls took from another's.
+			resp, err := http.Get(strings.TrimSuffix(url, "/mcp") + "/metrics")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			body, _ := io.ReadAll(resp.Body)
+			shared := fmt.Sprintf(`aps_mcp_shared_reads_total{tool="get_bucket_details"} %d`, callers-tc.want)
+			if counted := strings.Contains(string(body), shared); counted != (tc.want < callers) {
+				t.Errorf("/metrics has %q: %v, want %v", shared, counted, tc.want < callers)
 			}
 		})
 	}

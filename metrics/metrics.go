@@ -1,6 +1,6 @@
 // Package metrics counts what the server does, for Prometheus: tool calls
 // by tool and outcome, call durations, APS requests by API and status,
-// retries, and token fetches by auth kind. Each server has its own
+// retries, reads shared and time paced, and token fetches by auth kind. Each server has its own
 // registry, so two servers in one process (tests) never mix counts.
 package metrics
 
@@ -26,6 +26,8 @@ type Metrics struct {
 	tokenFetches *prometheus.CounterVec
 	shapedBytes  *prometheus.CounterVec
 	shapingTime  *prometheus.CounterVec
+	sharedReads  *prometheus.CounterVec
+	pacedTime    *prometheus.CounterVec
 	sessions     prometheus.Gauge
 }
 
@@ -56,10 +58,17 @@ func New() *Metrics {
 	m.shapingTime = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "aps_mcp_shaping_seconds_total", Help: "Time spent projecting APS JSON into results, by tool.",
 	}, []string{"tool"})
+	m.sharedReads = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "aps_mcp_shared_reads_total", Help: "APS reads a tool call took from another call's request in flight or the read cache instead of sending its own, by tool.",
+	}, []string{"tool"})
+	m.pacedTime = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "aps_mcp_paced_seconds_total", Help: "Time tool calls' APS requests waited for a slot of their endpoint's budget (tools.yaml budgets, or a 429's Retry-After), by tool.",
+	}, []string{"tool"})
 	m.sessions = prometheus.NewGauge(prometheus.GaugeOpts{
 		Name: "aps_mcp_sessions", Help: "MCP sessions the server keeps state for (session-based clients; bounded by server.max_sessions per endpoint).",
 	})
-	m.registry.MustRegister(m.toolCalls, m.callDuration, m.apsRequests, m.retries, m.tokenFetches, m.shapedBytes, m.shapingTime, m.sessions,
+	m.registry.MustRegister(m.toolCalls, m.callDuration, m.apsRequests, m.retries, m.tokenFetches, m.shapedBytes, m.shapingTime,
+		m.sharedReads, m.pacedTime, m.sessions,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -94,6 +103,21 @@ func (m *Metrics) Shaped(tool string, n int, d time.Duration) {
 	}
 	m.shapedBytes.WithLabelValues(tool).Add(float64(n))
 	m.shapingTime.WithLabelValues(tool).Add(d.Seconds())
+}
+
+// Shared records what one call of tool did without APS's own answer:
+// reads it took from another call or the read cache, and how long its
+// requests waited for budget slots.
+func (m *Metrics) Shared(tool string, reads int, paced time.Duration) {
+	if m == nil {
+		return
+	}
+	if reads > 0 {
+		m.sharedReads.WithLabelValues(tool).Add(float64(reads))
+	}
+	if paced > 0 {
+		m.pacedTime.WithLabelValues(tool).Add(paced.Seconds())
+	}
 }
 
 // Retry records a retried APS request at path.

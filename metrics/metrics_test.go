@@ -36,6 +36,8 @@ func TestRecordsAndServes(t *testing.T) {
 	m.TokenFetch("2lo", nil)
 	m.TokenFetch("2lo", errors.New("refused"))
 	m.Shaped("list_buckets", 4096, 2*time.Millisecond)
+	m.Shared("list_projects", 3, 1500*time.Millisecond)
+	m.Shared("list_projects", 0, 0) // nothing shared or paced: no change
 	m.Session(1)
 	m.Session(1)
 	m.Session(-1)
@@ -50,6 +52,8 @@ func TestRecordsAndServes(t *testing.T) {
 		`aps_mcp_tool_call_duration_seconds_bucket{tool="list_buckets",le="0.025"} 1`,
 		`aps_mcp_shaped_bytes_total{tool="list_buckets"} 4096`,
 		`aps_mcp_shaping_seconds_total{tool="list_buckets"} 0.002`,
+		`aps_mcp_shared_reads_total{tool="list_projects"} 3`,
+		`aps_mcp_paced_seconds_total{tool="list_projects"} 1.5`,
 		"aps_mcp_sessions 1\n",
 		`go_goroutines`,
 	} {

@@ -112,6 +112,7 @@ func (rt *Runtime) Handler(t *Tool) server.ToolHandlerFunc {
 		}
 		elapsed := time.Since(start)
 		rt.Metrics.ToolCall(t.Name, outcome, elapsed)
+		rt.Metrics.Shared(t.Name, c.tally.Shared, c.tally.Paced)
 		attrs := []any{"call_id", c.tally.CallID, "tool", t.Name, "outcome", outcome, "duration_ms", elapsed.Milliseconds(),
 			"aps_requests", c.tally.Requests, "retries", c.tally.Retries, "shared", c.tally.Shared, "items", c.items, "bytes", c.bytes}
 		if c.tally.Paced > 0 {
