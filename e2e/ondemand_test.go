@@ -1,10 +1,9 @@
 package e2e_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -128,16 +127,15 @@ func TestOnDemandTools(t *testing.T) {
 // and call_tool's hints say it may destroy.
 func TestDestructiveToolOnDemandAsks(t *testing.T) {
 	emu, base := emulator(t, apsemu.Options{})
-	dir := t.TempDir()
-	admin, err := os.ReadFile(filepath.Join(repoRoot, "profiles", "oss-admin.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	profile := strings.Replace(string(admin), "  read_only: false", "  read_only: false\n  on_demand: [delete_object]", 1)
-	if profile == string(admin) {
+	edited := false
+	dir := editedProfiles(t, func(body []byte) []byte {
+		out := bytes.Replace(body, []byte("  read_only: false"), []byte("  read_only: false\n  on_demand: [delete_object]"), 1)
+		edited = !bytes.Equal(out, body)
+		return out
+	}, "oss-admin")
+	if !edited {
 		t.Fatal("oss-admin.yaml has no read_only: false line to extend")
 	}
-	must(t, os.WriteFile(filepath.Join(dir, "oss-admin.yaml"), []byte(profile), 0o600))
 	url := startServer(t, base, serverOptions{profile: "oss-admin", profilesDir: dir})
 	for _, version := range []string{mcp.LATEST_PROTOCOL_VERSION, mcp.LATEST_LEGACY_PROTOCOL_VERSION} {
 		for _, tc := range []struct {

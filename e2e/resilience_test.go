@@ -34,12 +34,16 @@ func unsharedProfiles(t *testing.T, extra string) string {
 	})
 }
 
-// editedProfiles copies the 2lo, ssa and 3lo profiles, each through edit,
-// into a directory of their own.
-func editedProfiles(t *testing.T, edit func([]byte) []byte) string {
+// editedProfiles copies the shipped profiles names (the 2lo, ssa and 3lo
+// ones when it names none), each through edit, into a directory of their
+// own.
+func editedProfiles(t *testing.T, edit func([]byte) []byte, names ...string) string {
 	t.Helper()
 	dir := t.TempDir()
-	for _, name := range []string{"2lo", "ssa", "3lo"} {
+	if len(names) == 0 {
+		names = []string{"2lo", "ssa", "3lo"}
+	}
+	for _, name := range names {
 		body, err := os.ReadFile(filepath.Join(repoRoot, "profiles", name+".yaml"))
 		if err != nil {
 			t.Fatal(err)
