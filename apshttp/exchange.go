@@ -223,9 +223,7 @@ func (e *Exchanger) send(ctx context.Context, req *Request, token string, into *
 	if e.Observer != nil {
 		e.Observer.APSRequest(req.label(), status)
 	}
-	if status == http.StatusTooManyRequests {
-		e.heed(ctx, req, resp, tally)
-	}
+	e.heed(ctx, req, status, resp, tally)
 	if (status == 0 || TransientStatus(status)) && e.Logger != nil {
 		e.Logger.Debug("APS request failed", "call_id", tally.CallID, "path", req.label(), "status", status, "error", err)
 	}

@@ -120,13 +120,13 @@ func (p *Pacing) key(ctx context.Context, b *Budget) string {
 	return key
 }
 
-// heed passes a 429's Retry-After on to everyone booking b's slots: APS
+// heed passes a 429's Retry-After (status is the answer's, 0 for none) on to everyone booking b's slots: APS
 // spends a budget we cannot see too (other processes of the same
 // application, a limit lower than the published one), and the callers
 // sharing it had better wait than each draw a 429 of their own. A booker
 // that fails leaves the retry policy to cope, as pace does.
-func (e *Exchanger) heed(ctx context.Context, req *Request, resp *resty.Response, tally *Tally) {
-	if req.Budget == nil || e.Pacing == nil || resp == nil || resp.StatusCode() != http.StatusTooManyRequests {
+func (e *Exchanger) heed(ctx context.Context, req *Request, status int, resp *resty.Response, tally *Tally) {
+	if status != http.StatusTooManyRequests || req.Budget == nil || e.Pacing == nil {
 		return
 	}
 	d, ok := retryAfter(resp.Header().Get("Retry-After"), time.Now())

@@ -50,15 +50,6 @@ func Tools(hidden []Tool) []server.ServerTool {
 	}
 }
 
-// Names are the names of tools, in their order.
-func Names(tools []server.ServerTool) []string {
-	names := make([]string, len(tools))
-	for i, t := range tools {
-		names[i] = t.Tool.Name
-	}
-	return names
-}
-
 type hiddenTools struct {
 	tools []Tool
 }
@@ -89,7 +80,7 @@ func (h *hiddenTools) call(ctx context.Context, req mcp.CallToolRequest) (*mcp.C
 	case map[string]any:
 		inner.Params.Arguments = args
 	default:
-		return mcp.NewToolResultError(fmt.Sprintf("argument arguments: must be an object of %s's arguments, got %s", name, jsonKind(args))), nil
+		return mcp.NewToolResultError(fmt.Sprintf("argument arguments: must be an object of %s's arguments, got %s", name, registry.JSONType(args))), nil
 	}
 	if t.Handler == nil {
 		return nil, fmt.Errorf("call_tool: %s has no handler", name)
@@ -103,21 +94,6 @@ func (h *hiddenTools) names() []string {
 		names[i] = t.Tool.Name
 	}
 	return names
-}
-
-// jsonKind names the JSON type of a decoded value, for messages.
-func jsonKind(v any) string {
-	switch v.(type) {
-	case string:
-		return "a string"
-	case float64, json.Number:
-		return "a number"
-	case bool:
-		return "a boolean"
-	case []any:
-		return "an array"
-	}
-	return fmt.Sprintf("%T", v)
 }
 
 // callTool is call_tool's definition. Its hints are the hidden tools'

@@ -40,7 +40,7 @@ func call(t *testing.T, tools []server.ServerTool, name string, args map[string]
 	t.Helper()
 	i := slices.IndexFunc(tools, func(st server.ServerTool) bool { return st.Tool.Name == name })
 	if i < 0 {
-		t.Fatalf("no %s in %v", name, Names(tools))
+		t.Fatalf("no %s in %v", name, names(tools))
 	}
 	req := mcp.CallToolRequest{}
 	req.Params.Name, req.Params.Arguments = name, args
@@ -50,6 +50,15 @@ func call(t *testing.T, tools []server.ServerTool, name string, args map[string]
 		t.Fatal(err)
 	}
 	return res
+}
+
+// names are the names of tools, in their order.
+func names(tools []server.ServerTool) []string {
+	out := make([]string, len(tools))
+	for i, t := range tools {
+		out[i] = t.Tool.Name
+	}
+	return out
 }
 
 func text(res *mcp.CallToolResult) string {
@@ -64,7 +73,7 @@ func text(res *mcp.CallToolResult) string {
 
 func TestNothingHiddenNoTools(t *testing.T) {
 	if tools := Tools(nil); tools != nil {
-		t.Errorf("Tools(nil) = %v, want none", Names(tools))
+		t.Errorf("Tools(nil) = %v, want none", names(tools))
 	}
 }
 
@@ -76,7 +85,7 @@ func TestFindTools(t *testing.T) {
 	var got []mcp.CallToolRequest
 	hidden := fixture(&got)
 	tools := Tools(hidden)
-	if names := Names(tools); !slices.Equal(names, []string{FindTools, CallTool}) {
+	if names := names(tools); !slices.Equal(names, []string{FindTools, CallTool}) {
 		t.Fatalf("tools %v", names)
 	}
 	desc := tools[0].Tool.Description

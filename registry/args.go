@@ -35,7 +35,7 @@ func normalize(p *Param, v any) (any, error) {
 			if n, err := normalize(elem, v); err == nil && v != nil {
 				return []any{n}, nil
 			}
-			return nil, fmt.Errorf("must be an array of %s, got %s", elem.Type+"s", jsonType(v))
+			return nil, fmt.Errorf("must be an array of %s, got %s", elem.Type+"s", JSONType(v))
 		}
 		out := make([]any, len(list))
 		for i, e := range list {
@@ -90,7 +90,7 @@ func normalize(p *Param, v any) (any, error) {
 			return n, nil
 		}
 	}
-	return nil, fmt.Errorf("must be %s, got %s", typeNames[p.Type], jsonType(v))
+	return nil, fmt.Errorf("must be %s, got %s", typeNames[p.Type], JSONType(v))
 }
 
 // errOutOfRange is a whole number JSON cannot carry exactly: beyond 2^53
@@ -202,7 +202,9 @@ func asFloat(v any) (float64, bool) {
 	return 0, false
 }
 
-func jsonType(v any) string {
+// JSONType names the JSON type of a decoded argument value ("a string",
+// "an array"...), for messages that say what a caller sent.
+func JSONType(v any) string {
 	switch v.(type) {
 	case nil:
 		return "null"
