@@ -38,6 +38,11 @@ type s3Upload struct {
 	uploaded             bool
 }
 
+// serves reports whether u is a live session for bucket and object.
+func (u *s3Upload) serves(bucket, object string, now time.Time) bool {
+	return u.bucketKey == bucket && u.objectKey == object && now.Before(u.expires)
+}
+
 // signedUploadBody is the 200 body of GET signeds3upload.
 type signedUploadBody struct {
 	UploadKey        string   `json:"uploadKey"`
@@ -69,7 +74,7 @@ func (e *Emulator) signedS3Upload(w http.ResponseWriter, c *call) {
 	uploadKey, token := q.Get("uploadKey"), newSignedToken()
 	e.mu.Lock()
 	u, resumed := e.uploads[uploadKey]
-	if uploadKey != "" && (!resumed || u.bucketKey != b.Key || u.objectKey != c.param("objectKey") || !now.Before(u.expires)) {
+	if uploadKey != "" && (!resumed || !u.serves(b.Key, c.param("objectKey"), now)) {
 		e.mu.Unlock()
 		writeOSSError(w, http.StatusBadRequest, reasonUploadUnknown)
 		return
@@ -161,30 +166,35 @@ func (e *Emulator) completeS3Upload(w http.ResponseWriter, c *call) {
 		writeOSSError(w, http.StatusBadRequest, reasonUploadKeyMissing)
 		return
 	}
+	// The session is checked and taken in one critical section: a PUT of
+	// its bytes, or another complete, may run at the same time.
 	e.mu.Lock()
 	u, found := e.uploads[req.UploadKey]
-	e.mu.Unlock()
+	reason, content := "", []byte(nil)
 	switch {
-	case !found || u.bucketKey != b.Key || u.objectKey != c.param("objectKey") || !e.now().Before(u.expires):
-		writeOSSError(w, http.StatusBadRequest, reasonUploadUnknown)
-		return
+	case !found || !u.serves(b.Key, c.param("objectKey"), e.now()):
+		reason = reasonUploadUnknown
 	case !u.uploaded:
-		writeOSSError(w, http.StatusBadRequest, reasonUploadEmpty)
-		return
+		reason = reasonUploadEmpty
 	case req.Size != nil && *req.Size != int64(len(u.content)):
-		writeOSSError(w, http.StatusBadRequest, reasonUploadSize)
-		return
+		reason = reasonUploadSize
 	case len(req.ETags) > 0 && (len(req.ETags) != 1 || req.ETags[0] != md5Hex(u.content)):
-		writeOSSError(w, http.StatusBadRequest, reasonUploadETag)
+		reason = reasonUploadETag
+	default:
+		content = u.content // a PUT after this replaces the slice, never its bytes
+		delete(e.uploads, req.UploadKey)
+	}
+	e.mu.Unlock()
+	if reason != "" {
+		writeOSSError(w, http.StatusBadRequest, reason)
 		return
 	}
-	sum := sha1.Sum(u.content)
+	sum := sha1.Sum(content)
 	o := Object{BucketKey: b.Key, Key: u.objectKey, SHA1: hex.EncodeToString(sum[:]),
-		ContentType: c.r.Header.Get("x-ads-meta-Content-Type"), Size: int64(len(u.content))}
+		ContentType: c.r.Header.Get("x-ads-meta-Content-Type"), Size: int64(len(content))}
 	e.AddObject(o)
 	e.mu.Lock()
-	putNested(e.uploadedContent, o.BucketKey, o.Key, u.content)
-	delete(e.uploads, req.UploadKey)
+	putNested(e.uploadedContent, o.BucketKey, o.Key, content)
 	e.mu.Unlock()
 	stored, _ := e.object(o.BucketKey, o.Key)
 	writeJSON(w, http.StatusOK, contentTypeOSSJSON, toObjectItem(c.base(), stored))
