@@ -108,6 +108,14 @@ type Tally struct {
 	Shared int // answers another call's request or the read cache gave
 }
 
+// Add counts what the exchanges of o did into t (t keeps its CallID).
+func (t *Tally) Add(o *Tally) {
+	t.Requests += o.Requests
+	t.Retries += o.Retries
+	t.Paced += o.Paced
+	t.Shared += o.Shared
+}
+
 // Exchange is the one entry point to APS: it gets a token, sends req,
 // retries what the policy allows, reads the answer into into (reset
 // first, at most the client's ResponseBodyLimit) and classifies it. A 2xx

@@ -160,7 +160,7 @@ func (a *pagesAhead) take(n int, want pagePos) (body []byte, ok bool, err error)
 	}
 	p := a.pages[i]
 	<-p.done
-	a.c.addTally(&p.tally)
+	a.c.tally.Add(&p.tally)
 	p.tally = apshttp.Tally{}
 	a.read = p
 	a.startNext()
@@ -186,20 +186,13 @@ func (a *pagesAhead) stop() {
 	a.wg.Wait()
 	a.release()
 	for _, p := range a.pages[:a.next] {
-		a.c.addTally(&p.tally)
+		a.c.tally.Add(&p.tally)
 		if p.into != nil {
 			a.c.rt.bodies.Put(p.into)
 			p.into = nil
 		}
 	}
 	a.pages, a.next, a.cancel = nil, 0, nil
-}
-
-// addTally adds what the exchanges of t did to the call's tally.
-func (c *toolCall) addTally(t *apshttp.Tally) {
-	c.tally.Requests += t.Requests
-	c.tally.Retries += t.Retries
-	c.tally.Paced += t.Paced
 }
 
 // samePos reports whether two page positions are the same request.

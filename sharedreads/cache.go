@@ -22,7 +22,8 @@ type cache interface {
 	// family held at lookup, so an answer read before a write to the
 	// family is never kept after it.
 	lookup(ctx context.Context, key, family string) (body []byte, t ticket, hit bool)
-	// keep stores body for ttl under the ticket; too large an answer is
+	// keep stores a copy of body for ttl under the ticket (body is a
+	// flight's buffer, not the cache's to retain); too large an answer is
 	// not kept.
 	keep(ctx context.Context, t ticket, body []byte, ttl time.Duration)
 	// invalidate drops what family holds, for every identity.

@@ -39,7 +39,10 @@ type flight struct {
 
 // join returns the flight for key, starting it with send when none is in
 // the air, and whether this caller started it. send runs on a context
-// that keeps ctx's values (who the call acts for) but not its end.
+// that keeps ctx's values (who the call acts for) and its deadline, but
+// not its cancellation: the starter leaving does not fail the others, and
+// a budget's wait is still bounded by the call's time (apshttp.Pacing). A
+// caller that joins with a later deadline shares the starter's.
 func (fs *flights) join(ctx context.Context, key string, send func(context.Context, *flight)) (*flight, bool) {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
@@ -50,7 +53,7 @@ func (fs *flights) join(ctx context.Context, key string, send func(context.Conte
 	if fs.m == nil {
 		fs.m = make(map[string]*flight)
 	}
-	fctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	fctx, cancel := flightContext(ctx)
 	f := &flight{done: make(chan struct{}), waiters: 1, cancel: cancel}
 	fs.m[key] = f
 	go func() {
@@ -74,8 +77,8 @@ func (fs *flights) buffer(f *flight) *bytes.Buffer {
 	return f.buf
 }
 
-// keep marks f's answer as kept beyond the flight (by the cache, or in
-// an error): its buffer never goes back to the pool.
+// keep marks f's answer as kept beyond the flight (an error may quote
+// it): its buffer never goes back to the pool.
 func (fs *flights) keep(f *flight) { f.buf = nil }
 
 // take hands f's answer to into, the buffer of the caller that started f,
@@ -133,4 +136,14 @@ func (fs *flights) wait(ctx context.Context, key string, f *flight) error {
 		fs.recycleLocked(f)
 	}
 	return ctx.Err()
+}
+
+// flightContext is ctx's values and deadline, cancelled by its cancel
+// alone.
+func flightContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	base := context.WithoutCancel(ctx)
+	if deadline, ok := ctx.Deadline(); ok {
+		return context.WithDeadline(base, deadline)
+	}
+	return context.WithCancel(base)
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/aps-mcp/aps-mcp/apshttp"
+	"github.com/aps-mcp/aps-mcp/store"
 )
 
 func TestIdenticalReadsInFlightSendOneRequest(t *testing.T) {
@@ -192,5 +193,39 @@ func TestPooledBuffersLeaveAnswersAlone(t *testing.T) {
 	again, tally, err := call(t, context.Background(), e, read("/kept", time.Hour, ""))
 	if err != nil || again != kept || tally.Shared != 1 {
 		t.Errorf("the cached answer: %q (shared %d, %v), want %q from the cache", again, tally.Shared, err, kept)
+	}
+}
+
+// TestASharedReadKeepsItsBudgetWaitAndDeadline: a read sent through a
+// flight reports the time it waited for its budget's slot in the caller's
+// tally, and a slot further away than the caller's deadline allows is
+// refused at once with the budget's error, as an unshared read is, rather
+// than waited for past the deadline.
+func TestASharedReadKeepsItsBudgetWaitAndDeadline(t *testing.T) {
+	const window = 400 * time.Millisecond
+	aps := newFakeAPS(t, `{"a":1}`)
+	slots := store.NewMemory()
+	t.Cleanup(func() { _ = slots.Close() })
+	e := aps.exchanger(New(Options{}), jwtFor("app-a", ""))
+	e.Pacing = &apshttp.Pacing{Slots: slots, App: "app-a", Window: window, Margin: time.Millisecond}
+	budgeted := func() *apshttp.Request {
+		req := read("/x", 0, "")
+		req.Budget = &apshttp.Budget{Family: "GET /x", PerMinute: 1}
+		return req
+	}
+	if _, _, err := call(t, context.Background(), e, budgeted()); err != nil {
+		t.Fatal(err)
+	}
+	_, tally, err := call(t, context.Background(), e, budgeted())
+	if err != nil || tally.Paced < window/2 || tally.Requests != 1 {
+		t.Errorf("the second read: %v, tally %+v; want it to report a wait of about %v", err, tally, window)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, _, err = call(t, ctx, e, budgeted())
+	var over *apshttp.BudgetError
+	if !errors.As(err, &over) || time.Since(start) > window/2 {
+		t.Errorf("a read whose slot is past its deadline: %v after %v; want the budget's error at once", err, time.Since(start))
 	}
 }

@@ -1,6 +1,7 @@
 package sharedreads
 
 import (
+	"bytes"
 	"container/list"
 	"context"
 	"sync"
@@ -54,6 +55,9 @@ func (c *memoryCache) keep(_ context.Context, t ticket, body []byte, ttl time.Du
 	if e.size() > c.max/entryShare {
 		return
 	}
+	// A copy of its own: body is a flight's pooled buffer, whose capacity
+	// the byte bound would not see and which goes back to the pool.
+	e.body = bytes.Clone(body)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if t.epoch != c.epoch {

@@ -114,8 +114,7 @@ func (r *Reads) Share(ctx context.Context, e *apshttp.Exchanger, req *apshttp.Re
 		case f.err != nil:
 			r.flights.keep(f)
 		case cached && (sh.Keep == nil || sh.Keep(f.body)):
-			r.cache.keep(fctx, t, f.body, sh.TTL)
-			r.flights.keep(f)
+			r.cache.keep(fctx, t, f.body, sh.TTL) // keeps a copy: the buffer goes back to the pool
 		}
 	})
 	if err := r.flights.wait(ctx, flightKey, f); err != nil {
@@ -123,8 +122,7 @@ func (r *Reads) Share(ctx context.Context, e *apshttp.Exchanger, req *apshttp.Re
 	}
 	defer r.flights.copied(f) // once the answer is in into
 	if started {
-		tally.Requests += f.tally.Requests
-		tally.Retries += f.tally.Retries
+		tally.Add(&f.tally)
 	} else {
 		tally.Shared++
 	}
