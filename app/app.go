@@ -93,7 +93,7 @@ type App struct {
 	sessions *sessions.Table // the MCP endpoint's sessions, once it serves
 	pacing   *apshttp.Pacing // keeps tools.yaml's budgets; set once, before the first install
 	reads    apshttp.Sharer  // nil shares nothing
-	unlisted []string        // the served tools tools/list leaves out (tools.on_demand)
+	unlisted map[string]bool // the served tools tools/list leaves out (tools.on_demand)
 }
 
 // New loads the configuration, checks credentials and builds the server.
@@ -283,7 +283,7 @@ func (a *App) install(loaded *Loaded) error {
 	if prof.Limits.Pace {
 		rt.Pacing = a.pacing
 	}
-	tools, unlisted := loaded.ServerTools(rt.Handler)
+	tools, unlisted := loaded.ServerTools(rt.Handler), loaded.unlisted()
 	a.mu.Lock()
 	a.loaded, a.kind, a.provider, a.authKey, a.unlisted = loaded, kind, provider, key, unlisted
 	a.guard = a.guardOf(prof)

@@ -14,9 +14,9 @@ import (
 // ServerTools are the tools l serves, each with the handler handle gives
 // it (nil leaves handlers out, for listing only): the profile's tools
 // and, when it keeps some out of tools/list (tools.on_demand),
-// find_tools and call_tool. Unlisted names those kept out.
-func (l *Loaded) ServerTools(handle func(*registry.Tool) server.ToolHandlerFunc) (tools []server.ServerTool, unlisted []string) {
-	sel := selectionOf(l.Profile)
+// find_tools and call_tool.
+func (l *Loaded) ServerTools(handle func(*registry.Tool) server.ToolHandlerFunc) []server.ServerTool {
+	var tools []server.ServerTool
 	var hidden []ondemand.Tool
 	for _, t := range l.Tools {
 		st := server.ServerTool{Tool: t.MCPTool()}
@@ -24,21 +24,33 @@ func (l *Loaded) ServerTools(handle func(*registry.Tool) server.ToolHandlerFunc)
 			st.Handler = handle(t)
 		}
 		tools = append(tools, st)
-		if sel.Listed(t) {
-			continue
+		if l.OnDemand(t) {
+			hidden = append(hidden, ondemand.Tool{ServerTool: st, Toolset: t.Toolset})
 		}
-		hidden = append(hidden, ondemand.Tool{ServerTool: st, Toolset: t.Toolset})
-		unlisted = append(unlisted, t.Name)
 	}
-	return append(tools, ondemand.Tools(hidden)...), unlisted
+	return append(tools, ondemand.Tools(hidden)...)
+}
+
+// OnDemand reports whether the profile serves t without listing it.
+func (l *Loaded) OnDemand(t *registry.Tool) bool { return !selectionOf(l.Profile).Listed(t) }
+
+// unlisted are the names of the tools l serves on demand.
+func (l *Loaded) unlisted() map[string]bool {
+	names := map[string]bool{}
+	for _, t := range l.Tools {
+		if l.OnDemand(t) {
+			names[t.Name] = true
+		}
+	}
+	return names
 }
 
 // Listed are the tools of ServerTools that tools/list gives, in order.
 func (l *Loaded) Listed() []mcp.Tool {
-	all, unlisted := l.ServerTools(nil)
+	unlisted := l.unlisted()
 	var listed []mcp.Tool
-	for _, t := range all {
-		if !slices.Contains(unlisted, t.Tool.Name) {
+	for _, t := range l.ServerTools(nil) {
+		if !unlisted[t.Tool.Name] {
 			listed = append(listed, t.Tool)
 		}
 	}
@@ -54,6 +66,6 @@ func (a *App) hideUnlisted(_ context.Context, _ any, _ *mcp.ListToolsRequest, re
 	unlisted := a.unlisted
 	a.mu.Unlock()
 	if len(unlisted) > 0 && result != nil {
-		result.Tools = slices.DeleteFunc(result.Tools, func(t mcp.Tool) bool { return slices.Contains(unlisted, t.Name) })
+		result.Tools = slices.DeleteFunc(result.Tools, func(t mcp.Tool) bool { return unlisted[t.Name] })
 	}
 }

@@ -4,8 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
+	"text/tabwriter"
 
 	"github.com/aps-mcp/aps-mcp/config"
 )
@@ -67,17 +67,22 @@ func listTools(files fileFlags, args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "profile %s (auth %s, scopes %s): %d tools\n", loaded.Profile.Name, loaded.Profile.Auth.Kind,
 		strings.Join(loaded.Profile.Auth.Scopes, " "), len(loaded.Tools))
-	_, unlisted := loaded.ServerTools(nil)
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+	onDemand := 0
 	for _, t := range loaded.Tools {
 		mark := " "
-		if slices.Contains(unlisted, t.Name) {
+		if loaded.OnDemand(t) {
 			mark = "*"
+			onDemand++
 		}
-		fmt.Fprintf(stdout, "%s %-28s %-8s %-22s %s\n", mark, t.Name, t.Toolset, strings.Join(t.Scopes, " "), firstLine(t.Title, t.Description))
+		fmt.Fprintf(tw, "%s %s\t%s\t%s\t%s\n", mark, t.Name, t.Toolset, strings.Join(t.Scopes, " "), firstLine(t.Title, t.Description))
 	}
-	if len(unlisted) > 0 {
+	if err := tw.Flush(); err != nil {
+		return exitFail
+	}
+	if onDemand > 0 {
 		fmt.Fprintf(stdout, "* on demand (tools.on_demand): %d tools left out of tools/list; find_tools gives their definitions and call_tool runs them\n",
-			len(unlisted))
+			onDemand)
 	}
 	return exitOK
 }

@@ -24,10 +24,9 @@ func reference(opts app.Options) ([]byte, error) {
 			problems = append(problems, err)
 			return
 		}
-		_, unlisted := loaded.ServerTools(nil)
 		for _, t := range loaded.Tools {
 			served := name
-			if slices.Contains(unlisted, t.Name) {
+			if loaded.OnDemand(t) {
 				served += " (on demand)"
 			}
 			exposedBy[t.Name] = append(exposedBy[t.Name], served)

@@ -28,7 +28,12 @@ func TestOnDemandTools(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, unlisted := loaded.ServerTools(nil)
+	var unlisted []string
+	for _, t := range loaded.Tools {
+		if loaded.OnDemand(t) {
+			unlisted = append(unlisted, t.Name)
+		}
+	}
 	if len(unlisted) == 0 {
 		t.Fatal("the ssa profile serves nothing on demand")
 	}
