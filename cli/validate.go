@@ -30,15 +30,22 @@ func validateFiles(opts app.Options) report {
 		}
 		r.Warnings = append(r.Warnings, strictyaml.Lines(loaded.Warnings)...)
 		toolNames := make([]string, len(loaded.Tools))
-		var destructive []string
+		var destructive, onDemand []string
 		for i, t := range loaded.Tools {
 			toolNames[i] = t.Name
 			if t.Destructive() {
 				destructive = append(destructive, t.Name)
 			}
+			if loaded.OnDemand(t) {
+				onDemand = append(onDemand, t.Name)
+			}
 		}
-		profiles = append(profiles, fmt.Sprintf("%s: auth %s, %d tools: %s%s", loaded.Profile.File,
-			loaded.Profile.Auth.Kind, len(loaded.Tools), strings.Join(toolNames, ", "), confirmation(loaded, destructive)))
+		hidden := ""
+		if len(onDemand) > 0 {
+			hidden = fmt.Sprintf("; on demand (find_tools, call_tool): %d of them, %s", len(onDemand), strings.Join(onDemand, ", "))
+		}
+		profiles = append(profiles, fmt.Sprintf("%s: auth %s, %d tools: %s%s%s", loaded.Profile.File,
+			loaded.Profile.Auth.Kind, len(loaded.Tools), strings.Join(toolNames, ", "), hidden, confirmation(loaded, destructive)))
 	})
 	if err != nil {
 		r.Problems = append(strictyaml.Lines(err), r.Problems...)

@@ -3,6 +3,7 @@ package config
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -210,5 +211,26 @@ func TestKindOwnsItsSection(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestReadEverythingProfilesHideTheSameTools: ssa, 3lo and team serve the
+// same read toolsets, and the README says they list the same walk: their
+// tools.on_demand lists must not drift apart.
+func TestReadEverythingProfilesHideTheSameTools(t *testing.T) {
+	var first []string
+	for _, name := range []string{"ssa", "3lo", "team"} {
+		p, err := LoadProfile(filepath.Join("..", "profiles"), name, Env{}, Overrides{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(p.Tools.OnDemand) == 0 {
+			t.Fatalf("profile %s serves nothing on demand", name)
+		}
+		if first == nil {
+			first = p.Tools.OnDemand
+		} else if !slices.Equal(p.Tools.OnDemand, first) {
+			t.Errorf("profile %s hides %v, ssa %v", name, p.Tools.OnDemand, first)
+		}
 	}
 }

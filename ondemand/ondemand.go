@@ -69,7 +69,7 @@ func (h *hiddenTools) call(ctx context.Context, req mcp.CallToolRequest) (*mcp.C
 	name := req.GetString("name", "")
 	t := h.lookup(name)
 	if t == nil {
-		return mcp.NewToolResultError(fmt.Sprintf("argument name: %q is none of the tools find_tools finds: %s",
+		return mcp.NewToolResultError(fmt.Sprintf("argument name: %q is none of the tools find_tools finds: %s (a tool tools/list gives is called directly)",
 			name, strings.Join(h.names(), ", "))), nil
 	}
 	inner := req
