@@ -91,6 +91,9 @@ func (v *validator) sharing(t *Tool) {
 	case t.Cache > 0 && !read:
 		v.add(n, "cache", "only a read's answers are cached; this tool changes APS (method %s)", strings.ToUpper(t.Method))
 	}
+	if t.Cache > 0 && len(t.AnswerHeaders) > 0 {
+		v.add(n, "cache", "the cache keeps answers' bodies, not the headers answer_headers reads")
+	}
 	if len(t.CacheWhen) > 0 && t.Cache == 0 {
 		v.add(n, "cache_when", "says which answers cache keeps, but the tool has no cache")
 	}

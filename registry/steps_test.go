@@ -59,6 +59,8 @@ func TestStepsAreValidatedAtLoad(t *testing.T) {
 		field, says    string
 	}{
 		{"tool method too", "    auth: [2lo]\n", "    auth: [2lo]\n    method: GET\n", 10, "method", "declares its requests under steps"},
+		{"cache", "    auth: [2lo]\n", "    auth: [2lo]\n    cache: 1m\n", 10, "cache", "a tool with steps cannot declare cache"},
+		{"answer headers", "    auth: [2lo]\n", "    auth: [2lo]\n    answer_headers: {thing_url: Location}\n", 10, "answer_headers", "cannot declare answer_headers"},
 		{"unknown step", "body: {slot.key: ask.key}", "body: {slot.key: later.key}", 25, "steps.2.body.slot.key", "name of an earlier step"},
 		{"a step refers forward", "url: ask.url", "url: done.url", 19, "steps.1.url", "name of an earlier step"},
 		{"url from an argument", "url: ask.url", "url: params.text", 19, "steps.1.url", "a caller never chooses where a request goes"},

@@ -19,6 +19,15 @@ func (v *validator) steps(t *Tool) {
 			v.add(n, field, "a tool with steps declares its requests under steps; move %s into the step it belongs to (pagination and pending answers are for single requests)", field)
 		}
 	}
+	// What a single request's answer or sharing is made of has no meaning
+	// for a sequence of them: refused rather than silently ignored.
+	for field, set := range map[string]bool{
+		"cache": t.Cache != 0, "cache_when": len(t.CacheWhen) > 0, "family": t.Family != "", "answer_headers": len(t.AnswerHeaders) > 0, "graphql": t.GraphQL != "",
+	} {
+		if set {
+			v.add(n, field, "a tool with steps cannot declare %s: it is for a tool of one request", field)
+		}
+	}
 	if len(t.Steps) < 2 {
 		v.add(n, "steps", "a tool with steps takes at least two; declare a single request as the tool's method and path")
 	}

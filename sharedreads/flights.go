@@ -3,6 +3,7 @@ package sharedreads
 import (
 	"bytes"
 	"context"
+	"net/http"
 	"sync"
 
 	"github.com/aps-mcp/aps-mcp/apshttp"
@@ -27,6 +28,7 @@ type flight struct {
 	body  []byte // the answer, read only once done
 	err   error
 	tally apshttp.Tally // what the exchange did, for the caller that started it
+	kept  http.Header   // the answer's headers its request asked to keep (Request.Kept)
 	// buf holds body. It goes back to the pool once the exchange is over
 	// (landed) and every caller waiting has copied body or left (waiters
 	// is 0); nil when it never does: the cache keeps body, or an error

@@ -229,3 +229,36 @@ func TestASharedReadKeepsItsBudgetWaitAndDeadline(t *testing.T) {
 		t.Errorf("a read whose slot is past its deadline: %v after %v; want the budget's error at once", err, time.Since(start))
 	}
 }
+
+// TestKeptHeadersReachEveryCaller: the answer headers a request asks to
+// keep (answer_headers) reach every caller of a shared read, and the
+// caller of a write, though the exchange ran on a copy of the request.
+func TestKeptHeadersReachEveryCaller(t *testing.T) {
+	aps := newFakeAPS(t, `{"a":1}`)
+	r := New(Options{})
+	e := aps.exchanger(r, jwtFor("app-a", ""))
+	release := aps.hold()
+	reqs := []*apshttp.Request{read("/h", 0, ""), read("/h", 0, "")}
+	var wg sync.WaitGroup
+	for _, req := range reqs {
+		req.KeepHeaders = []string{"Location"}
+		wg.Go(func() {
+			if _, _, err := call(t, context.Background(), e, req); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	waitWaiters(t, r, 2)
+	release()
+	wg.Wait()
+	write := &apshttp.Request{Method: "POST", Path: "/w", Check: apshttp.CompleteJSON, KeepHeaders: []string{"Location"},
+		Sharing: &apshttp.Sharing{Family: "things"}}
+	if _, _, err := call(t, context.Background(), e, write); err != nil {
+		t.Fatal(err)
+	}
+	for i, req := range append(reqs, write) {
+		if want := "/made" + req.Path; req.Kept.Get("Location") != want {
+			t.Errorf("request %d kept %v, want Location %s", i, req.Kept, want)
+		}
+	}
+}

@@ -61,6 +61,7 @@ func newFakeAPS(t *testing.T, body string) *fakeAPS {
 			}
 		}
 		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Location", "/made"+r.URL.Path)
 		_, _ = w.Write([]byte(body))
 	}))
 	t.Cleanup(f.srv.Close)

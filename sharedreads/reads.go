@@ -86,6 +86,7 @@ func (r *Reads) Share(ctx context.Context, e *apshttp.Exchanger, req *apshttp.Re
 	inner.Sharing = nil
 	if !sh.Read {
 		body, err := e.Exchange(ctx, &inner, into, tally)
+		req.Kept = inner.Kept
 		if err == nil && sh.Family != "" {
 			r.Invalidate(ctx, sh.Family)
 		}
@@ -110,6 +111,7 @@ func (r *Reads) Share(ctx context.Context, e *apshttp.Exchanger, req *apshttp.Re
 	f, started := r.flights.join(ctx, flightKey, func(fctx context.Context, f *flight) {
 		f.tally.CallID = tally.CallID
 		f.body, f.err = e.Exchange(fctx, &inner, r.flights.buffer(f), &f.tally)
+		f.kept = inner.Kept
 		switch {
 		case f.err != nil:
 			r.flights.keep(f)
@@ -129,6 +131,7 @@ func (r *Reads) Share(ctx context.Context, e *apshttp.Exchanger, req *apshttp.Re
 	if f.err != nil {
 		return nil, f.err
 	}
+	req.Kept = f.kept // every caller's, read only
 	if started {
 		if !r.flights.take(f, into) {
 			into.Reset()
