@@ -17,8 +17,8 @@ type Memory struct {
 	mu      sync.Mutex
 	entries map[string]*entry
 	locks   map[string]*lease
-	paces   map[string][]time.Time // Pacer's booked times per key, oldest first
-	holds   map[string]time.Time   // Pacer's holds: no booking of the key before
+	paces   map[string]*paced    // Pacer's bookings per key
+	holds   map[string]time.Time // Pacer's holds: no booking of the key before
 	closed  bool
 	stop    chan struct{}
 	swept   chan struct{} // closed when the sweeper has exited
@@ -71,7 +71,7 @@ func (m *Memory) sweepLoop(every time.Duration) {
 	}
 }
 
-// sweep drops entries and leases that expired by now.
+// sweep drops entries, leases, pace keys and holds that expired by now.
 func (m *Memory) sweep(now time.Time) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -83,6 +83,16 @@ func (m *Memory) sweep(now time.Time) {
 	for name, l := range m.locks {
 		if !now.Before(l.expires) {
 			m.free(name, l)
+		}
+	}
+	for k, p := range m.paces {
+		if !now.Before(p.until) {
+			delete(m.paces, k)
+		}
+	}
+	for k, h := range m.holds {
+		if !now.Before(h) {
+			delete(m.holds, k)
 		}
 	}
 }

@@ -50,6 +50,40 @@ func TestMemorySweepDropsExpired(t *testing.T) {
 	}
 }
 
+// TestMemorySweepDropsSpentPaces: a pace key whose bookings all stopped
+// counting, and a hold that ended, are dropped by the sweeper (a team
+// server's per-user budget keys would otherwise grow without bound); a
+// key still in its window stays.
+func TestMemorySweepDropsSpentPaces(t *testing.T) {
+	ctx := context.Background()
+	m := newMemory(10 * time.Millisecond)
+	defer m.Close()
+	for i := range 50 {
+		if _, _, err := m.Reserve(ctx, fmt.Sprint("pace:user", i), 5, 20*time.Millisecond, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := m.Hold(ctx, "pace:held", 20*time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := m.Reserve(ctx, "pace:live", 5, time.Hour, 0); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		m.mu.Lock()
+		paces, holds, live := len(m.paces), len(m.holds), m.paces["pace:live"] != nil
+		m.mu.Unlock()
+		if paces == 1 && holds == 0 && live {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after sweeping, %d pace keys (live kept: %v) and %d holds remain; want the live one alone", paces, live, holds)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
 func TestMemoryClose(t *testing.T) {
 	ctx := context.Background()
 	m := NewMemory()

@@ -5,9 +5,16 @@ import (
 	"time"
 )
 
+// paced is the booked times of one key, oldest first, and when the last of
+// them stops counting: after that the sweep may drop the key.
+type paced struct {
+	booked []time.Time
+	until  time.Time
+}
+
 // Reserve implements Pacer. The booked times of a key live beside the values;
 // they are pruned on each booking of the key, so a key takes at most limit
-// times' room.
+// times' room, and the sweep drops a key whose bookings all stopped counting.
 func (m *Memory) Reserve(_ context.Context, key string, limit int, window, maxWait time.Duration) (time.Duration, bool, error) {
 	if err := checkPace(limit, window); err != nil {
 		return 0, false, err
@@ -17,30 +24,32 @@ func (m *Memory) Reserve(_ context.Context, key string, limit int, window, maxWa
 	}
 	defer m.mu.Unlock()
 	if m.paces == nil {
-		m.paces = map[string][]time.Time{}
+		m.paces = map[string]*paced{}
 	}
 	now := time.Now()
-	booked := m.paces[key]
+	p := m.paces[key]
+	if p == nil {
+		p = &paced{}
+		m.paces[key] = p
+	}
 	drop := 0
-	for drop < len(booked) && !booked[drop].After(now.Add(-window)) {
+	for drop < len(p.booked) && !p.booked[drop].After(now.Add(-window)) {
 		drop++
 	}
-	booked = booked[drop:]
+	p.booked = p.booked[drop:]
 	at := now
-	if n := len(booked); n >= limit {
-		at = later(now, booked[n-limit].Add(window))
+	if n := len(p.booked); n >= limit {
+		at = later(now, p.booked[n-limit].Add(window))
 	}
 	if h, held := m.holds[key]; held && h.After(now) {
 		at = later(at, h) // still in order: a hold only moves bookings later
-	} else if held {
-		delete(m.holds, key)
 	}
 	wait := at.Sub(now)
 	if wait > max(maxWait, 0) {
-		m.paces[key] = booked
 		return wait, false, nil
 	}
-	m.paces[key] = append(booked, at)
+	p.booked = append(p.booked, at)
+	p.until = at.Add(window)
 	return wait, true, nil
 }
 
