@@ -144,6 +144,10 @@ type Paginate struct {
 	// carries the size.
 	PageSizeParam string `yaml:"page_size_param"`
 	PageSize      int    `yaml:"page_size"`
+	// EmptyIsNone reads an answer without a body as a page of no items
+	// (Webhooks answers 204 when none exist); otherwise such an answer is
+	// cut short, and retried.
+	EmptyIsNone bool `yaml:"empty_is_none"`
 }
 
 // Annotations override the hints derived from the HTTP method.

@@ -149,29 +149,35 @@ func (c *toolCall) newLister(req apiRequest) lister {
 		}
 	}
 	l.moveTo(at)
-	l.req.Check = pageCheck(pg.Items, c.tool.gql != nil)
+	l.req.Check = pageCheck(pg, c.tool.gql != nil)
 	return l
 }
 
 // pageCheck says what is wrong with a page, if anything: it must be whole
-// JSON holding the items array, or it is retried and the listing stops. An
-// answer without a body is a page without items: Webhooks answers 204 for
-// "no webhooks exist". A GraphQL answer with errors instead is whole: the
+// JSON holding the items array, or it is retried and the listing stops;
+// no body at all is a page without items where the tool says so
+// (empty_is_none). A GraphQL answer with errors instead is whole: the
 // errors are the answer, reported as such (graphqlErrors), not retried.
-func pageCheck(items string, graphql bool) func([]byte) error {
+func pageCheck(pg *Paginate, graphql bool) func([]byte) error {
 	return func(body []byte) error {
+		if pg.EmptyIsNone && isEmpty(body) {
+			return nil
+		}
 		if err := apshttp.CompleteJSON(body); err != nil {
 			return err
 		}
 		if graphql && apshttp.GraphQLErrors(body) != nil {
 			return nil
 		}
-		if len(bytes.TrimSpace(body)) > 0 && !gjson.Get(alias.String(body), items).IsArray() { // GetBytes would copy the array out
-			return fmt.Errorf("its answer lacks the %q array this tool lists", items)
+		if !gjson.Get(alias.String(body), pg.Items).IsArray() { // GetBytes would copy the array out
+			return fmt.Errorf("its answer lacks the %q array this tool lists", pg.Items)
 		}
 		return nil
 	}
 }
+
+// isEmpty reports an answer without content.
+func isEmpty(body []byte) bool { return len(bytes.TrimSpace(body)) == 0 }
 
 func (l *lister) moveTo(at pagePos) {
 	l.at = at
@@ -184,11 +190,11 @@ func (l *lister) moveTo(at pagePos) {
 func (l *lister) takePage(n int, body []byte) (int, error) {
 	l.reserve(len(body))
 	start := time.Now()
+	if l.pg.EmptyIsNone && isEmpty(body) {
+		return 0, nil // no content: no items (see pageCheck)
+	}
 	doc := alias.String(body) // read only while body is: items are copied out
 	arr := gjson.Get(doc, l.pg.Items)
-	if len(bytes.TrimSpace(body)) == 0 {
-		arr = gjson.Parse("[]") // no content: no items (see pageCheck)
-	}
 	if !arr.IsArray() {
 		return 0, fmt.Errorf("APS answered without the %q array this tool lists", l.pg.Items)
 	}

@@ -244,9 +244,11 @@ func TestCursorIsChecked(t *testing.T) {
 
 func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
 
-// TestEmptyAnswerIsAnEmptyPage: a listing answered 204 without a body
-// (Webhooks' "no webhooks exist") is an empty listing, not a failure, and
-// takes one request; a body without the items array still fails.
+// TestEmptyAnswerIsAnEmptyPage: for a listing that declares empty_is_none,
+// an answer 204 without a body (Webhooks' "no webhooks exist") is an empty
+// listing, not a failure, and takes one request; a body without the items
+// array still fails. A listing that does not declare it takes an empty
+// answer for one cut short.
 func TestEmptyAnswerIsAnEmptyPage(t *testing.T) {
 	requests := 0
 	answer := func(w http.ResponseWriter) { w.WriteHeader(http.StatusNoContent) }
@@ -255,10 +257,18 @@ func TestEmptyAnswerIsAnEmptyPage(t *testing.T) {
 		answer(w)
 	}))
 	defer srv.Close()
-	rt, c := pagedRuntimeB(t, srv.URL)
+	rt, plain := pagedRuntimeB(t, srv.URL)
+	declared := strings.Replace(pagedCatalog, "page_size: 7}", "page_size: 7, empty_is_none: true}", 1)
+	c, err := Load(writeCatalogF(t, declared), testLoadOptions)
+	if err != nil || declared == pagedCatalog {
+		t.Fatalf("the catalogue with empty_is_none: %v", err)
+	}
 	l, res := callList(t, rt, c.Tools["list_next"], nil)
 	if res.IsError || len(l.Items) != 0 || l.Truncated || requests != 1 {
 		t.Errorf("204: error %v, %d items, truncated %v, %d requests; want an empty listing from one request", res.IsError, len(l.Items), l.Truncated, requests)
+	}
+	if _, res := callList(t, rt, plain.Tools["list_next"], nil); !res.IsError {
+		t.Error("204 without empty_is_none was taken as an empty listing")
 	}
 	answer = func(w http.ResponseWriter) { _, _ = w.Write([]byte(`{"other":[]}`)) }
 	if _, res := callList(t, rt, c.Tools["list_next"], nil); !res.IsError {
