@@ -134,8 +134,6 @@ func errorCode(body []byte) string {
 type GraphQLError struct {
 	// Message is GraphQL's messages, each with its extensions.code.
 	Message string
-	// Code is the first error's extensions.code, if any.
-	Code string
 }
 
 // Error reads "APS answered with GraphQL errors: Element group not found (NOT_FOUND)".
@@ -147,15 +145,21 @@ func (e *GraphQLError) Error() string {
 // when its "errors" is absent or empty.
 func GraphQLErrors(body []byte) *GraphQLError {
 	errs := gjson.GetBytes(body, "errors")
-	if !errs.IsArray() || len(errs.Array()) == 0 {
+	if !hasErrors(errs) {
 		return nil
 	}
 	msg := ErrorMessage(body)
 	if msg == "" {
 		msg = quoteBody([]byte(errs.Raw))
 	}
-	return &GraphQLError{Message: msg, Code: gjson.GetBytes(body, "errors.0.extensions.code").String()}
+	return &GraphQLError{Message: msg}
 }
+
+// HasGraphQLErrors reports whether a GraphQL answer body reports errors,
+// without reading them.
+func HasGraphQLErrors(body []byte) bool { return hasErrors(gjson.GetBytes(body, "errors")) }
+
+func hasErrors(errs gjson.Result) bool { return errs.IsArray() && len(errs.Array()) > 0 }
 
 // quoteBody returns a short, single-line excerpt of a body APS sent without
 // a recognised message, so the caller still sees what came back.

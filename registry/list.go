@@ -166,7 +166,7 @@ func pageCheck(pg *Paginate, graphql bool) func([]byte) error {
 		if err := apshttp.CompleteJSON(body); err != nil {
 			return err
 		}
-		if graphql && apshttp.GraphQLErrors(body) != nil {
+		if graphql && apshttp.HasGraphQLErrors(body) {
 			return nil
 		}
 		if !gjson.Get(alias.String(body), pg.Items).IsArray() { // GetBytes would copy the array out
