@@ -165,7 +165,9 @@ func patternHint(p *Param, s string) string {
 	if p.Description != "" {
 		hint = ". Expected: " + strings.TrimSuffix(p.Description, ".") + "."
 	}
-	if !strings.HasPrefix(s, "b.") && p.re.MatchString("b."+s) {
+	// Only where the pattern asks for that prefix, not for any: a bucket
+	// key may match "b."+key as it matches "x."+key, and starts with neither.
+	if !strings.HasPrefix(s, "b.") && p.re.MatchString("b."+s) && !p.re.MatchString("x."+s) {
 		hint += fmt.Sprintf(" ACC and BIM 360 ids start with \"b.\": did you mean %s?", quoteShort("b."+s))
 	}
 	return hint

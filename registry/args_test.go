@@ -42,6 +42,7 @@ func TestPatternFailuresSayWhatIsValid(t *testing.T) {
 	hub := &Param{Type: "string", Pattern: `^[ab]\.[^\s/?#]{1,200}$`, re: regexp.MustCompile(`^[ab]\.[^\s/?#]{1,200}$`),
 		Description: `Id of the hub, as returned by list_hubs (starts with "b." for ACC and BIM 360, "a." for Fusion).`}
 	bare := &Param{Type: "string", Pattern: `^[a-z]+$`, re: regexp.MustCompile(`^[a-z]+$`)}
+	bucket := &Param{Type: "string", Pattern: `^[-_.a-z0-9]{3,128}$`, re: regexp.MustCompile(`^[-_.a-z0-9]{3,128}$`), Description: "Bucket key."}
 	for _, tc := range []struct {
 		p        *Param
 		v        string
@@ -50,6 +51,7 @@ func TestPatternFailuresSayWhatIsValid(t *testing.T) {
 	}{
 		{hub, "c8b0c73d-3ae9", []string{`got "c8b0c73d-3ae9". Expected: Id of the hub, as returned by list_hubs`, `did you mean "b.c8b0c73d-3ae9"?`}, ""},
 		{hub, "b.with space", []string{`Expected: Id of the hub`}, "did you mean"},
+		{bucket, "x", []string{`Expected: Bucket key.`}, "did you mean"}, // "b.x" is a bucket key, but no bucket key's prefix
 		{hub, "https://x/y", []string{`Expected: Id of the hub`}, "did you mean"},
 		{bare, "ABC", []string{`must match the pattern ^[a-z]+$, got "ABC"`}, "Expected"},
 	} {
