@@ -240,21 +240,17 @@ type callResult struct {
 }
 
 func (s *stdioSession) callTool(ctx context.Context, tool string, args map[string]string) (callResult, error) {
-	params := `{"name":` + quoteJSON(tool) + `,"arguments":{`
-	keys := slices.Sorted(func(yield func(string) bool) {
-		for k := range args {
-			if !yield(k) {
-				return
-			}
-		}
-	})
-	for i, k := range keys {
-		if i > 0 {
-			params += ","
-		}
-		params += quoteJSON(k) + ":" + quoteJSON(args[k])
+	if args == nil {
+		args = map[string]string{}
 	}
-	line, err := s.request(ctx, "tools/call", params+"}}")
+	params, err := json.Marshal(struct {
+		Name      string            `json:"name"`
+		Arguments map[string]string `json:"arguments"`
+	}{tool, args}) // encoding/json writes map keys sorted
+	if err != nil {
+		return callResult{}, err
+	}
+	line, err := s.request(ctx, "tools/call", string(params))
 	if err != nil {
 		return callResult{}, err
 	}
@@ -269,10 +265,4 @@ func (s *stdioSession) callTool(ctx context.Context, tool string, args map[strin
 		return out, fmt.Errorf("%s: tool error: %s", tool, firstLine(out.text))
 	}
 	return out, nil
-}
-
-// quoteJSON is s as a JSON string.
-func quoteJSON(s string) string {
-	b, _ := json.Marshal(s) // a string always encodes
-	return string(b)
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -11,7 +12,7 @@ import (
 	"github.com/aps-mcp/aps-mcp/registry"
 )
 
-// measureListings calls each of tools through a stdio server of profile
+// measureListingTokens calls each of tools through a stdio server of profile
 // (with its own emulator) and counts what each result gives the model.
 // The arguments they need come from a walk of the demo data: the first
 // hub and project, a top folder holding an item, an issue, a bucket
@@ -54,7 +55,7 @@ func measureListingTokens(ctx context.Context, env serverEnv, profile string, ca
 // names the first it cannot fill.
 func argsFor(t *registry.Tool, known map[string]string) (map[string]string, string) {
 	args := map[string]string{}
-	for _, name := range slices.Sorted(mapKeys(t.Params)) {
+	for _, name := range slices.Sorted(maps.Keys(t.Params)) {
 		p := t.Params[name]
 		if !p.Required && p.In != "path" {
 			continue
@@ -68,16 +69,6 @@ func argsFor(t *registry.Tool, known map[string]string) (map[string]string, stri
 	return args, ""
 }
 
-func mapKeys[V any](m map[string]V) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
-}
-
 // walkDemoData finds the ids the listing tools take, calling only the
 // tools the profile lists.
 func walkDemoData(ctx context.Context, s *stdioSession, tools []string) (map[string]string, error) {
@@ -88,7 +79,7 @@ func walkDemoData(ctx context.Context, s *stdioSession, tools []string) (map[str
 		}
 	}
 	first := func(tool string, args map[string]string, pick func(gjson.Result) bool) (gjson.Result, error) {
-		if !slices.Contains(tools, tool) && tool != "list_top_folders" {
+		if !slices.Contains(tools, tool) {
 			return gjson.Result{}, nil
 		}
 		r, err := s.callTool(ctx, tool, args)
@@ -114,7 +105,7 @@ func walkDemoData(ctx context.Context, s *stdioSession, tools []string) (map[str
 	if err != nil || !set("hub_id", hub, "id") {
 		return known, err
 	}
-	project, err := first("list_projects", known, func(p gjson.Result) bool { return p.Get("project_type").String() == "ACC" })
+	project, err := first("list_projects", map[string]string{"hub_id": known["hub_id"]}, func(p gjson.Result) bool { return p.Get("project_type").String() == "ACC" })
 	if err != nil || !set("project_id", project, "id") {
 		return known, err
 	}
