@@ -3,6 +3,7 @@ package apsemu
 import (
 	"slices"
 	"strings"
+	"time"
 )
 
 // issuesTimeLayout is how ACC Issues writes timestamps: ISO 8601 in UTC
@@ -197,4 +198,15 @@ func (e *Emulator) putIssueLocked(projectID string, is issueJSON, comments []com
 // construction APIs take.
 func accProjectID(dmProjectID string) string {
 	return strings.TrimPrefix(dmProjectID, bim360AccountPrefix)
+}
+
+// newIssue is an issue of project, made by user at at, with the members
+// every issue has from the start: the empty lists and the permissions the
+// emulator grants. Seeding and POST .../issues both start from it.
+func newIssue(projectID, id, user string, at time.Time) issueJSON {
+	return issueJSON{
+		ID: id, ContainerID: projectID, OwnerID: user, CreatedBy: user, CreatedAt: at.Format(issuesTimeLayout),
+		LinkedDocuments: []any{}, Links: []any{}, Watchers: []string{}, CustomAttributes: []any{},
+		PermittedAttributes: demoPermittedAttributes(), PermittedActions: map[string]any{},
+	}
 }

@@ -77,11 +77,7 @@ func (e *Emulator) createIssue(w http.ResponseWriter, c *call) {
 		return
 	}
 	now := e.now().UTC()
-	is := issueJSON{
-		ID: newUUID(), ContainerID: projectID, LinkedDocuments: []any{}, Links: []any{},
-		OwnerID: c.token.userID, PermittedAttributes: demoPermittedAttributes(), PermittedActions: map[string]any{},
-		CreatedBy: c.token.userID, CreatedAt: now.Format(issuesTimeLayout), Watchers: []string{}, CustomAttributes: []any{},
-	}
+	is := newIssue(projectID, newUUID(), c.token.userID, now)
 	if detail := applyIssuePayload(&is, p, projectID, c.token.userID, now); detail != "" {
 		writeIssuesBadRequest(w, detail)
 		return

@@ -282,30 +282,15 @@ func demoIssue(projectID string, n int, types []issueTypeJSON, causes []rootCaus
 	place := places[n%len(places)]
 	creator := users[n%len(users)]
 
-	is := issueJSON{
-		ID:                  demoUUID(fmt.Sprintf("issue %s %d", projectID, n)),
-		ContainerID:         projectID,
-		DisplayID:           n,
-		Title:               fmt.Sprintf("%s – %s", problems[n%len(problems)], place),
-		Description:         fmt.Sprintf("Found during the weekly site walk (round %d).", (n+3)/4),
-		IssueTypeID:         t.ID,
-		IssueSubtypeID:      sub.ID,
-		Status:              status,
-		LocationDetails:     str(place),
-		LinkedDocuments:     []any{},
-		Links:               []any{},
-		OwnerID:             creator,
-		PermittedStatuses:   permittedStatuses(status),
-		PermittedAttributes: demoPermittedAttributes(),
-		Published:           status != issueStatusDraft,
-		PermittedActions:    map[string]any{},
-		CreatedBy:           creator,
-		CreatedAt:           created.Format(issuesTimeLayout),
-		UpdatedBy:           users[(n+2)%len(users)],
-		UpdatedAt:           updated.Format(issuesTimeLayout),
-		Watchers:            []string{},
-		CustomAttributes:    []any{},
-	}
+	is := newIssue(projectID, demoUUID(fmt.Sprintf("issue %s %d", projectID, n)), creator, created)
+	is.DisplayID = n
+	is.Title = fmt.Sprintf("%s – %s", problems[n%len(problems)], place)
+	is.Description = fmt.Sprintf("Found during the weekly site walk (round %d).", (n+3)/4)
+	is.IssueTypeID, is.IssueSubtypeID, is.Status = t.ID, sub.ID, status
+	is.LocationDetails = str(place)
+	is.PermittedStatuses = permittedStatuses(status)
+	is.Published = status != issueStatusDraft
+	is.UpdatedBy, is.UpdatedAt = users[(n+2)%len(users)], updated.Format(issuesTimeLayout)
 	switch {
 	case n%5 == 0: // unassigned
 	case n%11 == 0:
